@@ -1,0 +1,3 @@
+export { ConfigError, type ConfigIssue } from './config-error';
+export { booleanFlag, brokerList, httpUrl, mongoUri, port, positiveInt } from './env-types';
+export { loadConfig } from './load-config';
