@@ -1,0 +1,15 @@
+export type { ProbeResult } from './component';
+export { printUpReport } from './print-report';
+export { probeKafka, probeMongo, probeRegistry } from './probes';
+export {
+  type ComponentReport,
+  StackError,
+  type StatusRow,
+  type StopReport,
+  stackDown,
+  stackReset,
+  stackStatus,
+  stackUp,
+  type UpReport,
+} from './stack';
+export { loadStackLayout, type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';

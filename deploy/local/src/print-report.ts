@@ -1,0 +1,23 @@
+import { formatTable } from './format-table';
+import type { UpReport } from './stack';
+
+export function printUpReport(report: UpReport, runDir: string) {
+  const rows = report.components.map((component) => [
+    component.name,
+    component.version,
+    component.endpoint,
+    component.state,
+    component.installSeconds === undefined ? 'cached' : `${component.installSeconds} s`,
+    `${component.readySeconds} s`,
+  ]);
+  console.log(formatTable(['component', 'version', 'endpoint', 'state', 'download', 'ready'], rows));
+  const downloads = report.components.reduce((sum, component) => sum + (component.installSeconds ?? 0), 0);
+  const kind =
+    downloads > 0
+      ? `cold start, ${Math.round(downloads * 10) / 10} s of it downloads and builds`
+      : 'warm start';
+  console.log(`\nStack ready in ${report.totalSeconds} s (${kind}). Logs: ${runDir}/logs`);
+  console.log(
+    `export KAFKA_BROKERS=${report.endpoints.kafkaBrokers.join(',')} SCHEMA_REGISTRY_URL=${report.endpoints.schemaRegistryUrl} MONGODB_URI=${report.endpoints.mongodbUri}`,
+  );
+}

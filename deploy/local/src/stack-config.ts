@@ -1,0 +1,106 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, port, positiveInt } from '@wms-webhooks/config';
+import { z } from 'zod';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Every version, port and folder of the native stack, pinned here and overridable by environment. */
+const stackSchema = z.object({
+  STACK_KAFKA_VERSION: z
+    .string()
+    .regex(/^3\.9\.\d+$/, 'must be an Apache Kafka 3.9.x version')
+    .default('3.9.1'),
+  STACK_APICURIO_VERSION: z
+    .string()
+    .regex(/^3\.\d+\.\d+$/, 'must be an Apicurio Registry 3.x version')
+    .default('3.0.9'),
+  STACK_FERRETDB_VERSION: z
+    .string()
+    .regex(/^1\.24\.\d+$/, 'must be a FerretDB 1.24.x version')
+    .default('1.24.0'),
+  STACK_KAFKA_PORT: port().default(9092),
+  STACK_KAFKA_CONTROLLER_PORT: port().default(9093),
+  STACK_REGISTRY_PORT: port().default(8081),
+  STACK_MONGO_PORT: port().default(27017),
+  STACK_FERRETDB_DEBUG_PORT: port().default(8088),
+  STACK_KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'must be a JVM heap size such as 512m or 1g')
+    .default('1g'),
+  STACK_REGISTRY_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'must be a JVM heap size such as 512m or 1g')
+    .default('512m'),
+  STACK_READY_TIMEOUT_SECONDS: positiveInt().default(180),
+  STACK_DIR: z.string().default(join(packageDir, '.run')),
+  STACK_CACHE_DIR: z.string().default(join(homedir(), '.cache', 'wms-webhooks')),
+  MAVEN_CENTRAL_URL: z.string().url().default('https://repo.maven.apache.org/maven2'),
+});
+
+export type StackSettings = z.infer<typeof stackSchema>;
+
+export interface StackLayout {
+  settings: StackSettings;
+  packageDir: string;
+  runDir: string;
+  logsDir: string;
+  pidsDir: string;
+  dataDir: string;
+  cacheDir: string;
+  mavenRepo: string;
+  kafka: { version: string; libsDir: string; configFile: string; dataDir: string; clusterIdFile: string };
+  registry: { version: string; homeDir: string; dataDir: string };
+  ferretdb: { version: string; binary: string; dataDir: string; stateDir: string };
+}
+
+export function loadStackLayout(env: Record<string, string | undefined> = process.env): StackLayout {
+  const settings = loadConfig(stackSchema, env);
+  const runDir = resolve(settings.STACK_DIR);
+  const cacheDir = resolve(settings.STACK_CACHE_DIR);
+  const dataDir = join(runDir, 'data');
+  return {
+    settings,
+    packageDir,
+    runDir,
+    logsDir: join(runDir, 'logs'),
+    pidsDir: join(runDir, 'pids'),
+    dataDir,
+    cacheDir,
+    mavenRepo: join(cacheDir, 'm2'),
+    kafka: {
+      version: settings.STACK_KAFKA_VERSION,
+      libsDir: join(cacheDir, `kafka-${settings.STACK_KAFKA_VERSION}`, 'libs'),
+      configFile: join(runDir, 'kafka', 'server.properties'),
+      dataDir: join(dataDir, 'kafka'),
+      clusterIdFile: join(dataDir, 'kafka-cluster-id'),
+    },
+    registry: {
+      version: settings.STACK_APICURIO_VERSION,
+      homeDir: join(cacheDir, `apicurio-registry-${settings.STACK_APICURIO_VERSION}`),
+      dataDir: join(dataDir, 'registry'),
+    },
+    ferretdb: {
+      version: settings.STACK_FERRETDB_VERSION,
+      binary: join(cacheDir, `ferretdb-${settings.STACK_FERRETDB_VERSION}`, 'bin', 'ferretdb'),
+      dataDir: join(dataDir, 'ferretdb'),
+      stateDir: join(dataDir, 'ferretdb-state'),
+    },
+  };
+}
+
+export interface NativeEndpoints {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  mongodbUri: string;
+}
+
+export function nativeEndpoints(layout: StackLayout): NativeEndpoints {
+  const { settings } = layout;
+  return {
+    kafkaBrokers: [`127.0.0.1:${settings.STACK_KAFKA_PORT}`],
+    schemaRegistryUrl: `http://127.0.0.1:${settings.STACK_REGISTRY_PORT}/apis/ccompat/v7`,
+    mongodbUri: `mongodb://127.0.0.1:${settings.STACK_MONGO_PORT}`,
+  };
+}

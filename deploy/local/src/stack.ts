@@ -1,0 +1,213 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StackComponent } from './component';
+import { components } from './components';
+import {
+  delay,
+  forgetPid,
+  isOurs,
+  isPortFree,
+  launchDetached,
+  logFile,
+  logTail,
+  readPid,
+  stopProcess,
+} from './processes';
+import { type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';
+import { withStackLock } from './stack-lock';
+import { missingTools } from './toolchain';
+
+export class StackError extends Error {
+  override readonly name = 'StackError';
+}
+
+export interface ComponentReport {
+  name: StackComponent['name'];
+  title: string;
+  version: string;
+  endpoint: string;
+  state: 'started' | 'already running';
+  installSeconds?: number;
+  readySeconds: number;
+  detail: string;
+}
+
+export interface UpReport {
+  components: ComponentReport[];
+  endpoints: NativeEndpoints;
+  totalSeconds: number;
+}
+
+type Log = (line: string) => void;
+
+const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+/** Downloads what is missing, starts what is not running, and returns once every component passes its probe. */
+export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpReport> {
+  return withStackLock(layout, async () => {
+    const started = Date.now();
+    await mkdir(layout.logsDir, { recursive: true });
+    const toInstall = components.filter((component) => !component.isInstalled(layout));
+    const problems = await missingTools([
+      ...toInstall.flatMap((component) => component.installTools),
+      ...components.flatMap((component) => component.runTools),
+    ]);
+    if (problems.length > 0) throw new StackError(`The local stack needs:\n  ${problems.join('\n  ')}`);
+
+    const installSeconds = await installAll(layout, toInstall, log);
+    const reports = await Promise.all(
+      components.map((component) =>
+        startComponent(layout, component, log, installSeconds.get(component.name)),
+      ),
+    );
+    const endpoints = nativeEndpoints(layout);
+    await writeFile(join(layout.runDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+    return { components: reports, endpoints, totalSeconds: seconds(started) };
+  });
+}
+
+/** Both Maven downloads share one local repository, so they run one after the other; Go runs beside them. */
+async function installAll(layout: StackLayout, toInstall: StackComponent[], log: Log) {
+  const took = new Map<string, number>();
+  const install = async (component: StackComponent) => {
+    const since = Date.now();
+    log(
+      `${component.name}: fetching ${component.title} ${component.version(layout)} into ${layout.cacheDir}`,
+    );
+    await component.install(layout).catch((error: Error) => {
+      throw new StackError(`${component.name}: install failed: ${error.message}`);
+    });
+    took.set(component.name, seconds(since));
+    log(`${component.name}: fetched in ${took.get(component.name)} s`);
+  };
+  const maven = toInstall.filter((component) => component.installTools.includes('mvn'));
+  const others = toInstall.filter((component) => !maven.includes(component));
+  await Promise.all([
+    (async () => {
+      for (const component of maven) await install(component);
+    })(),
+    ...others.map(install),
+  ]);
+  return took;
+}
+
+async function startComponent(
+  layout: StackLayout,
+  component: StackComponent,
+  log: Log,
+  installSeconds: number | undefined,
+): Promise<ComponentReport> {
+  const since = Date.now();
+  const base = {
+    name: component.name,
+    title: component.title,
+    version: component.version(layout),
+    endpoint: component.endpoint(layout),
+    installSeconds,
+  };
+  const existing = await readPid(layout, component.name);
+  if (existing !== undefined && isOurs(layout, existing)) {
+    const detail = await waitUntilReady(layout, component, existing);
+    return { ...base, state: 'already running', readySeconds: seconds(since), detail };
+  }
+  await forgetPid(layout, component.name);
+  for (const { port, variable } of component.ports(layout)) {
+    if (!(await isPortFree(port))) {
+      throw new StackError(
+        `${component.name}: port ${port} is in use by a process this stack did not start; stop it, or set ${variable} to another port`,
+      );
+    }
+  }
+  await component.prepare(layout).catch((error: Error) => {
+    throw new StackError(`${component.name}: preparing its data failed: ${error.message}`);
+  });
+  const pid = await launchDetached(layout, component.name, await component.launch(layout));
+  log(
+    `${component.name}: started (pid ${pid}), waiting until ready; log: ${logFile(layout, component.name)}`,
+  );
+  const detail = await waitUntilReady(layout, component, pid);
+  log(`${component.name}: ready in ${seconds(since)} s (${detail})`);
+  return { ...base, state: 'started', readySeconds: seconds(since), detail };
+}
+
+async function waitUntilReady(layout: StackLayout, component: StackComponent, pid: number): Promise<string> {
+  const deadline = Date.now() + layout.settings.STACK_READY_TIMEOUT_SECONDS * 1000;
+  let lastError = 'no probe ran';
+  while (Date.now() < deadline) {
+    if (!isOurs(layout, pid)) {
+      await forgetPid(layout, component.name);
+      throw new StackError(
+        `${component.name}: the process exited before it was ready. Last log lines:\n${await logTail(layout, component.name)}`,
+      );
+    }
+    const result = await component.probe(layout);
+    if (result.ok) return result.detail;
+    lastError = result.error;
+    await delay(250);
+  }
+  throw new StackError(
+    `${component.name}: not ready after ${layout.settings.STACK_READY_TIMEOUT_SECONDS} s (last probe: ${lastError}). ` +
+      `Last log lines:\n${await logTail(layout, component.name)}`,
+  );
+}
+
+export interface StopReport {
+  name: string;
+  outcome: 'stopped' | 'killed' | 'not running';
+}
+
+/** Stops exactly the processes this stack started, by their recorded pids. */
+export function stackDown(layout: StackLayout): Promise<StopReport[]> {
+  return withStackLock(layout, () => stopAll(layout));
+}
+
+async function stopAll(layout: StackLayout): Promise<StopReport[]> {
+  return Promise.all(
+    components.map(async (component) => {
+      const pid = await readPid(layout, component.name);
+      await forgetPid(layout, component.name);
+      if (pid === undefined || !isOurs(layout, pid))
+        return { name: component.name, outcome: 'not running' as const };
+      return { name: component.name, outcome: await stopProcess(pid, 30_000) };
+    }),
+  );
+}
+
+/** Stops the stack and deletes its data (topics, schemas, documents); the download cache stays. */
+export function stackReset(layout: StackLayout): Promise<StopReport[]> {
+  return withStackLock(layout, async () => {
+    const stopped = await stopAll(layout);
+    await rm(layout.dataDir, { recursive: true, force: true });
+    await rm(join(layout.runDir, 'kafka'), { recursive: true, force: true });
+    return stopped;
+  });
+}
+
+export interface StatusRow {
+  name: string;
+  title: string;
+  version: string;
+  endpoint: string;
+  process: string;
+  healthy: boolean;
+  health: string;
+}
+
+export async function stackStatus(layout: StackLayout): Promise<StatusRow[]> {
+  return Promise.all(
+    components.map(async (component) => {
+      const pid = await readPid(layout, component.name);
+      const ours = pid !== undefined && isOurs(layout, pid);
+      const result = await component.probe(layout);
+      return {
+        name: component.name,
+        title: component.title,
+        version: component.version(layout),
+        endpoint: component.endpoint(layout),
+        process: ours ? `pid ${pid}` : result.ok ? 'not started by this stack' : 'not running',
+        healthy: result.ok,
+        health: result.ok ? result.detail : result.error,
+      };
+    }),
+  );
+}
