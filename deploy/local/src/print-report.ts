@@ -1,7 +1,7 @@
 import { formatTable } from './format-table';
 import type { UpReport } from './stack';
 
-export function printUpReport(report: UpReport, runDir: string) {
+export function printUpReport(report: UpReport, runDir: string, print: (line: string) => void = console.log) {
   const rows = report.components.map((component) => [
     component.name,
     component.version,
@@ -10,14 +10,14 @@ export function printUpReport(report: UpReport, runDir: string) {
     component.installSeconds === undefined ? 'cached' : `${component.installSeconds} s`,
     `${component.readySeconds} s`,
   ]);
-  console.log(formatTable(['component', 'version', 'endpoint', 'state', 'download', 'ready'], rows));
+  print(formatTable(['component', 'version', 'endpoint', 'state', 'download', 'ready'], rows));
   const downloads = report.components.reduce((sum, component) => sum + (component.installSeconds ?? 0), 0);
   const kind =
     downloads > 0
       ? `cold start, ${Math.round(downloads * 10) / 10} s of it downloads and builds`
       : 'warm start';
-  console.log(`\nStack ready in ${report.totalSeconds} s (${kind}). Logs: ${runDir}/logs`);
-  console.log(
+  print(`\nStack ready in ${report.totalSeconds} s (${kind}). Logs: ${runDir}/logs`);
+  print(
     `export KAFKA_BROKERS=${report.endpoints.kafkaBrokers.join(',')} SCHEMA_REGISTRY_URL=${report.endpoints.schemaRegistryUrl} MONGODB_URI=${report.endpoints.mongodbUri}`,
   );
 }

@@ -1,0 +1,54 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+
+export type AvroSchema = { type: 'record'; name: string; namespace?: string; [key: string]: unknown };
+
+export class SchemaNotRegisteredError extends Error {
+  override readonly name = 'SchemaNotRegisteredError';
+}
+
+export function subjectFor(topic: string): string {
+  return `${topic}-value`;
+}
+
+export function createSchemaRegistry(url: string): SchemaRegistry {
+  return new SchemaRegistry({ host: url });
+}
+
+/**
+ * Avro in the Confluent wire format (magic byte, 4-byte schema id, body) for the project's topics.
+ * Each topic's value schema is registered under `<topic>-value` with BACKWARD compatibility, and the
+ * id it gets is cached, so encoding costs no registry round trip. Decoding resolves the writer schema by
+ * the id in the message; the registry client caches those too.
+ */
+export class AvroSerde {
+  private readonly ids = new Map<string, number>();
+
+  constructor(readonly registry: SchemaRegistry) {}
+
+  async register(topic: string, schema: AvroSchema): Promise<number> {
+    const { id } = await this.registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject: subjectFor(topic), compatibility: COMPATIBILITY.BACKWARD },
+    );
+    this.ids.set(topic, id);
+    return id;
+  }
+
+  schemaId(topic: string): number {
+    const id = this.ids.get(topic);
+    if (id === undefined) {
+      throw new SchemaNotRegisteredError(
+        `no schema registered for topic ${topic}; call register(topic, schema) at start`,
+      );
+    }
+    return id;
+  }
+
+  encode(topic: string, value: unknown): Promise<Buffer> {
+    return this.registry.encode(this.schemaId(topic), value);
+  }
+
+  decode<T>(buffer: Buffer): Promise<T> {
+    return this.registry.decode(buffer) as Promise<T>;
+  }
+}
