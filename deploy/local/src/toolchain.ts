@@ -41,7 +41,12 @@ function versionNumbers(match: RegExpExecArray | null): number[] | undefined {
   return match ? match.slice(1).map(Number) : undefined;
 }
 
-function atLeast(version: number[], minimum: number[]): boolean {
+/** The version a tool printed, as numbers, or undefined when the output is not recognised. */
+export function parseToolVersion(tool: Tool, output: string): number[] | undefined {
+  return checks[tool].parse(output);
+}
+
+export function atLeast(version: number[], minimum: number[]): boolean {
   for (let index = 0; index < minimum.length; index++) {
     const have = version[index] ?? 0;
     const need = minimum[index] ?? 0;
@@ -63,7 +68,7 @@ export async function missingTools(tools: readonly Tool[]): Promise<string[]> {
       problems.push(`${tool} was not found on PATH: install ${installHints[tool]}`);
       continue;
     }
-    const version = check.parse(output);
+    const version = parseToolVersion(tool, output);
     if (!version || !atLeast(version, check.minimum)) {
       problems.push(
         `${tool} is ${version ? version.join('.') : 'of an unknown version'}, need ${check.minimum.join('.')}+: install ${installHints[tool]}`,

@@ -44,7 +44,7 @@ export class AvroSerde {
     return id;
   }
 
-  encode(topic: string, value: unknown): Promise<Buffer> {
+  async encode(topic: string, value: unknown): Promise<Buffer> {
     return this.registry.encode(this.schemaId(topic), value);
   }
 

@@ -1,0 +1,24 @@
+import { schemaFiles } from '@wms-webhooks/schemas';
+import { describe, expect, it } from 'vitest';
+import { catalogueEntries, catalogueSchema } from './topic-catalogue';
+
+describe('the topic catalogue', () => {
+  it('names each topic once', () => {
+    const names = catalogueEntries().map((entry) => entry.spec.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('points every topic at a schema file that exists and parses as a record', () => {
+    for (const entry of catalogueEntries()) {
+      expect(schemaFiles()).toContain(entry.schemaFile);
+      expect(catalogueSchema(entry).type).toBe('record');
+    }
+  });
+
+  it('gives every topic at least one partition and a retention', () => {
+    for (const { spec } of catalogueEntries()) {
+      expect(spec.partitions).toBeGreaterThan(0);
+      expect(spec.retentionMs === -1 || spec.retentionMs > 0).toBe(true);
+    }
+  });
+});

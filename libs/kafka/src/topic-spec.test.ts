@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { topicConfigEntries } from './topic-spec';
+
+describe('topicConfigEntries', () => {
+  it('turns a spec into Kafka config names, extra configs last', () => {
+    expect(
+      topicConfigEntries({
+        name: 't',
+        partitions: 1,
+        cleanupPolicy: 'compact',
+        retentionMs: -1,
+        config: { 'min.compaction.lag.ms': '0' },
+      }),
+    ).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'min.compaction.lag.ms': '0' });
+  });
+});

@@ -1,0 +1,92 @@
+import { catalogueSchema, topicCatalogue, type WmsEvent } from '@wms-webhooks/contracts';
+import {
+  AvroTopicProducer,
+  createDurableProducer,
+  ensureTopics,
+  runAvroConsumer,
+  subjectFor,
+} from '@wms-webhooks/kafka';
+import type { Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValues } from '../support/sample-values';
+import { testEndpoints, testKafka, testSerde } from '../support/stack';
+import { uniqueName } from '../support/unique';
+import { waitFor } from '../support/wait-for';
+
+describe('an Avro WmsEvent through the real registry and broker', () => {
+  const topic = uniqueName('it.avro-round-trip');
+  const kafka = testKafka('it-avro-round-trip');
+  const admin = kafka.admin();
+  const producer = createDurableProducer(kafka);
+  const serde = testSerde();
+  const received: Array<{ value: WmsEvent; raw: Buffer; key: string | undefined }> = [];
+  let consumer: Consumer;
+  let schemaId: number;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await ensureTopics(admin, [{ ...topicCatalogue.wmsEvents.spec, name: topic, partitions: 3 }]);
+    schemaId = await serde.register(topic, catalogueSchema(topicCatalogue.wmsEvents));
+    await producer.connect();
+    consumer = await runAvroConsumer<WmsEvent>(kafka, serde, {
+      groupId: uniqueName('it-avro-group'),
+      topic,
+      fromBeginning: true,
+      handle: async (value, { message }) => {
+        received.push({ value, raw: message.value as Buffer, key: message.key?.toString() });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.disconnect();
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('comes back equal to what was produced, in the Confluent wire format', async () => {
+    const event = sampleValues['wms-event.avsc']!() as WmsEvent;
+    await new AvroTopicProducer<WmsEvent>(producer, serde, topic).send([
+      { key: event.entityId, value: event },
+    ]);
+
+    const record = await waitFor(() => received.find((entry) => entry.value.eventId === event.eventId), {
+      message: 'the produced event to be consumed',
+    });
+    expect(record.value).toEqual(event);
+    expect(record.key).toBe(event.entityId);
+    expect(record.raw[0]).toBe(0);
+    expect(record.raw.readInt32BE(1)).toBe(schemaId);
+  });
+
+  it('registers the value schema under <topic>-value with BACKWARD compatibility', async () => {
+    const response = await fetch(`${testEndpoints().schemaRegistryUrl}/config/${subjectFor(topic)}`);
+    expect(await response.json()).toEqual({ compatibilityLevel: 'BACKWARD' });
+  });
+
+  it('reuses the cached schema id when the same schema is registered again', async () => {
+    expect(await serde.register(topic, catalogueSchema(topicCatalogue.wmsEvents))).toBe(schemaId);
+    expect(serde.schemaId(topic)).toBe(schemaId);
+  });
+
+  it('keeps the order of records with the same key', async () => {
+    const events = Array.from({ length: 20 }, (_, index) => ({
+      ...(sampleValues['wms-event.avsc']!() as WmsEvent),
+      entityId: 'ORD-ordered',
+      payload: JSON.stringify({ sequence: index }),
+    }));
+    await new AvroTopicProducer<WmsEvent>(producer, serde, topic).send(
+      events.map((value) => ({ key: value.entityId, value })),
+    );
+    const ids = new Set(events.map((event) => event.eventId));
+    const arrived = await waitFor(
+      () => {
+        const matching = received.filter((entry) => ids.has(entry.value.eventId));
+        return matching.length === events.length && matching;
+      },
+      { message: 'all 20 keyed events' },
+    );
+    expect(arrived.map((entry) => entry.value.eventId)).toEqual(events.map((event) => event.eventId));
+  });
+});

@@ -1,0 +1,81 @@
+import { ensureTopics, TopicCatalogueError, type TopicSpec } from '@wms-webhooks/kafka';
+import kafkajs from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKafka } from '../support/stack';
+import { uniqueName } from '../support/unique';
+
+const { ConfigResourceTypes } = kafkajs;
+
+describe('applying a topic catalogue', () => {
+  const kafka = testKafka('it-topic-catalogue');
+  const admin = kafka.admin();
+  const created: string[] = [];
+
+  const specFor = (overrides: Partial<TopicSpec> = {}): TopicSpec => {
+    const spec: TopicSpec = {
+      name: uniqueName('it.catalogue'),
+      partitions: 2,
+      cleanupPolicy: 'delete',
+      retentionMs: 3_600_000,
+      ...overrides,
+    };
+    created.push(spec.name);
+    return spec;
+  };
+
+  const configOf = async (topic: string) => {
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    return Object.fromEntries(
+      described.resources[0]!.configEntries.map((entry) => [entry.configName, entry.configValue]),
+    );
+  };
+
+  beforeAll(() => admin.connect());
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: created }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('creates a missing topic with its partitions, retention and cleanup policy', async () => {
+    const spec = specFor({ cleanupPolicy: 'compact', retentionMs: -1 });
+    expect(await ensureTopics(admin, [spec])).toEqual([{ topic: spec.name, action: 'created' }]);
+
+    const metadata = await admin.fetchTopicMetadata({ topics: [spec.name] });
+    expect(metadata.topics[0]?.partitions).toHaveLength(2);
+    expect(await configOf(spec.name)).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
+  });
+
+  it('changes nothing the second time', async () => {
+    const spec = specFor();
+    await ensureTopics(admin, [spec]);
+    expect(await ensureTopics(admin, [spec])).toEqual([{ topic: spec.name, action: 'unchanged' }]);
+  });
+
+  it('alters a changed retention and keeps other overrides', async () => {
+    const spec = specFor({ config: { 'max.message.bytes': '2097152' } });
+    await ensureTopics(admin, [spec]);
+    const changes = await ensureTopics(admin, [{ ...spec, retentionMs: 7_200_000 }]);
+    expect(changes).toMatchObject([{ topic: spec.name, action: 'configured' }]);
+    expect(await configOf(spec.name)).toMatchObject({
+      'retention.ms': '7200000',
+      'max.message.bytes': '2097152',
+    });
+  });
+
+  it('adds partitions when the catalogue asks for more', async () => {
+    const spec = specFor();
+    await ensureTopics(admin, [spec]);
+    expect(await ensureTopics(admin, [{ ...spec, partitions: 4 }])).toEqual([
+      { topic: spec.name, action: 'partitions-added', detail: '2 → 4' },
+    ]);
+  });
+
+  it('refuses a catalogue with fewer partitions than the topic has', async () => {
+    const spec = specFor({ partitions: 3 });
+    await ensureTopics(admin, [spec]);
+    await expect(ensureTopics(admin, [{ ...spec, partitions: 1 }])).rejects.toThrow(TopicCatalogueError);
+  });
+});

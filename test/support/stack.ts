@@ -1,0 +1,15 @@
+import type { Endpoints } from '@wms-webhooks/endpoints';
+import { AvroSerde, createKafkaClient, createSchemaRegistry } from '@wms-webhooks/kafka';
+import { inject } from 'vitest';
+
+export function testEndpoints(): Endpoints {
+  return inject('endpoints');
+}
+
+export function testKafka(clientId: string) {
+  return createKafkaClient({ clientId, brokers: testEndpoints().kafkaBrokers });
+}
+
+export function testSerde() {
+  return new AvroSerde(createSchemaRegistry(testEndpoints().schemaRegistryUrl));
+}
