@@ -47,6 +47,7 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
   return withStackLock(layout, async () => {
     const started = Date.now();
     await mkdir(layout.logsDir, { recursive: true });
+    await mkdir(layout.cacheDir, { recursive: true });
     const toInstall = components.filter((component) => !component.isInstalled(layout));
     const problems = await missingTools([
       ...toInstall.flatMap((component) => component.installTools),
@@ -54,11 +55,12 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
     ]);
     if (problems.length > 0) throw new StackError(`The local stack needs:\n  ${problems.join('\n  ')}`);
 
-    const installSeconds = await installAll(layout, toInstall, log);
+    const installs = scheduleInstalls(layout, toInstall, log);
     const reports = await Promise.all(
-      components.map((component) =>
-        startComponent(layout, component, log, installSeconds.get(component.name)),
-      ),
+      components.map(async (component) => {
+        const installSeconds = await installs.get(component.name);
+        return startComponent(layout, component, log, installSeconds);
+      }),
     );
     const endpoints = nativeEndpoints(layout);
     await writeFile(join(layout.runDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
@@ -66,9 +68,11 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
   });
 }
 
-/** Both Maven downloads share one local repository, so they run one after the other; Go runs beside them. */
-async function installAll(layout: StackLayout, toInstall: StackComponent[], log: Log) {
-  const took = new Map<string, number>();
+/**
+ * Each component starts as soon as its own download is done. The Maven downloads share one local
+ * repository, so they run one after the other; the Go build runs beside them.
+ */
+function scheduleInstalls(layout: StackLayout, toInstall: StackComponent[], log: Log) {
   const install = async (component: StackComponent) => {
     const since = Date.now();
     log(
@@ -77,18 +81,23 @@ async function installAll(layout: StackLayout, toInstall: StackComponent[], log:
     await component.install(layout).catch((error: Error) => {
       throw new StackError(`${component.name}: install failed: ${error.message}`);
     });
-    took.set(component.name, seconds(since));
-    log(`${component.name}: fetched in ${took.get(component.name)} s`);
+    log(`${component.name}: fetched in ${seconds(since)} s`);
+    return seconds(since);
   };
-  const maven = toInstall.filter((component) => component.installTools.includes('mvn'));
-  const others = toInstall.filter((component) => !maven.includes(component));
-  await Promise.all([
-    (async () => {
-      for (const component of maven) await install(component);
-    })(),
-    ...others.map(install),
-  ]);
-  return took;
+  const scheduled = new Map<string, Promise<number | undefined>>();
+  let mavenQueue: Promise<unknown> = Promise.resolve();
+  for (const component of components) {
+    if (!toInstall.includes(component)) {
+      scheduled.set(component.name, Promise.resolve(undefined));
+    } else if (component.installTools.includes('mvn')) {
+      const queued = mavenQueue.then(() => install(component));
+      mavenQueue = queued.catch(() => undefined);
+      scheduled.set(component.name, queued);
+    } else {
+      scheduled.set(component.name, install(component));
+    }
+  }
+  return scheduled;
 }
 
 async function startComponent(

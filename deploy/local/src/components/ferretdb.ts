@@ -51,6 +51,8 @@ export const ferretdbComponent: StackComponent = {
     await writeFile(join(source, 'build', 'version', 'version.txt'), `${version}\n`);
     await mkdir(dirname(layout.ferretdb.binary), { recursive: true });
     await runCommand('go', ['install', './cmd/ferretdb'], { env, cwd: source });
+    // The build cache is ~600 MB of intermediate objects that nothing reads once the binary exists.
+    await runCommand('go', ['clean', '-cache'], { env, cwd: source });
   },
 
   async prepare(layout) {

@@ -57,6 +57,8 @@ export const registryComponent: StackComponent = {
     await runCommand('tar', ['-xzf', archive, '-C', staging]);
     await rm(homeDir, { recursive: true, force: true });
     await rename(staging, homeDir);
+    await rm(archive, { force: true });
+    await rm(`${archive}.sha1`, { force: true });
   },
 
   async prepare(layout) {
