@@ -11,11 +11,11 @@ export function printUpReport(report: UpReport, runDir: string, print: (line: st
     `${component.readySeconds} s`,
   ]);
   print(formatTable(['component', 'version', 'endpoint', 'state', 'download', 'ready'], rows));
-  const downloads = report.components.reduce((sum, component) => sum + (component.installSeconds ?? 0), 0);
+  const fetched = report.components.filter((component) => component.installSeconds !== undefined);
   const kind =
-    downloads > 0
-      ? `cold start, ${Math.round(downloads * 10) / 10} s of it downloads and builds`
-      : 'warm start';
+    fetched.length > 0
+      ? `cold start: downloaded or built ${fetched.map((component) => component.name).join(', ')}`
+      : 'warm start: everything cached';
   print(`\nStack ready in ${report.totalSeconds} s (${kind}). Logs: ${runDir}/logs`);
   print(
     `export KAFKA_BROKERS=${report.endpoints.kafkaBrokers.join(',')} SCHEMA_REGISTRY_URL=${report.endpoints.schemaRegistryUrl} MONGODB_URI=${report.endpoints.mongodbUri}`,
