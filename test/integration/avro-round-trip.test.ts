@@ -25,8 +25,8 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    await ensureTopics(admin, [{ ...topicCatalogue.wmsEvents.spec, name: topic, partitions: 3 }]);
-    schemaId = await serde.register(topic, catalogueSchema(topicCatalogue.wmsEvents));
+    await ensureTopics(admin, [{ ...topicCatalogue().wmsEvents.spec, name: topic, partitions: 3 }]);
+    schemaId = await serde.register(topic, catalogueSchema(topicCatalogue().wmsEvents));
     await producer.connect();
     consumer = await runAvroConsumer<WmsEvent>(kafka, serde, {
       groupId: uniqueName('it-avro-group'),
@@ -66,7 +66,7 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
   });
 
   it('reuses the cached schema id when the same schema is registered again', async () => {
-    expect(await serde.register(topic, catalogueSchema(topicCatalogue.wmsEvents))).toBe(schemaId);
+    expect(await serde.register(topic, catalogueSchema(topicCatalogue().wmsEvents))).toBe(schemaId);
     expect(serde.schemaId(topic)).toBe(schemaId);
   });
 

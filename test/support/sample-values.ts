@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WmsEvent } from '@wms-webhooks/contracts';
+import type { DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from '@wms-webhooks/contracts';
 
 /** One valid value per schema file: every .avsc must have one, so none escapes the round-trip test. */
 export const sampleValues: Record<string, () => unknown> = {
@@ -12,5 +12,38 @@ export const sampleValues: Record<string, () => unknown> = {
     entityId: 'ORD-1001',
     attributes: { transporterCode: 'DHL', orderType: 'B2C' },
     payload: JSON.stringify({ orderId: 'ORD-1001', lines: [{ sku: 'SKU-1', quantity: 2 }] }),
+  }),
+  'invalid-wms-event.avsc': (): InvalidWmsEvent => ({
+    reason: 'payload is not JSON: Unexpected token',
+    errorCode: 'payload-not-json',
+    field: 'payload',
+    sourceTopic: 'wms.events',
+    sourcePartition: 3,
+    sourceOffset: 1234,
+    sourceTimestamp: Date.UTC(2026, 10, 22, 9, 30),
+    originalKey: Buffer.from('ORD-1001'),
+    originalValue: Buffer.from([0, 0, 0, 0, 1, 2, 3]),
+    originalHeaders: { traceparent: Buffer.from('00-abc-def-01') },
+    detectedAt: Date.UTC(2026, 10, 22, 9, 30, 1),
+  }),
+  'delivery-task.avsc': (): DeliveryTask => ({
+    deliveryId: randomUUID(),
+    webhookId: randomUUID(),
+    eventId: randomUUID(),
+    eventType: 'order.shipped',
+    occurredAt: Date.UTC(2026, 10, 22, 9, 30),
+    goodsOwnerId: 7,
+    warehouseId: null,
+    entityId: 'ORD-2',
+    payload: '{"orderId":"ORD-2"}',
+    attempt: 1,
+    test: false,
+    createdAt: Date.UTC(2026, 10, 22, 9, 30, 2),
+  }),
+  'webhook-change.avsc': (): WebhookChange => ({
+    webhookId: randomUUID(),
+    version: 3,
+    change: 'UPSERTED',
+    changedAt: Date.UTC(2026, 10, 22, 9, 31),
   }),
 };

@@ -1,9 +1,12 @@
 export { applyCatalogue, type CatalogueReport, registerCatalogueSchemas } from './apply-catalogue';
+export { type EventTypeSpec, eventTypeSpec, eventTypes } from './event-types';
+export type { DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from './messages';
 export {
   type CatalogueEntry,
   catalogueEntries,
   catalogueSchema,
   type TopicKey,
+  type TopicNames,
   topicCatalogue,
+  topicNames,
 } from './topic-catalogue';
-export type { WmsEvent } from './wms-event';

@@ -11,19 +11,61 @@ export interface CatalogueEntry {
 
 /**
  * Every topic the system owns, with its partitions, retention and cleanup policy. Partition counts are
- * the unit of parallelism: an instance of a service can own at most one partition's work per topic.
+ * the unit of parallelism: at most one instance of a service works on a partition at a time.
  */
-export const topicCatalogue = {
+const entries = {
   wmsEvents: {
     spec: { name: 'wms.events', partitions: 12, cleanupPolicy: 'delete', retentionMs: 7 * day },
     schemaFile: 'wms-event.avsc',
   },
+  wmsEventsInvalid: {
+    spec: { name: 'wms.events.invalid', partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * day },
+    schemaFile: 'invalid-wms-event.avsc',
+  },
+  acceptedEvents: {
+    spec: { name: 'webhooks.events', partitions: 12, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    schemaFile: 'wms-event.avsc',
+  },
+  deliveries: {
+    spec: { name: 'webhooks.deliveries', partitions: 12, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    schemaFile: 'delivery-task.avsc',
+  },
+  definitions: {
+    spec: {
+      name: 'webhooks.definitions',
+      partitions: 3,
+      cleanupPolicy: 'compact',
+      retentionMs: -1,
+      config: { 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': String(day) },
+    },
+    schemaFile: 'webhook-change.avsc',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
-export type TopicKey = keyof typeof topicCatalogue;
+export type TopicKey = keyof typeof entries;
+export type TopicNames = Record<TopicKey, string>;
 
-export function catalogueEntries(): CatalogueEntry[] {
-  return Object.values(topicCatalogue);
+/**
+ * The catalogue, with every topic name prefixed. The prefix (WEBHOOKS_TOPIC_PREFIX) lets several
+ * environments share a cluster and gives each test its own topics; production uses none.
+ */
+export function topicCatalogue(prefix = ''): Record<TopicKey, CatalogueEntry> {
+  return Object.fromEntries(
+    Object.entries(entries).map(([key, entry]) => [
+      key,
+      { ...entry, spec: { ...entry.spec, name: `${prefix}${entry.spec.name}` } },
+    ]),
+  ) as Record<TopicKey, CatalogueEntry>;
+}
+
+export function topicNames(prefix = ''): TopicNames {
+  return Object.fromEntries(
+    Object.entries(topicCatalogue(prefix)).map(([key, entry]) => [key, entry.spec.name]),
+  ) as TopicNames;
+}
+
+export function catalogueEntries(prefix = ''): CatalogueEntry[] {
+  return Object.values(topicCatalogue(prefix));
 }
 
 export function catalogueSchema(entry: CatalogueEntry): AvroRecordSchema {

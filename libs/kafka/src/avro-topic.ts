@@ -3,7 +3,7 @@ import type { AvroSerde } from './avro-serde';
 import type { DurableProducer } from './idempotent-producer';
 
 export interface TypedRecord<T> {
-  key: string | null;
+  key: string | Buffer | null;
   value: T;
   headers?: IHeaders;
 }

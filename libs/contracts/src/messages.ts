@@ -1,0 +1,49 @@
+/** TypeScript shapes of the .avsc files, as kafkajs/avsc encode and decode them. Times are epoch ms. */
+
+export interface WmsEvent {
+  eventId: string;
+  eventType: string;
+  occurredAt: number;
+  goodsOwnerId: number;
+  warehouseId: string | null;
+  entityId: string;
+  attributes: Record<string, string>;
+  /** JSON text. */
+  payload: string;
+}
+
+export interface InvalidWmsEvent {
+  reason: string;
+  errorCode: string;
+  field: string | null;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: number;
+  sourceTimestamp: number;
+  originalKey: Buffer | null;
+  originalValue: Buffer | null;
+  originalHeaders: Record<string, Buffer>;
+  detectedAt: number;
+}
+
+export interface DeliveryTask {
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  occurredAt: number;
+  goodsOwnerId: number;
+  warehouseId: string | null;
+  entityId: string;
+  payload: string;
+  attempt: number;
+  test: boolean;
+  createdAt: number;
+}
+
+export interface WebhookChange {
+  webhookId: string;
+  version: number;
+  change: 'UPSERTED' | 'DELETED';
+  changedAt: number;
+}

@@ -1,0 +1,41 @@
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import type { Webhook } from '@wms-webhooks/webhooks';
+import { signDelivery } from './signature';
+
+export interface DeliveryRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The JSON body subscribers receive. */
+export function deliveryBody(task: DeliveryTask): string {
+  return JSON.stringify({
+    eventId: task.eventId,
+    eventType: task.eventType,
+    occurredAt: new Date(task.occurredAt).toISOString(),
+    goodsOwnerId: task.goodsOwnerId,
+    warehouseId: task.warehouseId,
+    entityId: task.entityId,
+    webhookId: task.webhookId,
+    data: JSON.parse(task.payload) as unknown,
+  });
+}
+
+/** The POST for one attempt: the operator's headers first, then auth, then the headers the sender owns. */
+export function buildDeliveryRequest(task: DeliveryTask, webhook: Webhook, nowMs: number): DeliveryRequest {
+  const body = deliveryBody(task);
+  const timestamp = Math.floor(nowMs / 1000);
+  const headers: Record<string, string> = { ...webhook.headers };
+  if (webhook.auth.type === 'basic') {
+    headers.Authorization = `Basic ${Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64')}`;
+  } else if (webhook.auth.type === 'token') {
+    headers['X-Auth-Token'] = webhook.auth.token;
+  }
+  headers['Content-Type'] = 'application/json';
+  headers['webhook-id'] = task.deliveryId;
+  headers['webhook-timestamp'] = String(timestamp);
+  headers['webhook-signature'] = signDelivery(webhook.signingSecret, task.deliveryId, timestamp, body);
+  headers['webhook-attempt'] = String(task.attempt);
+  return { url: webhook.url, headers, body };
+}

@@ -1,0 +1,7 @@
+export {
+  errorMessage,
+  InvalidInputError,
+  isRetriable,
+  PipelineError,
+  TransientError,
+} from './pipeline-error';

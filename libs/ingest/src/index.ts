@@ -1,0 +1,3 @@
+export { decodeRecord } from './decode-record';
+export { type IngestDeps, type IngestResult, processWmsRecords } from './process-records';
+export { type IngestLimits, validateWmsEvent } from './validate-event';

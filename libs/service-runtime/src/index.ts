@@ -1,0 +1,13 @@
+export {
+  type BatchConsumerOptions,
+  type BatchContext,
+  type RunningConsumer,
+  runBatchConsumer,
+} from './batch-consumer';
+export { createLogger, kafkaLogCreator, type Logger } from './logger';
+export { createMetricsRegistry, metricPrefix } from './metrics';
+export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
+export { runService, type StartedService } from './run-service';
+export { type ContextOptions, createServiceContext, type ServiceContext } from './service-context';
+export { listenPort, serviceEnv } from './service-env';
+export { handleShutdown, type ShutdownStep } from './shutdown';

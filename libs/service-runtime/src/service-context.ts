@@ -1,0 +1,82 @@
+import { applyCatalogue, catalogueEntries, type TopicNames, topicNames } from '@wms-webhooks/contracts';
+import { type Endpoints, resolveEndpoints } from '@wms-webhooks/endpoints';
+import {
+  AvroSerde,
+  createDurableProducer,
+  createKafkaClient,
+  createSchemaRegistry,
+  type DurableProducer,
+} from '@wms-webhooks/kafka';
+import type { Kafka } from 'kafkajs';
+import { type Db, MongoClient } from 'mongodb';
+import type { Registry } from 'prom-client';
+import { createLogger, kafkaLogCreator, type Logger } from './logger';
+import { createMetricsRegistry } from './metrics';
+
+export interface ServiceContext {
+  service: string;
+  logger: Logger;
+  metrics: Registry;
+  endpoints: Endpoints;
+  kafka: Kafka;
+  serde: AvroSerde;
+  producer: DurableProducer;
+  topics: TopicNames;
+  mongo: MongoClient;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  service: string;
+  env: NodeJS.ProcessEnv;
+  logLevel: string;
+  topicPrefix: string;
+  database: string;
+}
+
+/**
+ * Connects what every service needs: endpoints from the one resolver (starting nothing), Kafka with
+ * the service's logger, the registry, the store, and the topic catalogue and schemas applied.
+ */
+export async function createServiceContext(options: ContextOptions): Promise<ServiceContext> {
+  const logger = createLogger(options.service, options.logLevel);
+  const endpoints = await resolveEndpoints({ start: false, env: options.env });
+  const kafka = createKafkaClient({
+    clientId: options.service,
+    brokers: endpoints.kafkaBrokers,
+    logCreator: kafkaLogCreator(logger),
+  });
+  const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await applyCatalogue(admin, serde, catalogueEntries(options.topicPrefix));
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = createDurableProducer(kafka);
+  await producer.connect();
+  const mongo = new MongoClient(endpoints.mongodbUri, {
+    serverSelectionTimeoutMS: 5_000,
+    appName: options.service,
+  });
+  await mongo.connect();
+  logger.info({ endpoints, topicPrefix: options.topicPrefix, database: options.database }, 'connected');
+  return {
+    service: options.service,
+    logger,
+    metrics: createMetricsRegistry(options.service),
+    endpoints,
+    kafka,
+    serde,
+    producer,
+    topics: topicNames(options.topicPrefix),
+    mongo,
+    db: mongo.db(options.database),
+    close: async () => {
+      await producer.disconnect();
+      await mongo.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Variables every service reads; each service's schema extends these with its own. */
+export const serviceEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  OPS_HOST: z.string().default('127.0.0.1'),
+  WEBHOOKS_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, dots, dashes and underscores')
+    .default(''),
+  MONGODB_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, dashes or underscores')
+    .default('wms_webhooks'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
+};
+
+/** 0 asks the OS for a free port (tests run several services in one process). */
+export const listenPort = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(0, 'must be a port from 0 to 65535')
+    .max(65535, 'must be a port from 0 to 65535')
+    .default(fallback);

@@ -1,0 +1,23 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps';
+import { registerLogRoutes } from './log-routes';
+import { registerWebhookRoutes } from './webhook-routes';
+
+/** The definitions API. Malformed JSON and other request errors answer 400 in the same shape as validation. */
+export function buildApi(deps: ApiDeps, options: { logger?: boolean | object } = {}): FastifyInstance {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: 'invalid request', problems: [{ field: '(body)', message: error.message }] });
+    }
+    reply.log.error(error);
+    return reply.code(500).send({ error: 'internal error' });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
+  registerWebhookRoutes(app, deps);
+  registerLogRoutes(app, deps);
+  return app;
+}

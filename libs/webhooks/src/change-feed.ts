@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { WebhookChange } from '@wms-webhooks/contracts';
+import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
+import type { Consumer, Kafka } from 'kafkajs';
+import type { DefinitionCache } from './definition-cache';
+
+/** Publishes a notice per definition change, keyed by webhook id so compaction keeps the latest. */
+export class WebhookChangePublisher {
+  private readonly topicProducer: AvroTopicProducer<WebhookChange>;
+
+  constructor(producer: DurableProducer, serde: AvroSerde, topic: string) {
+    this.topicProducer = new AvroTopicProducer<WebhookChange>(producer, serde, topic);
+  }
+
+  async publish(change: WebhookChange) {
+    await this.topicProducer.send([{ key: change.webhookId, value: change }]);
+  }
+}
+
+export interface DefinitionFollower {
+  /** Resolves once the initial load is done; from then on the cache follows every change. */
+  ready: Promise<void>;
+  isReady(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface FollowOptions {
+  kafka: Kafka;
+  serde: AvroSerde;
+  topic: string;
+  cache: DefinitionCache;
+  /** Names this instance's consumer group; each instance reads every change. */
+  groupPrefix: string;
+  resyncIntervalMs: number;
+  onError: (error: unknown, context: string) => void;
+}
+
+/**
+ * Keeps a DefinitionCache current. Every instance reads the whole compacted topic with a group of its
+ * own (no offsets committed), while the full load from the store runs; notices that arrive before the
+ * load finishes wait for it, then only those newer than the loaded versions cost a store read. A full
+ * reload every `resyncIntervalMs` heals a notice that was never published.
+ */
+export async function followDefinitions(options: FollowOptions): Promise<DefinitionFollower> {
+  const groupId = `${options.groupPrefix}-${randomUUID()}`;
+  const consumer: Consumer = options.kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+  });
+  let loaded = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  const ready = options.cache.reload().then(() => {
+    loaded = true;
+  });
+  const serialise = (work: () => Promise<unknown>, context: string) => {
+    chain = chain.then(work).catch((error: unknown) => options.onError(error, context));
+    return chain;
+  };
+
+  await consumer.connect();
+  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ message }) => {
+      if (!message.value) return;
+      const change = await options.serde.decode<WebhookChange>(message.value);
+      await ready;
+      await serialise(() => options.cache.apply(change), `applying change of webhook ${change.webhookId}`);
+    },
+  });
+  const timer = setInterval(() => {
+    void serialise(() => options.cache.reload(), 'periodic definition reload');
+  }, options.resyncIntervalMs);
+  timer.unref();
+
+  return {
+    ready,
+    isReady: () => loaded,
+    stop: async () => {
+      clearInterval(timer);
+      await consumer.disconnect();
+      await chain;
+      // The group held no offsets; removing it keeps the cluster free of one empty group per restart.
+      const admin = options.kafka.admin();
+      await admin.connect();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}

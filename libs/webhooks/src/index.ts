@@ -1,0 +1,13 @@
+export {
+  type DefinitionFollower,
+  type FollowOptions,
+  followDefinitions,
+  WebhookChangePublisher,
+} from './change-feed';
+export { DefinitionCache, type DefinitionSource } from './definition-cache';
+export { alwaysReservedHeaders, authHeaderName, headerNamePattern, headerValuePattern } from './http-rules';
+export { coversGoodsOwner, matchWebhooks, passesFilters } from './matching';
+export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } from './public-view';
+export type { RetryPolicy, Webhook, WebhookAuth, WebhookKind, WebhookSettings } from './webhook';
+export { type FieldProblem, type ParseResult, parseWebhookSettings } from './webhook-input';
+export { WebhookRepository } from './webhook-repository';

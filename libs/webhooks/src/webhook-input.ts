@@ -1,0 +1,242 @@
+import { eventTypeSpec, eventTypes } from '@wms-webhooks/contracts';
+import { z } from 'zod';
+import { alwaysReservedHeaders, authHeaderName, headerNamePattern, headerValuePattern } from './http-rules';
+import type { WebhookAuth, WebhookSettings } from './webhook';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+const maxHeaders = 50;
+
+const authSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('none') }).strict(),
+    z
+      .object({
+        type: z.literal('basic'),
+        username: z
+          .string()
+          .min(1, 'is required for basic auth')
+          .refine(
+            (value) => !value.includes(':'),
+            'may not contain ":" (HTTP Basic joins username:password)',
+          ),
+        password: z.string().min(1, 'is required for basic auth').optional(),
+      })
+      .strict(),
+    z
+      .object({ type: z.literal('token'), token: z.string().min(1, 'is required for token auth').optional() })
+      .strict(),
+  ],
+  { error: 'must be {"type":"none"}, {"type":"basic","username","password"} or {"type":"token","token"}' },
+);
+
+const settingsSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200, 'may be at most 200 characters'),
+    eventType: z.string({ error: 'is required' }),
+    kind: z.enum(['regular', 'automation'], { error: 'must be "regular" or "automation"' }),
+    goodsOwnerIds: z
+      .array(z.number().int('must be whole numbers').positive('must be positive'), {
+        error: 'must be an array of numbers',
+      })
+      .default([]),
+    allGoodsOwners: z.boolean({ error: 'must be true or false' }).default(false),
+    url: z.string({ error: 'is required' }).max(2048, 'may be at most 2048 characters'),
+    email: z
+      .string({ error: 'is required' })
+      .max(254, 'may be at most 254 characters')
+      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address'),
+    auth: authSchema.default({ type: 'none' }),
+    headers: z.record(z.string(), z.string({ error: 'header values must be strings' })).default({}),
+    filters: z
+      .record(
+        z.string(),
+        z
+          .array(z.string().min(1, 'may not be empty'), { error: 'must be an array of strings' })
+          .min(1, 'must list at least one value'),
+      )
+      .default({}),
+    retryPolicy: z.enum(['none', 'one-day'], { error: 'must be "none" or "one-day"' }).default('one-day'),
+    enabled: z.boolean({ error: 'must be true or false' }).default(true),
+    timeoutMs: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1000, 'must be at least 1000')
+      .max(30000, 'may be at most 30000')
+      .default(10000),
+  })
+  .strict();
+
+type RawSettings = z.infer<typeof settingsSchema>;
+
+function pathOf(path: PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function checkUrl(url: string, problems: FieldProblem[]) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    problems.push({ field: 'url', message: 'is not a valid URL' });
+    return;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    problems.push({
+      field: 'url',
+      message: `must use http or https, not ${parsed.protocol.replace(':', '')}`,
+    });
+  }
+  if (parsed.username || parsed.password) {
+    problems.push({ field: 'url', message: 'may not contain credentials; use auth instead' });
+  }
+  if (parsed.hash) problems.push({ field: 'url', message: 'may not contain a #fragment' });
+}
+
+function checkScope(settings: RawSettings, problems: FieldProblem[]) {
+  const unique = new Set(settings.goodsOwnerIds);
+  if (unique.size !== settings.goodsOwnerIds.length) {
+    problems.push({ field: 'goodsOwnerIds', message: 'may not list a goods owner twice' });
+  }
+  if (settings.kind === 'regular') {
+    if (settings.allGoodsOwners) {
+      problems.push({ field: 'allGoodsOwners', message: 'is only for automation webhooks' });
+    }
+    if (settings.goodsOwnerIds.length !== 1) {
+      problems.push({
+        field: 'goodsOwnerIds',
+        message: 'a regular webhook must have exactly one goods owner',
+      });
+    }
+  } else if (settings.allGoodsOwners && settings.goodsOwnerIds.length > 0) {
+    problems.push({ field: 'goodsOwnerIds', message: 'must be empty when allGoodsOwners is true' });
+  } else if (!settings.allGoodsOwners && settings.goodsOwnerIds.length === 0) {
+    problems.push({
+      field: 'goodsOwnerIds',
+      message: 'an automation webhook needs one or more goods owners, or allGoodsOwners: true',
+    });
+  }
+}
+
+function checkHeaders(settings: RawSettings, problems: FieldProblem[]) {
+  const entries = Object.entries(settings.headers);
+  if (entries.length > maxHeaders)
+    problems.push({ field: 'headers', message: `may hold at most ${maxHeaders} headers` });
+  const reserved = new Set<string>(alwaysReservedHeaders);
+  const fromAuth = authHeaderName(settings.auth.type);
+  if (fromAuth) reserved.add(fromAuth);
+  const seen = new Set<string>();
+  for (const [name, value] of entries) {
+    const field = `headers.${name}`;
+    const lower = name.toLowerCase();
+    if (!headerNamePattern.test(name)) {
+      problems.push({
+        field,
+        message: "is not a legal HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
+      });
+    } else if (reserved.has(lower)) {
+      problems.push({
+        field,
+        message:
+          lower === fromAuth
+            ? `is set by ${settings.auth.type} auth; remove it or choose auth type none`
+            : 'is set by the sender and may not be overridden',
+      });
+    } else if (seen.has(lower)) {
+      problems.push({ field, message: 'is given twice (header names are case-insensitive)' });
+    }
+    seen.add(lower);
+    if (/[\r\n]/.test(value)) problems.push({ field, message: 'may not contain CR or LF' });
+    else if (!headerValuePattern.test(value))
+      problems.push({ field, message: 'contains characters not allowed in an HTTP header' });
+    if (value.length > 4096) problems.push({ field, message: 'may be at most 4096 characters' });
+  }
+  if (
+    settings.auth.type === 'token' &&
+    settings.auth.token &&
+    !headerValuePattern.test(settings.auth.token)
+  ) {
+    problems.push({
+      field: 'auth.token',
+      message: 'contains characters not allowed in an HTTP header (CR, LF, control characters)',
+    });
+  }
+}
+
+function checkEventTypeAndFilters(settings: RawSettings, problems: FieldProblem[]) {
+  const spec = eventTypeSpec(settings.eventType);
+  if (!spec) {
+    problems.push({
+      field: 'eventType',
+      message: `unknown event type "${settings.eventType}"; known types: ${eventTypes.map((type) => type.type).join(', ')}`,
+    });
+    return;
+  }
+  for (const attribute of Object.keys(settings.filters)) {
+    if (!spec.filterableAttributes.includes(attribute)) {
+      const allowed = spec.filterableAttributes.length > 0 ? spec.filterableAttributes.join(', ') : 'none';
+      problems.push({
+        field: `filters.${attribute}`,
+        message: `${settings.eventType} cannot be filtered on "${attribute}"; filterable attributes: ${allowed}`,
+      });
+    }
+  }
+}
+
+/**
+ * Validates a create or replace body. Every problem is reported at once, each naming its field.
+ * `existingAuth` is the stored auth on replace: a secret left out is kept, so a form that never saw
+ * the (masked) secret can still be saved.
+ */
+export function parseWebhookSettings(
+  body: unknown,
+  existingAuth?: WebhookAuth,
+): ParseResult<WebhookSettings> {
+  const parsed = settingsSchema.safeParse(body);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => ({
+        field: issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : pathOf(issue.path) || '(body)',
+        message: issue.code === 'unrecognized_keys' ? 'is not a webhook setting' : issue.message,
+      })),
+    };
+  }
+  const settings = parsed.data;
+  const problems: FieldProblem[] = [];
+  checkUrl(settings.url, problems);
+  checkScope(settings, problems);
+  checkEventTypeAndFilters(settings, problems);
+  checkHeaders(settings, problems);
+  const auth = completeAuth(settings.auth, existingAuth, problems);
+  if (problems.length > 0 || !auth) return { ok: false, problems };
+  return { ok: true, value: { ...settings, auth } };
+}
+
+function completeAuth(
+  auth: RawSettings['auth'],
+  existing: WebhookAuth | undefined,
+  problems: FieldProblem[],
+): WebhookAuth | undefined {
+  if (auth.type === 'none') return auth;
+  if (auth.type === 'basic') {
+    const password = auth.password ?? (existing?.type === 'basic' ? existing.password : undefined);
+    if (!password) {
+      problems.push({ field: 'auth.password', message: 'is required for basic auth' });
+      return undefined;
+    }
+    return { type: 'basic', username: auth.username, password };
+  }
+  const token = auth.token ?? (existing?.type === 'token' ? existing.token : undefined);
+  if (!token) {
+    problems.push({ field: 'auth.token', message: 'is required for token auth' });
+    return undefined;
+  }
+  return { type: 'token', token };
+}

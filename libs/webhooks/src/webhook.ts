@@ -1,0 +1,36 @@
+export type WebhookAuth =
+  | { type: 'none' }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'token'; token: string };
+
+export type RetryPolicy = 'none' | 'one-day';
+export type WebhookKind = 'regular' | 'automation';
+
+/** What an operator sets. */
+export interface WebhookSettings {
+  name: string;
+  eventType: string;
+  kind: WebhookKind;
+  /** Regular: exactly one. Automation: one or more, or empty with allGoodsOwners. */
+  goodsOwnerIds: number[];
+  allGoodsOwners: boolean;
+  url: string;
+  email: string;
+  auth: WebhookAuth;
+  headers: Record<string, string>;
+  /** attribute → allowed values; an event passes when every listed attribute has an allowed value. */
+  filters: Record<string, string[]>;
+  retryPolicy: RetryPolicy;
+  enabled: boolean;
+  timeoutMs: number;
+}
+
+export interface Webhook extends WebhookSettings {
+  id: string;
+  /** Standard Webhooks secret, `whsec_<base64>`; shown to the operator once, at creation. */
+  signingSecret: string;
+  /** Increases with every change; caches ignore notices older than what they hold. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}

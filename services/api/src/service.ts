@@ -1,0 +1,77 @@
+import { loadConfig } from '@wms-webhooks/config';
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import { AttemptLogRepository } from '@wms-webhooks/delivery';
+import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import {
+  createServiceContext,
+  evaluateReadiness,
+  listenPort,
+  serviceEnv,
+} from '@wms-webhooks/service-runtime';
+import { buildApi } from '@wms-webhooks/webhook-api';
+import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
+import { z } from 'zod';
+
+const apiEnv = z.object({
+  ...serviceEnv,
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: listenPort(8080),
+});
+
+export async function startApi(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(apiEnv, env);
+  const context = await createServiceContext({
+    service: 'api',
+    env,
+    logLevel: config.LOG_LEVEL,
+    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
+    database: config.MONGODB_DATABASE,
+  });
+  const { logger, metrics, topics } = context;
+  const webhooks = new WebhookRepository(context.db);
+  const attemptLogs = new AttemptLogRepository(context.db);
+  await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes()]);
+  const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
+  const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
+
+  const app = buildApi({
+    webhooks,
+    attemptLogs,
+    publishChange: (change) => changes.publish(change),
+    enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
+    now: Date.now,
+    onPublishFailure: (error, webhookId) =>
+      logger.error(
+        { err: error, webhookId },
+        'change notice not published; services pick it up at their next reload',
+      ),
+  });
+  const readiness = {
+    store: async () => void (await context.db.command({ ping: 1 })),
+    registry: async () => {
+      const response = await fetch(`${context.endpoints.schemaRegistryUrl}/subjects`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (!response.ok) throw new Error(`registry answered ${response.status}`);
+    },
+  };
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const report = await evaluateReadiness(readiness);
+    return reply.code(report.ready ? 200 : 503).send(report);
+  });
+  const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  logger.info({ url: address }, 'api listening');
+  return {
+    context,
+    url: address,
+    shutdownSteps: [
+      { name: 'stop accepting requests (finishes those in flight)', run: () => app.close() },
+      { name: 'close connections', run: () => context.close() },
+    ],
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,4 @@
+import { runService } from '@wms-webhooks/service-runtime';
+import { startIngester } from './service';
+
+runService('ingester', startIngester);

@@ -1,0 +1,105 @@
+import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
+import { processWmsRecords } from '@wms-webhooks/ingest';
+import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import {
+  createServiceContext,
+  listenPort,
+  runBatchConsumer,
+  serviceEnv,
+  startOpsServer,
+} from '@wms-webhooks/service-runtime';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
+
+const ingesterEnv = z.object({
+  ...serviceEnv,
+  OPS_PORT: listenPort(9101),
+  INGEST_MAX_PAYLOAD_BYTES: positiveInt().default(256 * 1024),
+  INGESTER_GROUP_ID: z.string().default('wms-webhooks-ingester'),
+});
+
+export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(ingesterEnv, env);
+  const context = await createServiceContext({
+    service: 'ingester',
+    env,
+    logLevel: config.LOG_LEVEL,
+    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
+    database: config.MONGODB_DATABASE,
+  });
+  const { logger, metrics, topics } = context;
+  const consumed = new Counter({
+    name: 'wms_webhooks_ingest_events_consumed_total',
+    help: 'Records read from wms.events.',
+    registers: [metrics],
+  });
+  const ingested = new Counter({
+    name: 'wms_webhooks_ingest_events_ingested_total',
+    help: 'Events accepted and forwarded.',
+    registers: [metrics],
+  });
+  const rejected = new Counter({
+    name: 'wms_webhooks_ingest_events_invalid_total',
+    help: 'Records filed in wms.events.invalid, by reason.',
+    labelNames: ['reason'],
+    registers: [metrics],
+  });
+  const accepted = new AvroTopicProducer<WmsEvent>(context.producer, context.serde, topics.acceptedEvents);
+  const invalid = new AvroTopicProducer<InvalidWmsEvent>(
+    context.producer,
+    context.serde,
+    topics.wmsEventsInvalid,
+  );
+
+  const consumer = await runBatchConsumer({
+    kafka: context.kafka,
+    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.INGESTER_GROUP_ID}`,
+    topic: topics.wmsEvents,
+    logger,
+    handle: async (messages, source) => {
+      consumed.inc(messages.length);
+      const result = await processWmsRecords(
+        {
+          serde: context.serde,
+          limits: { maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES },
+          now: Date.now,
+          forwardAccepted: async (records) => void (await accepted.send(records)),
+          forwardInvalid: async (records) => void (await invalid.send(records)),
+        },
+        messages,
+        source,
+      );
+      ingested.inc(result.accepted.length);
+      for (const record of result.invalid) {
+        rejected.inc({ reason: record.errorCode });
+        logger.warn(
+          { reason: record.reason, errorCode: record.errorCode, offset: record.sourceOffset, ...source },
+          'invalid record filed',
+        );
+      }
+    },
+  });
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    metrics,
+    readiness: {
+      kafka: () => {
+        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
+      },
+      store: async () => void (await context.db.command({ ping: 1 })),
+    },
+  });
+  logger.info({ ops: ops.url, topic: topics.wmsEvents }, 'ingester running');
+  return {
+    context,
+    ops,
+    shutdownSteps: [
+      { name: 'stop consuming (finishes the batch in flight, commits)', run: () => consumer.stop() },
+      { name: 'close connections', run: () => context.close() },
+      { name: 'close ops server', run: () => ops.close() },
+    ],
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  };
+}

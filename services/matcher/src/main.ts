@@ -1,0 +1,4 @@
+import { runService } from '@wms-webhooks/service-runtime';
+import { startMatcher } from './service';
+
+runService('matcher', startMatcher);

@@ -1,0 +1,114 @@
+import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
+import { planDeliveries } from '@wms-webhooks/delivery';
+import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import {
+  createServiceContext,
+  listenPort,
+  runBatchConsumer,
+  serviceEnv,
+  startOpsServer,
+} from '@wms-webhooks/service-runtime';
+import { DefinitionCache, followDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { z } from 'zod';
+
+const matcherEnv = z.object({
+  ...serviceEnv,
+  OPS_PORT: listenPort(9102),
+  MATCHER_GROUP_ID: z.string().default('wms-webhooks-matcher'),
+  DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
+});
+
+export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(matcherEnv, env);
+  const context = await createServiceContext({
+    service: 'matcher',
+    env,
+    logLevel: config.LOG_LEVEL,
+    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
+    database: config.MONGODB_DATABASE,
+  });
+  const { logger, metrics, topics } = context;
+  const matchesPerEvent = new Histogram({
+    name: 'wms_webhooks_match_webhooks_per_event',
+    help: 'How many webhooks each event matched.',
+    buckets: [0, 1, 2, 5, 10, 20, 50, 100],
+    registers: [metrics],
+  });
+  const emitted = new Counter({
+    name: 'wms_webhooks_match_deliveries_emitted_total',
+    help: 'Delivery tasks produced.',
+    registers: [metrics],
+  });
+
+  const cache = new DefinitionCache(new WebhookRepository(context.db));
+  const follower = await followDefinitions({
+    kafka: context.kafka,
+    serde: context.serde,
+    topic: topics.definitions,
+    cache,
+    groupPrefix: `${config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-matcher-definitions`,
+    resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
+    onError: (error, what) => logger.error({ err: error }, `definitions: ${what} failed`),
+  });
+  await follower.ready;
+  new Gauge({
+    name: 'wms_webhooks_definitions_cached',
+    help: 'Webhook definitions in memory.',
+    registers: [metrics],
+    collect() {
+      this.set(cache.size);
+    },
+  });
+  const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
+
+  const consumer = await runBatchConsumer({
+    kafka: context.kafka,
+    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`,
+    topic: topics.acceptedEvents,
+    logger,
+    handle: async (messages) => {
+      const tasks: DeliveryTask[] = [];
+      const now = Date.now();
+      for (const message of messages) {
+        if (!message.value) continue;
+        const event = await context.serde.decode<WmsEvent>(message.value);
+        const planned = planDeliveries(cache.forEventType(event.eventType), event, now);
+        matchesPerEvent.observe(planned.length);
+        tasks.push(...planned);
+      }
+      if (tasks.length === 0) return;
+      // Keyed by webhook, so one webhook's deliveries stay in order on one partition.
+      await deliveries.send(tasks.map((task) => ({ key: task.webhookId, value: task })));
+      emitted.inc(tasks.length);
+    },
+  });
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    metrics,
+    readiness: {
+      kafka: () => {
+        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
+      },
+      definitions: () => {
+        if (!follower.isReady()) throw new Error('definitions not loaded yet');
+      },
+      store: async () => void (await context.db.command({ ping: 1 })),
+    },
+  });
+  logger.info({ ops: ops.url, definitions: cache.size }, 'matcher running');
+  return {
+    context,
+    ops,
+    cache,
+    shutdownSteps: [
+      { name: 'stop consuming (finishes the batch in flight, commits)', run: () => consumer.stop() },
+      { name: 'stop following definitions', run: () => follower.stop() },
+      { name: 'close connections', run: () => context.close() },
+      { name: 'close ops server', run: () => ops.close() },
+    ],
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,85 @@
+import { startApi } from '@wms-webhooks/api';
+import { catalogueSchema, topicCatalogue, topicNames, type WmsEvent } from '@wms-webhooks/contracts';
+import { startIngester } from '@wms-webhooks/ingester';
+import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
+import { startMatcher } from '@wms-webhooks/matcher';
+import { startSender } from '@wms-webhooks/sender';
+import type { ShutdownStep } from '@wms-webhooks/service-runtime';
+import { MongoClient } from 'mongodb';
+import { testEndpoints, testKafka, testSerde } from './stack';
+import { uniqueName } from './unique';
+
+/**
+ * The four services, started in this process against the real stack, with their own topic prefix and
+ * database; and a WMS-side producer writing to their wms.events.
+ */
+export async function startPipeline(overrides: Record<string, string> = {}) {
+  const endpoints = testEndpoints();
+  const prefix = `${uniqueName('it')}.`;
+  const database = uniqueName('it').replaceAll('-', '_');
+  const env: NodeJS.ProcessEnv = {
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    MONGODB_URI: endpoints.mongodbUri,
+    WEBHOOKS_TOPIC_PREFIX: prefix,
+    MONGODB_DATABASE: database,
+    OPS_PORT: '0',
+    API_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+  const api = await startApi(env);
+  const [ingester, matcher, sender] = await Promise.all([
+    startIngester(env),
+    startMatcher(env),
+    startSender(env),
+  ]);
+  const topics = topicNames(prefix);
+  const kafka = testKafka('it-wms-producer');
+  const producer = createDurableProducer(kafka);
+  await producer.connect();
+  const serde = testSerde();
+  await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
+  const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
+
+  return {
+    env,
+    prefix,
+    topics,
+    apiUrl: api.url,
+    kafka,
+    producer,
+    serde,
+    publish: (events: WmsEvent[]) => wms.send(events.map((event) => ({ key: event.entityId, value: event }))),
+    api: (path: string, init: { method?: string; body?: unknown } = {}) =>
+      fetch(`${api.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === 'string'
+              ? init.body
+              : JSON.stringify(init.body),
+      }),
+    async stop() {
+      const steps: ShutdownStep[] = [ingester, matcher, sender, api].flatMap(
+        (service) => service.shutdownSteps,
+      );
+      for (const step of steps) await step.run().catch(() => undefined);
+      await producer.disconnect();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.disconnect();
+      const client = new MongoClient(endpoints.mongodbUri);
+      await client
+        .db(database)
+        .dropDatabase()
+        .catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;

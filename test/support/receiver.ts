@@ -1,0 +1,59 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  path: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: string;
+  receivedAt: number;
+}
+
+/** A real HTTP receiver on 127.0.0.1 that records every request and answers with the status set per path. */
+export class Receiver {
+  readonly requests: ReceivedRequest[] = [];
+  private readonly statusByPath = new Map<string, number>();
+  private server?: Server;
+  private baseUrl = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        this.requests.push({
+          path,
+          method: request.method ?? '',
+          headers: request.headers,
+          rawHeaders: request.rawHeaders,
+          body: Buffer.concat(chunks).toString('utf8'),
+          receivedAt: Date.now(),
+        });
+        response.writeHead(this.statusByPath.get(path) ?? 200, { 'content-type': 'text/plain' });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((listening) => this.server?.listen(0, '127.0.0.1', listening));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
+
+  respondWith(path: string, status: number) {
+    this.statusByPath.set(path, status);
+  }
+
+  at(path: string): ReceivedRequest[] {
+    return this.requests.filter((request) => request.path === path);
+  }
+
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise((closed) => this.server?.close(closed));
+  }
+}
