@@ -1,28 +1,91 @@
+import { join } from 'node:path';
 import { applyCatalogue } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { connectTools } from './connect';
 import { runTool } from './run-tool';
+import { launchService, type RunningService, stopServices, waitUntilReady } from './supervisor';
+
+const services = [
+  { name: 'api', port: 8080, portVariable: 'API_PORT' },
+  { name: 'ingester', port: 9101, portVariable: 'OPS_PORT' },
+  { name: 'matcher', port: 9102, portVariable: 'OPS_PORT' },
+  { name: 'sender', port: 9103, portVariable: 'OPS_PORT' },
+] as const;
 
 /**
  * `npm start`: resolves the endpoints (bringing the native stack up where nothing else is configured),
- * applies the topic catalogue and schemas, and prints where everything is. The stack keeps running.
+ * applies topics and schemas, starts every service and prints where everything is. Ctrl-C stops the
+ * services gracefully; the stack keeps running (npm run stack:down stops it).
  */
 runTool(async () => {
   const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
   const { admin, serde } = connectTools(endpoints, 'wms-start');
   await admin.connect();
   try {
-    const report = await applyCatalogue(admin, serde);
-    console.log('\nTopics:');
-    for (const topic of report.topics) console.log(`  ${topic.topic}: ${topic.action}`);
-    console.log('Schemas:');
-    for (const schema of report.schemas) console.log(`  ${schema.subject}: id ${schema.id}`);
+    await applyCatalogue(admin, serde);
   } finally {
     await admin.disconnect();
   }
-  console.log('\nEndpoints:');
-  console.log(`  Kafka            ${endpoints.kafkaBrokers.join(',')}  (${endpoints.sources.kafkaBrokers})`);
-  console.log(`  Schema registry  ${endpoints.schemaRegistryUrl}  (${endpoints.sources.schemaRegistryUrl})`);
-  console.log(`  MongoDB wire     ${endpoints.mongodbUri}  (${endpoints.sources.mongodbUri})`);
-  console.log('\nThe stack keeps running: npm run stack:status, npm run stack:down.');
+
+  const logsDir = join(loadStackLayout().runDir, 'logs', 'services');
+  const baseEnv = {
+    ...process.env,
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    MONGODB_URI: endpoints.mongodbUri,
+  };
+  const running: RunningService[] = services.map((service) =>
+    launchService(
+      {
+        name: service.name,
+        readyUrl: `http://127.0.0.1:${service.port}/readyz`,
+        env: { ...baseEnv, [service.portVariable]: String(service.port) },
+      },
+      logsDir,
+    ),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the services (the stack keeps running)`);
+    await stopServices(running);
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => void shutdown(signal));
+  try {
+    await Promise.all(running.map((service) => waitUntilReady(service, 120_000)));
+  } catch (error) {
+    await stopServices(running);
+    throw error;
+  }
+
+  console.log('\nEverything is up:');
+  console.log(
+    `  Kafka               ${endpoints.kafkaBrokers.join(',')}  (${endpoints.sources.kafkaBrokers})`,
+  );
+  console.log(
+    `  Schema registry     ${endpoints.schemaRegistryUrl}  (${endpoints.sources.schemaRegistryUrl})`,
+  );
+  console.log(`  MongoDB wire        ${endpoints.mongodbUri}  (${endpoints.sources.mongodbUri})`);
+  console.log('  API                 http://127.0.0.1:8080/api/webhooks');
+  for (const service of services) {
+    console.log(`  ${service.name.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);
+  }
+  console.log(`  Service logs        ${logsDir}`);
+  console.log(
+    '\nTry it: npm run events:demo   (creates a webhook to a local receiver and publishes an event)',
+  );
+  console.log('Ctrl-C stops the services; npm run stack:down stops the stack.');
+
+  const firstExit = await Promise.race(
+    running.map(async (service) => ({ service, code: await service.exited })),
+  );
+  if (stopping) return new Promise<void>(() => {});
+  await stopServices(running);
+  throw new Error(
+    `${firstExit.service.spec.name} exited with ${firstExit.code}; see ${firstExit.service.logFile}`,
+  );
 });
