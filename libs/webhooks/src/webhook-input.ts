@@ -199,24 +199,31 @@ export function parseWebhookSettings(
   existingAuth?: WebhookAuth,
 ): ParseResult<WebhookSettings> {
   const parsed = settingsSchema.safeParse(body);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => ({
+  const problems: FieldProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
         field: issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : pathOf(issue.path) || '(body)',
         message: issue.code === 'unrecognized_keys' ? 'is not a webhook setting' : issue.message,
-      })),
-    };
+      }));
+  // Semantic checks run on every field that is well-formed on its own, so one pass reports everything.
+  const raw = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const settings: Partial<RawSettings> = {};
+  const malformed = new Set<string>();
+  for (const [key, fieldSchema] of Object.entries(settingsSchema.shape)) {
+    const field = fieldSchema.safeParse(raw[key]);
+    if (field.success) Object.assign(settings, { [key]: field.data });
+    else malformed.add(key);
   }
-  const settings = parsed.data;
-  const problems: FieldProblem[] = [];
-  checkUrl(settings.url, problems);
-  checkScope(settings, problems);
-  checkEventTypeAndFilters(settings, problems);
-  checkHeaders(settings, problems);
-  const auth = completeAuth(settings.auth, existingAuth, problems);
-  if (problems.length > 0 || !auth) return { ok: false, problems };
-  return { ok: true, value: { ...settings, auth } };
+  const wellFormed = (...keys: Array<keyof RawSettings>) => keys.every((key) => !malformed.has(key));
+  if (wellFormed('url')) checkUrl(settings.url as string, problems);
+  if (wellFormed('kind', 'goodsOwnerIds', 'allGoodsOwners')) checkScope(settings as RawSettings, problems);
+  if (wellFormed('eventType', 'filters')) checkEventTypeAndFilters(settings as RawSettings, problems);
+  if (wellFormed('headers', 'auth')) checkHeaders(settings as RawSettings, problems);
+  const auth = wellFormed('auth')
+    ? completeAuth(settings.auth as RawSettings['auth'], existingAuth, problems)
+    : undefined;
+  if (!parsed.success || problems.length > 0 || !auth) return { ok: false, problems };
+  return { ok: true, value: { ...parsed.data, auth } };
 }
 
 function completeAuth(

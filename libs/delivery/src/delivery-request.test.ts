@@ -1,0 +1,97 @@
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import { testWebhook } from '@wms-webhooks/webhooks';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
+import { deliveryIdFor } from './delivery-id';
+import { buildDeliveryRequest } from './delivery-request';
+
+const task: DeliveryTask = {
+  deliveryId: deliveryIdFor('e-1', 'w-1'),
+  webhookId: 'w-1',
+  eventId: 'e-1',
+  eventType: 'order.picked',
+  occurredAt: Date.UTC(2026, 10, 22, 8, 0, 0),
+  goodsOwnerId: 42,
+  warehouseId: 'AMS-1',
+  entityId: 'ORD-1',
+  payload: '{"orderId":"ORD-1","lines":[]}',
+  attempt: 3,
+  test: false,
+  createdAt: 0,
+};
+
+describe('deliveryIdFor', () => {
+  it('is the same for the same event and webhook, and a UUID', () => {
+    expect(deliveryIdFor('e-1', 'w-1')).toBe(deliveryIdFor('e-1', 'w-1'));
+    expect(deliveryIdFor('e-1', 'w-1')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  it('differs across webhooks and events', () => {
+    expect(deliveryIdFor('e-1', 'w-2')).not.toBe(deliveryIdFor('e-1', 'w-1'));
+    expect(deliveryIdFor('e-2', 'w-1')).not.toBe(deliveryIdFor('e-1', 'w-1'));
+  });
+});
+
+describe('buildDeliveryRequest', () => {
+  const now = Date.UTC(2026, 10, 22, 8, 0, 5);
+
+  it('posts the documented body, the payload parsed into data', () => {
+    const request = buildDeliveryRequest(task, testWebhook({ id: 'w-1' }), now);
+    expect(JSON.parse(request.body)).toEqual({
+      eventId: 'e-1',
+      eventType: 'order.picked',
+      occurredAt: '2026-11-22T08:00:00.000Z',
+      goodsOwnerId: 42,
+      warehouseId: 'AMS-1',
+      entityId: 'ORD-1',
+      webhookId: 'w-1',
+      data: { orderId: 'ORD-1', lines: [] },
+    });
+  });
+
+  it('signs so that the standardwebhooks verifier accepts it', () => {
+    const webhook = testWebhook({ id: 'w-1' });
+    const request = buildDeliveryRequest(task, webhook, now);
+    expect(request.headers).toMatchObject({
+      'webhook-id': task.deliveryId,
+      'webhook-timestamp': String(now / 1000),
+      'webhook-attempt': '3',
+      'Content-Type': 'application/json',
+    });
+    const verifier = new StandardWebhook(webhook.signingSecret);
+    const headers = {
+      'webhook-id': request.headers['webhook-id']!,
+      'webhook-timestamp': request.headers['webhook-timestamp']!,
+      'webhook-signature': request.headers['webhook-signature']!,
+    };
+    // The verifier rejects old timestamps; verify against the signing time.
+    const realNow = Date.now;
+    Date.now = () => now;
+    try {
+      expect(verifier.verify(request.body, headers)).toEqual(JSON.parse(request.body));
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
+  it('adds basic auth and keeps the operator headers as given', () => {
+    const request = buildDeliveryRequest(
+      task,
+      testWebhook({
+        auth: { type: 'basic', username: 'a', password: 'b:c' },
+        headers: { 'X-Tenant': 'Acme' },
+      }),
+      now,
+    );
+    expect(request.headers.Authorization).toBe(`Basic ${Buffer.from('a:b:c').toString('base64')}`);
+    expect(request.headers['X-Tenant']).toBe('Acme');
+  });
+
+  it('adds X-Auth-Token for token auth', () => {
+    const request = buildDeliveryRequest(task, testWebhook({ auth: { type: 'token', token: 't-1' } }), now);
+    expect(request.headers['X-Auth-Token']).toBe('t-1');
+    expect(request.headers.Authorization).toBeUndefined();
+  });
+});

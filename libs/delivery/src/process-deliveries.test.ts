@@ -1,0 +1,118 @@
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import { testWebhook } from '@wms-webhooks/webhooks';
+import { describe, expect, it } from 'vitest';
+import type { AttemptLog } from './attempt-log';
+import type { AttemptOutcome, DeliveryClient } from './http-client';
+import { type DeliveryDeps, processDeliveries } from './process-deliveries';
+
+const task = (webhookId: string, eventId: string, extra: Partial<DeliveryTask> = {}): DeliveryTask => ({
+  deliveryId: `${eventId}-${webhookId}`,
+  webhookId,
+  eventId,
+  eventType: 'order.picked',
+  occurredAt: 0,
+  goodsOwnerId: 1,
+  warehouseId: null,
+  entityId: 'ORD',
+  payload: '{}',
+  attempt: 1,
+  test: false,
+  createdAt: 0,
+  ...extra,
+});
+
+/** A client that answers per URL after a delay, recording the order requests started in. */
+function scriptedClient(answers: Record<string, { status: number; delayMs: number }>) {
+  const started: string[] = [];
+  const client: DeliveryClient = {
+    async send(request) {
+      started.push(JSON.parse(request.body).eventId as string);
+      const answer = answers[request.url] ?? { status: 200, delayMs: 0 };
+      await new Promise((done) => setTimeout(done, answer.delayMs));
+      const outcome: AttemptOutcome =
+        answer.status < 300
+          ? { outcome: 'succeeded', statusCode: answer.status, durationMs: answer.delayMs }
+          : {
+              outcome: 'failed',
+              kind: 'status',
+              statusCode: answer.status,
+              error: `HTTP ${answer.status}`,
+              durationMs: answer.delayMs,
+            };
+      return outcome;
+    },
+    close() {},
+  };
+  return { client, started };
+}
+
+function deps(
+  client: DeliveryClient,
+  webhooks: ReturnType<typeof testWebhook>[],
+  written: AttemptLog[][],
+): DeliveryDeps {
+  const byId = new Map(webhooks.map((webhook) => [webhook.id, webhook]));
+  return {
+    client,
+    webhookById: (id) => byId.get(id),
+    writeLogs: async (logs) => void written.push(logs),
+    now: () => 1_000,
+    concurrency: 8,
+  };
+}
+
+describe('processDeliveries', () => {
+  it('keeps one webhook in order while a slow webhook does not hold up another', async () => {
+    const slow = testWebhook({ id: 'slow', url: 'http://slow' });
+    const fast = testWebhook({ id: 'fast', url: 'http://fast' });
+    const { client, started } = scriptedClient({
+      'http://slow': { status: 200, delayMs: 50 },
+      'http://fast': { status: 200, delayMs: 0 },
+    });
+    const written: AttemptLog[][] = [];
+    await processDeliveries(deps(client, [slow, fast], written), [
+      task('slow', 's1'),
+      task('slow', 's2'),
+      task('fast', 'f1'),
+      task('fast', 'f2'),
+    ]);
+    expect(started.indexOf('s1')).toBeLessThan(started.indexOf('s2'));
+    expect(started.indexOf('f2')).toBeLessThan(started.indexOf('s2'));
+  });
+
+  it('logs every attempt in one write, with outcome and status', async () => {
+    const ok = testWebhook({ id: 'ok', url: 'http://ok' });
+    const broken = testWebhook({ id: 'broken', url: 'http://broken' });
+    const { client } = scriptedClient({ 'http://broken': { status: 503, delayMs: 0 } });
+    const written: AttemptLog[][] = [];
+    await processDeliveries(deps(client, [ok, broken], written), [task('ok', 'a'), task('broken', 'b')]);
+    expect(written).toHaveLength(1);
+    const byEvent = Object.fromEntries(written[0]!.map((log) => [log.eventId, log]));
+    expect(byEvent.a).toMatchObject({ outcome: 'succeeded', statusCode: 200, error: null, url: 'http://ok' });
+    expect(byEvent.b).toMatchObject({
+      outcome: 'failed',
+      statusCode: 503,
+      errorKind: 'status',
+      error: 'HTTP 503',
+    });
+  });
+
+  it('does not send for a deleted or disabled webhook, and says why in the log', async () => {
+    const disabled = testWebhook({ id: 'disabled', enabled: false });
+    const { client, started } = scriptedClient({});
+    const written: AttemptLog[][] = [];
+    await processDeliveries(deps(client, [disabled], written), [task('gone', 'x'), task('disabled', 'y')]);
+    expect(started).toEqual([]);
+    expect(written[0]!.map((log) => [log.errorKind, log.final])).toEqual([
+      ['webhook-deleted', true],
+      ['webhook-disabled', true],
+    ]);
+  });
+
+  it('sends a test delivery even while the webhook is disabled', async () => {
+    const disabled = testWebhook({ id: 'disabled', enabled: false });
+    const { client, started } = scriptedClient({});
+    await processDeliveries(deps(client, [disabled], []), [task('disabled', 't', { test: true })]);
+    expect(started).toEqual(['t']);
+  });
+});
