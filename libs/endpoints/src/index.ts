@@ -1,4 +1,4 @@
 export { containerImages, dockerEngineAnswers } from './docker-endpoints';
 export type { EndpointSource, Endpoints, ResolvedEndpoints } from './endpoints';
 export { configuredNativeEndpoints } from './native-endpoints';
-export { type ResolveOptions, resolveEndpoints } from './resolve-endpoints';
+export { endpointVariables, type ResolveOptions, resolveEndpoints } from './resolve-endpoints';

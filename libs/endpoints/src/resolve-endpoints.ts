@@ -4,13 +4,16 @@ import { dockerEngineAnswers, startContainers } from './docker-endpoints';
 import type { EndpointSource, Endpoints, ProvidedEndpoints, ResolvedEndpoints } from './endpoints';
 import { configuredNativeEndpoints, startNativeStack } from './native-endpoints';
 
-const endpointEnv = z.object({
+/** The endpoint variables; services merge them into their own schema so start-up checks all at once. */
+export const endpointVariables = {
   KAFKA_BROKERS: brokerList().optional(),
   SCHEMA_REGISTRY_URL: httpUrl().optional(),
   MONGODB_URI: mongoUri().optional(),
   /** Which provider fills endpoints the environment leaves unset. */
   WMS_STACK: z.enum(['auto', 'native', 'testcontainers']).default('auto'),
-});
+};
+
+const endpointEnv = z.object(endpointVariables);
 
 export interface ResolveOptions {
   /**

@@ -1,7 +1,9 @@
+import { endpointVariables } from '@wms-webhooks/endpoints';
 import { z } from 'zod';
 
 /** Variables every service reads; each service's schema extends these with its own. */
 export const serviceEnv = {
+  ...endpointVariables,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   OPS_HOST: z.string().default('127.0.0.1'),
   WEBHOOKS_TOPIC_PREFIX: z

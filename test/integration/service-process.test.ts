@@ -1,0 +1,95 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchService, waitUntilReady } from '@wms-webhooks/tools';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port';
+import { testEndpoints, testKafka } from '../support/stack';
+import { uniqueName } from '../support/unique';
+
+describe('a service run as its own process', () => {
+  const prefix = `${uniqueName('it-proc')}.`;
+  const database = uniqueName('it_proc').replaceAll('-', '_');
+
+  const envFor = (port: number): NodeJS.ProcessEnv => {
+    const endpoints = testEndpoints();
+    return {
+      ...process.env,
+      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+      MONGODB_URI: endpoints.mongodbUri,
+      WEBHOOKS_TOPIC_PREFIX: prefix,
+      MONGODB_DATABASE: database,
+      OPS_PORT: String(port),
+    };
+  };
+
+  afterAll(async () => {
+    const admin = testKafka('it-proc-cleanup').admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    const client = new MongoClient(testEndpoints().mongodbUri);
+    await client
+      .db(database)
+      .dropDatabase()
+      .catch(() => undefined);
+    await client.close();
+  });
+
+  describe('when started with a good environment', () => {
+    it('answers /healthz, /readyz and /metrics, and on SIGTERM finishes, commits and exits 0', async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const sender = launchService(
+        { name: 'sender', readyUrl: `http://127.0.0.1:${port}/readyz`, env: envFor(port) },
+        logs,
+      );
+      await waitUntilReady(sender, 60_000);
+
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as {
+        ready: boolean;
+        checks: object;
+      };
+      expect(ready).toEqual({ ready: true, checks: { kafka: 'ok', definitions: 'ok', store: 'ok' } });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('# TYPE wms_webhooks_delivery_attempts_total counter');
+      expect(metrics).toContain('wms_webhooks_process_cpu_seconds_total');
+
+      sender.child.kill('SIGTERM');
+      expect(await sender.exited).toBe(0);
+      const lines = (await readFile(sender.logFile, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; step?: string });
+      expect(lines.filter((line) => line.msg === 'shutdown step done').map((line) => line.step)).toEqual([
+        'stop consuming (finishes the deliveries in flight, logs them, commits)',
+        'stop following definitions',
+        'close connections',
+        'close ops server',
+      ]);
+      expect(lines.at(-1)?.msg).toBe('stopped');
+    });
+  });
+
+  describe('when a variable is malformed', () => {
+    it('exits 1 at once, naming the variable', async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const ingester = launchService(
+        {
+          name: 'ingester',
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
+          env: { ...envFor(port), KAFKA_BROKERS: 'no-port-here', INGEST_MAX_PAYLOAD_BYTES: '-5' },
+        },
+        logs,
+      );
+      expect(await ingester.exited).toBe(1);
+      const output = await readFile(ingester.logFile, 'utf8');
+      expect(output).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port');
+    });
+  });
+});
