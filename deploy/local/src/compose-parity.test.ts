@@ -11,7 +11,9 @@ interface ComposeService {
 }
 
 const layout = loadStackLayout({});
-const compose = parse(readFileSync(join(layout.packageDir, '..', 'compose.yaml'), 'utf8')) as {
+const compose = parse(readFileSync(join(layout.packageDir, '..', 'compose.yaml'), 'utf8'), {
+  merge: true,
+}) as {
   services: Record<string, ComposeService>;
 };
 
@@ -46,5 +48,21 @@ describe('deploy/compose.yaml', () => {
 
   it('keeps topic auto-creation off, as the native broker does', () => {
     expect(compose.services.kafka?.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+  });
+});
+
+describe('the services in deploy/compose.yaml', () => {
+  const composeText = readFileSync(join(layout.packageDir, '..', 'compose.yaml'), 'utf8');
+
+  it('runs every service package with the same endpoint variables the resolver reads', () => {
+    for (const name of ['api', 'ingester', 'matcher', 'sender']) {
+      expect(compose.services[name]?.image).toBe('node:20-bookworm-slim');
+    }
+    for (const variable of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'MONGODB_URI']) {
+      expect(composeText).toContain(`${variable}:`);
+    }
+    expect((compose.services.api?.environment as Record<string, string>).MONGODB_URI).toBe(
+      'mongodb://mongo:27017',
+    );
   });
 });
