@@ -3,6 +3,7 @@ import { catalogueSchema, topicCatalogue, topicNames, type WmsEvent } from '@wms
 import { startIngester } from '@wms-webhooks/ingester';
 import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
 import { startMatcher } from '@wms-webhooks/matcher';
+import { startRetrier } from '@wms-webhooks/retrier';
 import { startSender } from '@wms-webhooks/sender';
 import type { ShutdownStep } from '@wms-webhooks/service-runtime';
 import { MongoClient } from 'mongodb';
@@ -13,7 +14,10 @@ import { uniqueName } from './unique';
  * The four services, started in this process against the real stack, with their own topic prefix and
  * database; and a WMS-side producer writing to their wms.events.
  */
-export async function startPipeline(overrides: Record<string, string> = {}) {
+export async function startPipeline(
+  overrides: Record<string, string> = {},
+  options: { retriers?: boolean } = {},
+) {
   const endpoints = testEndpoints();
   const prefix = `${uniqueName('it')}.`;
   const database = uniqueName('it').replaceAll('-', '_');
@@ -34,6 +38,11 @@ export async function startPipeline(overrides: Record<string, string> = {}) {
     startMatcher(env),
     startSender(env),
   ]);
+  const retriers = options.retriers
+    ? await Promise.all(
+        ['1m', '5m', '15m', '30m', '2h'].map((tier) => startRetrier({ ...env, RETRY_TIER: tier })),
+      )
+    : [];
   const topics = topicNames(prefix);
   const kafka = testKafka('it-wms-producer');
   const producer = createDurableProducer(kafka);
@@ -63,7 +72,7 @@ export async function startPipeline(overrides: Record<string, string> = {}) {
               : JSON.stringify(init.body),
       }),
     async stop() {
-      const steps: ShutdownStep[] = [ingester, matcher, sender, api].flatMap(
+      const steps: ShutdownStep[] = [ingester, matcher, sender, ...retriers, api].flatMap(
         (service) => service.shutdownSteps,
       );
       for (const step of steps) await step.run().catch(() => undefined);

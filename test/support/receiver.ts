@@ -13,7 +13,10 @@ export interface ReceivedRequest {
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers with the status set per path. */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
-  private readonly statusByPath = new Map<string, number>();
+  private readonly answersByPath = new Map<
+    string,
+    Array<{ status: number; headers?: Record<string, string> }>
+  >();
   private server?: Server;
   private baseUrl = '';
 
@@ -31,7 +34,10 @@ export class Receiver {
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),
         });
-        response.writeHead(this.statusByPath.get(path) ?? 200, { 'content-type': 'text/plain' });
+        const script = this.answersByPath.get(path) ?? [];
+        // The last scripted answer repeats; before any script, answer 200.
+        const answer = (script.length > 1 ? script.shift() : script[0]) ?? { status: 200 };
+        response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
         response.end('ok');
       });
     });
@@ -44,8 +50,16 @@ export class Receiver {
     return `${this.baseUrl}${path}`;
   }
 
-  respondWith(path: string, status: number) {
-    this.statusByPath.set(path, status);
+  respondWith(path: string, status: number, headers?: Record<string, string>) {
+    this.answersByPath.set(path, [{ status, headers }]);
+  }
+
+  /** Answers in turn, then repeats the last: e.g. [500, 500, 200] succeeds on the 3rd attempt. */
+  respondInTurn(path: string, statuses: number[]) {
+    this.answersByPath.set(
+      path,
+      statuses.map((status) => ({ status })),
+    );
   }
 
   at(path: string): ReceivedRequest[] {

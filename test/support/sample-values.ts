@@ -39,6 +39,20 @@ export const sampleValues: Record<string, () => unknown> = {
     attempt: 1,
     test: false,
     createdAt: Date.UTC(2026, 10, 22, 9, 30, 2),
+    firstAttemptAt: Date.UTC(2026, 10, 22, 9, 30, 3),
+    dueAt: Date.UTC(2026, 10, 22, 9, 31, 3),
+    origin: 'sender',
+    history: [
+      {
+        attempt: 1,
+        startedAt: Date.UTC(2026, 10, 22, 9, 30, 3),
+        durationMs: 12,
+        outcome: 'failed',
+        statusCode: 503,
+        error: 'HTTP 503',
+      },
+    ],
+    finalReason: null,
   }),
   'webhook-change.avsc': (): WebhookChange => ({
     webhookId: randomUUID(),

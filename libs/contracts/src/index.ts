@@ -1,6 +1,6 @@
 export { applyCatalogue, type CatalogueReport, registerCatalogueSchemas } from './apply-catalogue';
 export { type EventTypeSpec, eventTypeSpec, eventTypes } from './event-types';
-export type { DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from './messages';
+export type { AttemptRecord, DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from './messages';
 export {
   type CatalogueEntry,
   catalogueEntries,

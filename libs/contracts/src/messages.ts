@@ -26,6 +26,15 @@ export interface InvalidWmsEvent {
   detectedAt: number;
 }
 
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  outcome: 'succeeded' | 'failed';
+  statusCode: number | null;
+  error: string | null;
+}
+
 export interface DeliveryTask {
   deliveryId: string;
   webhookId: string;
@@ -39,6 +48,11 @@ export interface DeliveryTask {
   attempt: number;
   test: boolean;
   createdAt: number;
+  firstAttemptAt: number | null;
+  dueAt: number | null;
+  origin: string;
+  history: AttemptRecord[];
+  finalReason: string | null;
 }
 
 export interface WebhookChange {

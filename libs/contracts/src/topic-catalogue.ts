@@ -9,6 +9,14 @@ export interface CatalogueEntry {
   schemaFile: string;
 }
 
+/** One topic per delay step; its records wait there until due. Retention outlasts the longest wait. */
+function retryTier(tier: string) {
+  return {
+    spec: { name: `webhooks.retry.${tier}`, partitions: 6, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    schemaFile: 'delivery-task.avsc',
+  } as const satisfies CatalogueEntry;
+}
+
 /**
  * Every topic the system owns, with its partitions, retention and cleanup policy. Partition counts are
  * the unit of parallelism: at most one instance of a service works on a partition at a time.
@@ -28,6 +36,15 @@ const entries = {
   },
   deliveries: {
     spec: { name: 'webhooks.deliveries', partitions: 12, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    schemaFile: 'delivery-task.avsc',
+  },
+  retry1m: retryTier('1m'),
+  retry5m: retryTier('5m'),
+  retry15m: retryTier('15m'),
+  retry30m: retryTier('30m'),
+  retry2h: retryTier('2h'),
+  dead: {
+    spec: { name: 'webhooks.dead', partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * day },
     schemaFile: 'delivery-task.avsc',
   },
   definitions: {

@@ -8,15 +8,19 @@ export interface AttemptLog {
   eventType: string;
   goodsOwnerId: number;
   attempt: number;
+  /** When the attempt was due; null for a first attempt, which is due at once. */
+  dueAt: Date | null;
   startedAt: Date;
   durationMs: number;
   outcome: 'succeeded' | 'failed';
   statusCode: number | null;
-  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | null;
+  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | 'circuit-open' | null;
   error: string | null;
   test: boolean;
   /** No further attempt will follow. */
   final: boolean;
+  /** When the next attempt is due, if one is scheduled. */
+  nextAttemptAt: Date | null;
   url: string | null;
 }
 

@@ -18,6 +18,11 @@ const task: DeliveryTask = {
   attempt: 3,
   test: false,
   createdAt: 0,
+  firstAttemptAt: null,
+  dueAt: null,
+  origin: 'matcher',
+  history: [],
+  finalReason: null,
 };
 
 describe('deliveryIdFor', () => {

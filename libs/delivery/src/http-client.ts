@@ -7,7 +7,15 @@ export type FailureKind = 'status' | 'timeout' | 'connect' | 'dns' | 'tls' | 'ne
 
 export type AttemptOutcome =
   | { outcome: 'succeeded'; statusCode: number; durationMs: number }
-  | { outcome: 'failed'; kind: FailureKind; statusCode: number | null; error: string; durationMs: number };
+  | {
+      outcome: 'failed';
+      kind: FailureKind;
+      statusCode: number | null;
+      error: string;
+      durationMs: number;
+      /** From a 429 or 503's Retry-After header. */
+      retryAfterMs?: number;
+    };
 
 export interface DeliveryClient {
   send(request: DeliveryRequest, timeoutMs: number): Promise<AttemptOutcome>;
@@ -23,6 +31,14 @@ const tlsCodes = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'EPROTO',
 ]);
+
+/** Retry-After is either delay-seconds or an HTTP date; anything else is ignored. */
+export function parseRetryAfter(value: unknown, now: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
 
 /** Names why a request failed the way operators read it: timeout, connection refused, DNS, TLS. */
 export function classifyFailure(error: AxiosError): { kind: FailureKind; error: string } {
@@ -81,12 +97,17 @@ export function createDeliveryClient(options: { maxSocketsPerHost?: number } = {
         if (response.status >= 200 && response.status < 300) {
           return { outcome: 'succeeded', statusCode: response.status, durationMs };
         }
+        const retryAfterMs =
+          response.status === 429 || response.status === 503
+            ? parseRetryAfter(response.headers['retry-after'], Date.now())
+            : undefined;
         return {
           outcome: 'failed',
           kind: 'status',
           statusCode: response.status,
           error: `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
           durationMs,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         };
       } catch (error) {
         const durationMs = Math.round(performance.now() - started);

@@ -1,14 +1,24 @@
 export { type AttemptLog, AttemptLogRepository, InvalidCursorError, type LogPage } from './attempt-log';
 export { forEachConcurrently } from './concurrency';
+export { attemptDelivery, type DeliveryDeps, deliverBatch, type Settlement } from './deliver-batch';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export { buildDeliveryRequest, type DeliveryRequest, deliveryBody } from './delivery-request';
+export { createDeliveryMetrics, createDeliveryRoutes, retryTopic } from './delivery-wiring';
 export {
   type AttemptOutcome,
   classifyFailure,
   createDeliveryClient,
   type DeliveryClient,
   type FailureKind,
+  parseRetryAfter,
 } from './http-client';
 export { planDeliveries } from './plan-deliveries';
-export { type DeliveryDeps, processDeliveries } from './process-deliveries';
+export {
+  decideRetry,
+  oneDayWindowMs,
+  type RetryDecision,
+  type RetryTier,
+  retryTiers,
+  tierDelayMs,
+} from './retry-schedule';
 export { signDelivery } from './signature';

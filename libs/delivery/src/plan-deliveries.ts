@@ -17,5 +17,10 @@ export function planDeliveries(candidates: readonly Webhook[], event: WmsEvent, 
     attempt: 1,
     test: false,
     createdAt: now,
+    firstAttemptAt: null,
+    dueAt: null,
+    origin: 'matcher',
+    history: [],
+    finalReason: null,
   }));
 }

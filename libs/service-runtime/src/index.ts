@@ -4,6 +4,7 @@ export {
   type RunningConsumer,
   runBatchConsumer,
 } from './batch-consumer';
+export { type DueConsumerOptions, runDueConsumer } from './due-consumer';
 export { createLogger, kafkaLogCreator, type Logger } from './logger';
 export { createMetricsRegistry, metricPrefix } from './metrics';
 export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';

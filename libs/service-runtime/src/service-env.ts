@@ -15,6 +15,12 @@ export const serviceEnv = {
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, dashes or underscores')
     .default('wms_webhooks'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Multiplies every retry delay and the 24 h window, for tests and demos (0.001: a day is 86.4 s). */
+  WEBHOOKS_TIME_SCALE: z.coerce
+    .number()
+    .positive('must be a positive number')
+    .max(1, 'may be at most 1')
+    .default(1),
 };
 
 /** 0 asks the OS for a free port (tests run several services in one process). */

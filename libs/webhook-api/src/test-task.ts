@@ -21,5 +21,10 @@ export function testTask(webhook: Webhook, now: number): DeliveryTask {
     attempt: 1,
     test: true,
     createdAt: now,
+    firstAttemptAt: null,
+    dueAt: null,
+    origin: 'api-test',
+    history: [],
+    finalReason: null,
   };
 }

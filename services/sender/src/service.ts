@@ -2,9 +2,10 @@ import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   AttemptLogRepository,
-  type AttemptOutcome,
   createDeliveryClient,
-  processDeliveries,
+  createDeliveryMetrics,
+  createDeliveryRoutes,
+  deliverBatch,
 } from '@wms-webhooks/delivery';
 import {
   createServiceContext,
@@ -14,7 +15,6 @@ import {
   startOpsServer,
 } from '@wms-webhooks/service-runtime';
 import { DefinitionCache, followDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
-import { Counter, Histogram } from 'prom-client';
 import { z } from 'zod';
 
 const senderEnv = z.object({
@@ -26,11 +26,6 @@ const senderEnv = z.object({
   DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
 });
 
-function statusClass(outcome: AttemptOutcome): string {
-  if (outcome.statusCode !== null) return `${Math.floor(outcome.statusCode / 100)}xx`;
-  return outcome.outcome === 'failed' ? outcome.kind : 'unknown';
-}
-
 export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(senderEnv, env);
   const context = await createServiceContext({
@@ -41,25 +36,6 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     database: config.MONGODB_DATABASE,
   });
   const { logger, metrics, topics } = context;
-  const attempts = new Counter({
-    name: 'wms_webhooks_delivery_attempts_total',
-    help: 'Delivery attempts by outcome and status class (2xx..5xx, timeout, connect, dns, tls, network).',
-    labelNames: ['outcome', 'status_class'],
-    registers: [metrics],
-  });
-  const httpDuration = new Histogram({
-    name: 'wms_webhooks_delivery_http_duration_seconds',
-    help: 'Time from sending the request to its answer or failure.',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [metrics],
-  });
-  const endToEnd = new Histogram({
-    name: 'wms_webhooks_delivery_end_to_end_seconds',
-    help: 'From the event occurring to its successful delivery.',
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600],
-    registers: [metrics],
-  });
-
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
   const cache = new DefinitionCache(new WebhookRepository(context.db));
@@ -74,6 +50,8 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   });
   await follower.ready;
   const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
+  const routes = createDeliveryRoutes(context.producer, context.serde, topics);
+  const deliveryMetrics = createDeliveryMetrics(metrics);
 
   const consumer = await runBatchConsumer({
     kafka: context.kafka,
@@ -85,17 +63,18 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
       for (const message of messages) {
         if (message.value) tasks.push(await context.serde.decode<DeliveryTask>(message.value));
       }
-      await processDeliveries(
+      const settled = await deliverBatch(
         {
           client,
           webhookById: (id) => cache.get(id),
-          writeLogs: (logs) => attemptLogs.insertMany(logs),
           now: Date.now,
           concurrency: config.SENDER_CONCURRENCY,
+          timeScale: config.WEBHOOKS_TIME_SCALE,
+          origin: 'sender',
+          ...routes,
+          writeLogs: (logs) => attemptLogs.insertMany(logs),
           onAttempt: (task, outcome, log) => {
-            attempts.inc({ outcome: outcome.outcome, status_class: statusClass(outcome) });
-            httpDuration.observe(outcome.durationMs / 1000);
-            if (outcome.outcome === 'succeeded') endToEnd.observe((Date.now() - task.occurredAt) / 1000);
+            deliveryMetrics.onAttempt(task, outcome);
             const fields = {
               deliveryId: task.deliveryId,
               webhookId: task.webhookId,
@@ -109,6 +88,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
         },
         tasks,
       );
+      deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
     },
   });
   const ops = await startOpsServer({

@@ -2,8 +2,8 @@ import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { AttemptLog } from './attempt-log';
+import { type DeliveryDeps, deliverBatch } from './deliver-batch';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
-import { type DeliveryDeps, processDeliveries } from './process-deliveries';
 
 const task = (webhookId: string, eventId: string, extra: Partial<DeliveryTask> = {}): DeliveryTask => ({
   deliveryId: `${eventId}-${webhookId}`,
@@ -18,6 +18,11 @@ const task = (webhookId: string, eventId: string, extra: Partial<DeliveryTask> =
   attempt: 1,
   test: false,
   createdAt: 0,
+  firstAttemptAt: null,
+  dueAt: null,
+  origin: 'matcher',
+  history: [],
+  finalReason: null,
   ...extra,
 });
 
@@ -50,18 +55,26 @@ function deps(
   client: DeliveryClient,
   webhooks: ReturnType<typeof testWebhook>[],
   written: AttemptLog[][],
+  routed: { retries: Array<{ tier: string; task: DeliveryTask }>; dead: DeliveryTask[] } = {
+    retries: [],
+    dead: [],
+  },
 ): DeliveryDeps {
   const byId = new Map(webhooks.map((webhook) => [webhook.id, webhook]));
   return {
     client,
     webhookById: (id) => byId.get(id),
     writeLogs: async (logs) => void written.push(logs),
+    enqueueRetries: async (tasks) => void routed.retries.push(...tasks),
+    deadLetter: async (tasks) => void routed.dead.push(...tasks),
     now: () => 1_000,
     concurrency: 8,
+    timeScale: 1,
+    origin: 'sender',
   };
 }
 
-describe('processDeliveries', () => {
+describe('deliverBatch', () => {
   it('keeps one webhook in order while a slow webhook does not hold up another', async () => {
     const slow = testWebhook({ id: 'slow', url: 'http://slow' });
     const fast = testWebhook({ id: 'fast', url: 'http://fast' });
@@ -70,7 +83,7 @@ describe('processDeliveries', () => {
       'http://fast': { status: 200, delayMs: 0 },
     });
     const written: AttemptLog[][] = [];
-    await processDeliveries(deps(client, [slow, fast], written), [
+    await deliverBatch(deps(client, [slow, fast], written), [
       task('slow', 's1'),
       task('slow', 's2'),
       task('fast', 'f1'),
@@ -85,7 +98,7 @@ describe('processDeliveries', () => {
     const broken = testWebhook({ id: 'broken', url: 'http://broken' });
     const { client } = scriptedClient({ 'http://broken': { status: 503, delayMs: 0 } });
     const written: AttemptLog[][] = [];
-    await processDeliveries(deps(client, [ok, broken], written), [task('ok', 'a'), task('broken', 'b')]);
+    await deliverBatch(deps(client, [ok, broken], written), [task('ok', 'a'), task('broken', 'b')]);
     expect(written).toHaveLength(1);
     const byEvent = Object.fromEntries(written[0]!.map((log) => [log.eventId, log]));
     expect(byEvent.a).toMatchObject({ outcome: 'succeeded', statusCode: 200, error: null, url: 'http://ok' });
@@ -101,7 +114,7 @@ describe('processDeliveries', () => {
     const disabled = testWebhook({ id: 'disabled', enabled: false });
     const { client, started } = scriptedClient({});
     const written: AttemptLog[][] = [];
-    await processDeliveries(deps(client, [disabled], written), [task('gone', 'x'), task('disabled', 'y')]);
+    await deliverBatch(deps(client, [disabled], written), [task('gone', 'x'), task('disabled', 'y')]);
     expect(started).toEqual([]);
     expect(written[0]!.map((log) => [log.errorKind, log.final])).toEqual([
       ['webhook-deleted', true],
@@ -112,7 +125,7 @@ describe('processDeliveries', () => {
   it('sends a test delivery even while the webhook is disabled', async () => {
     const disabled = testWebhook({ id: 'disabled', enabled: false });
     const { client, started } = scriptedClient({});
-    await processDeliveries(deps(client, [disabled], []), [task('disabled', 't', { test: true })]);
+    await deliverBatch(deps(client, [disabled], []), [task('disabled', 't', { test: true })]);
     expect(started).toEqual(['t']);
   });
 });

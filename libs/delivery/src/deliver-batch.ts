@@ -1,0 +1,187 @@
+import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
+import type { Webhook } from '@wms-webhooks/webhooks';
+import type { AttemptLog } from './attempt-log';
+import { forEachConcurrently } from './concurrency';
+import { buildDeliveryRequest } from './delivery-request';
+import type { AttemptOutcome, DeliveryClient } from './http-client';
+import { decideRetry, type RetryTier } from './retry-schedule';
+
+export interface DeliveryDeps {
+  client: DeliveryClient;
+  /** The current definition: credentials, URL and enabled state come from here, never from the task. */
+  webhookById: (id: string) => Webhook | undefined | Promise<Webhook | undefined>;
+  now: () => number;
+  concurrency: number;
+  timeScale: number;
+  /** Names this step on the records it produces: sender, retrier-5m, … */
+  origin: string;
+  /** Each resolves once its records are durable; logs are written after both. */
+  enqueueRetries: (tasks: Array<{ tier: RetryTier; task: DeliveryTask }>) => Promise<void>;
+  deadLetter: (tasks: DeliveryTask[]) => Promise<void>;
+  writeLogs: (logs: AttemptLog[]) => Promise<void>;
+  onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
+}
+
+export type Settlement =
+  | { kind: 'delivered'; log: AttemptLog }
+  | { kind: 'stopped'; log: AttemptLog }
+  | { kind: 'retry'; log: AttemptLog; tier: RetryTier; next: DeliveryTask }
+  | { kind: 'dead'; log: AttemptLog; dead: DeliveryTask };
+
+function baseLog(
+  task: DeliveryTask,
+): Omit<
+  AttemptLog,
+  | 'startedAt'
+  | 'durationMs'
+  | 'outcome'
+  | 'statusCode'
+  | 'errorKind'
+  | 'error'
+  | 'final'
+  | 'nextAttemptAt'
+  | 'url'
+> {
+  return {
+    deliveryId: task.deliveryId,
+    webhookId: task.webhookId,
+    eventId: task.eventId,
+    eventType: task.eventType,
+    goodsOwnerId: task.goodsOwnerId,
+    attempt: task.attempt,
+    dueAt: task.dueAt === null ? null : new Date(task.dueAt),
+    test: task.test,
+  };
+}
+
+function stopped(
+  task: DeliveryTask,
+  startedAt: number,
+  reason: 'webhook-deleted' | 'webhook-disabled',
+): Settlement {
+  const error =
+    reason === 'webhook-deleted'
+      ? 'the webhook was deleted; delivery stopped'
+      : 'the webhook is disabled; delivery stopped';
+  return {
+    kind: 'stopped',
+    log: {
+      ...baseLog(task),
+      startedAt: new Date(startedAt),
+      durationMs: 0,
+      outcome: 'failed',
+      statusCode: null,
+      errorKind: reason,
+      error,
+      final: true,
+      nextAttemptAt: null,
+      url: null,
+    },
+  };
+}
+
+/** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
+export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): Promise<Settlement> {
+  const startedAt = deps.now();
+  const webhook = await deps.webhookById(task.webhookId);
+  if (!webhook) return stopped(task, startedAt, 'webhook-deleted');
+  // Test deliveries go out even while a webhook is disabled: that is when operators try one.
+  if (!webhook.enabled && !task.test) return stopped(task, startedAt, 'webhook-disabled');
+
+  const outcome = await deps.client.send(buildDeliveryRequest(task, webhook, startedAt), webhook.timeoutMs);
+  const failedAt = deps.now();
+  const log: AttemptLog = {
+    ...baseLog(task),
+    startedAt: new Date(startedAt),
+    durationMs: outcome.durationMs,
+    outcome: outcome.outcome,
+    statusCode: outcome.statusCode,
+    errorKind: outcome.outcome === 'failed' ? outcome.kind : null,
+    error: outcome.outcome === 'failed' ? outcome.error : null,
+    final: true,
+    nextAttemptAt: null,
+    url: webhook.url,
+  };
+  deps.onAttempt?.(task, outcome, log);
+  if (outcome.outcome === 'succeeded') return { kind: 'delivered', log };
+  // An operator's Test shows its result at once; it is neither retried nor dead-lettered.
+  if (task.test) return { kind: 'stopped', log };
+
+  const record: AttemptRecord = {
+    attempt: task.attempt,
+    startedAt,
+    durationMs: outcome.durationMs,
+    outcome: 'failed',
+    statusCode: outcome.statusCode,
+    error: outcome.error,
+  };
+  const firstAttemptAt = task.firstAttemptAt ?? startedAt;
+  const history = [...task.history, record];
+  const decision = decideRetry({
+    policy: webhook.retryPolicy,
+    failedAttempt: task.attempt,
+    firstAttemptAt,
+    failedAt,
+    timeScale: deps.timeScale,
+    retryAfterMs: outcome.retryAfterMs,
+  });
+  if (decision.retry) {
+    return {
+      kind: 'retry',
+      tier: decision.tier,
+      log: { ...log, final: false, nextAttemptAt: new Date(decision.dueAt) },
+      next: {
+        ...task,
+        attempt: task.attempt + 1,
+        firstAttemptAt,
+        dueAt: decision.dueAt,
+        origin: deps.origin,
+        history,
+      },
+    };
+  }
+  return {
+    kind: 'dead',
+    log,
+    dead: {
+      ...task,
+      firstAttemptAt,
+      dueAt: null,
+      origin: deps.origin,
+      history,
+      finalReason: `${decision.reason}; last error: ${outcome.error}`,
+    },
+  };
+}
+
+/**
+ * Attempts a batch of tasks and makes what follows durable before resolving, so the caller may commit:
+ * retries and dead letters produced first, then every attempt logged. Tasks of one webhook go one after
+ * another, in order; different webhooks go in parallel up to `concurrency`, so a slow receiver holds up
+ * only its own deliveries.
+ */
+export async function deliverBatch(
+  deps: DeliveryDeps,
+  tasks: readonly DeliveryTask[],
+): Promise<Settlement[]> {
+  const byWebhook = new Map<string, DeliveryTask[]>();
+  for (const task of tasks) {
+    const queue = byWebhook.get(task.webhookId) ?? [];
+    queue.push(task);
+    byWebhook.set(task.webhookId, queue);
+  }
+  const settlements: Settlement[] = [];
+  await forEachConcurrently([...byWebhook.values()], deps.concurrency, async (queue) => {
+    for (const task of queue) settlements.push(await attemptDelivery(deps, task));
+  });
+  const retries = settlements.flatMap((settled) =>
+    settled.kind === 'retry' ? [{ tier: settled.tier, task: settled.next }] : [],
+  );
+  const dead = settlements.flatMap((settled) => (settled.kind === 'dead' ? [settled.dead] : []));
+  await Promise.all([
+    retries.length > 0 ? deps.enqueueRetries(retries) : undefined,
+    dead.length > 0 ? deps.deadLetter(dead) : undefined,
+  ]);
+  await deps.writeLogs(settlements.map((settled) => settled.log));
+  return settlements;
+}

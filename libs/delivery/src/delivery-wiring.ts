@@ -1,0 +1,79 @@
+import type { DeliveryTask, TopicNames } from '@wms-webhooks/contracts';
+import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { DeliveryDeps } from './deliver-batch';
+import type { AttemptOutcome } from './http-client';
+import { type RetryTier, retryTiers } from './retry-schedule';
+
+export function retryTopic(topics: TopicNames, tier: RetryTier): string {
+  return topics[`retry${tier}`];
+}
+
+/** Where failed tasks go next: the tier topic of their next attempt, or dead letters. Keyed by webhook. */
+export function createDeliveryRoutes(
+  producer: DurableProducer,
+  serde: AvroSerde,
+  topics: TopicNames,
+): Pick<DeliveryDeps, 'enqueueRetries' | 'deadLetter'> {
+  const tierProducers = new Map(
+    retryTiers.map((tier) => [
+      tier,
+      new AvroTopicProducer<DeliveryTask>(producer, serde, retryTopic(topics, tier)),
+    ]),
+  );
+  const dead = new AvroTopicProducer<DeliveryTask>(producer, serde, topics.dead);
+  return {
+    enqueueRetries: async (items) => {
+      const byTier = new Map<RetryTier, DeliveryTask[]>();
+      for (const { tier, task } of items) byTier.set(tier, [...(byTier.get(tier) ?? []), task]);
+      await Promise.all(
+        [...byTier].map(([tier, tasks]) =>
+          tierProducers.get(tier)?.send(tasks.map((task) => ({ key: task.webhookId, value: task }))),
+        ),
+      );
+    },
+    deadLetter: async (tasks) => {
+      await dead.send(tasks.map((task) => ({ key: task.webhookId, value: task })));
+    },
+  };
+}
+
+function statusClass(outcome: AttemptOutcome): string {
+  if (outcome.statusCode !== null) return `${Math.floor(outcome.statusCode / 100)}xx`;
+  return outcome.outcome === 'failed' ? outcome.kind : 'unknown';
+}
+
+/** The delivery metrics sender and retriers share; labels stay low-cardinality (no URL, webhook or owner). */
+export function createDeliveryMetrics(registry: Registry) {
+  const attempts = new Counter({
+    name: 'wms_webhooks_delivery_attempts_total',
+    help: 'Delivery attempts by outcome and status class (2xx..5xx, timeout, connect, dns, tls, network).',
+    labelNames: ['outcome', 'status_class'],
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'wms_webhooks_delivery_http_duration_seconds',
+    help: 'Time from sending the request to its answer or failure.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const endToEnd = new Histogram({
+    name: 'wms_webhooks_delivery_end_to_end_seconds',
+    help: 'From the event occurring to its successful delivery.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 21600, 86400],
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'wms_webhooks_dead_letters_total',
+    help: 'Deliveries that failed finally and went to webhooks.dead.',
+    registers: [registry],
+  });
+  return {
+    deadLetters,
+    onAttempt: (task: DeliveryTask, outcome: AttemptOutcome) => {
+      attempts.inc({ outcome: outcome.outcome, status_class: statusClass(outcome) });
+      httpDuration.observe(outcome.durationMs / 1000);
+      if (outcome.outcome === 'succeeded') endToEnd.observe((Date.now() - task.occurredAt) / 1000);
+    },
+  };
+}

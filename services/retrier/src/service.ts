@@ -1,0 +1,128 @@
+import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import {
+  AttemptLogRepository,
+  createDeliveryClient,
+  createDeliveryMetrics,
+  createDeliveryRoutes,
+  deliverBatch,
+  retryTiers,
+  retryTopic,
+} from '@wms-webhooks/delivery';
+import {
+  createServiceContext,
+  runDueConsumer,
+  serviceEnv,
+  startOpsServer,
+} from '@wms-webhooks/service-runtime';
+import { WebhookRepository } from '@wms-webhooks/webhooks';
+import { Gauge } from 'prom-client';
+import { z } from 'zod';
+
+const retrierEnv = z.object({
+  ...serviceEnv,
+  RETRY_TIER: z.enum(retryTiers, { error: `must be one of ${retryTiers.join(', ')}` }),
+  /** Defaults to 9111 for 1m … 9115 for 2h, so all tiers run side by side. */
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  RETRIER_CONCURRENCY: positiveInt().default(32),
+  RETRIER_GROUP_ID: z.string().default('wms-webhooks-retrier'),
+});
+
+export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(retrierEnv, env);
+  const tier = config.RETRY_TIER;
+  const service = `retrier-${tier}`;
+  const context = await createServiceContext({
+    service,
+    env,
+    logLevel: config.LOG_LEVEL,
+    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
+    database: config.MONGODB_DATABASE,
+  });
+  const { logger, metrics, topics } = context;
+  const attemptLogs = new AttemptLogRepository(context.db);
+  const webhooks = new WebhookRepository(context.db);
+  const client = createDeliveryClient();
+  const routes = createDeliveryRoutes(context.producer, context.serde, topics);
+  const deliveryMetrics = createDeliveryMetrics(metrics);
+  const headWait = new Gauge({
+    name: 'wms_webhooks_retry_head_wait_seconds',
+    help: 'How long the held head of each partition of this tier still waits until due.',
+    labelNames: ['tier', 'partition'],
+    registers: [metrics],
+  });
+
+  const consumer = await runDueConsumer<DeliveryTask>({
+    kafka: context.kafka,
+    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.RETRIER_GROUP_ID}-${tier}`,
+    topic: retryTopic(topics, tier),
+    logger,
+    decode: async (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
+    dueAt: (task) => task.dueAt ?? 0,
+    onHold: (partition, waitMs) => headWait.set({ tier, partition: String(partition) }, waitMs / 1000),
+    handle: async (tasks) => {
+      const settled = await deliverBatch(
+        {
+          client,
+          // Re-read before every retry: a webhook disabled, deleted or re-pointed meanwhile is honoured.
+          webhookById: (id) => webhooks.findById(id),
+          now: Date.now,
+          concurrency: config.RETRIER_CONCURRENCY,
+          timeScale: config.WEBHOOKS_TIME_SCALE,
+          origin: service,
+          ...routes,
+          writeLogs: (logs) => attemptLogs.insertMany(logs),
+          onAttempt: (task, outcome, log) => {
+            deliveryMetrics.onAttempt(task, outcome);
+            logger.info(
+              {
+                deliveryId: task.deliveryId,
+                webhookId: task.webhookId,
+                eventId: task.eventId,
+                attempt: task.attempt,
+                lateMs: Date.now() - (task.dueAt ?? Date.now()),
+                outcome: outcome.outcome,
+                statusCode: log.statusCode,
+                error: log.error,
+              },
+              'retry attempted',
+            );
+          },
+        },
+        tasks,
+      );
+      deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
+    },
+  });
+  const ops = await startOpsServer({
+    host: config.OPS_HOST,
+    port: config.OPS_PORT ?? 9111 + retryTiers.indexOf(tier),
+    metrics,
+    readiness: {
+      kafka: () => {
+        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
+      },
+      store: async () => void (await context.db.command({ ping: 1 })),
+    },
+  });
+  logger.info({ ops: ops.url, tier, topic: retryTopic(topics, tier) }, 'retrier running');
+  return {
+    context,
+    ops,
+    shutdownSteps: [
+      {
+        name: 'stop consuming (finishes the attempts in flight, logs them, commits)',
+        run: () => consumer.stop(),
+      },
+      {
+        name: 'close connections',
+        run: async () => {
+          client.close();
+          await context.close();
+        },
+      },
+      { name: 'close ops server', run: () => ops.close() },
+    ],
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  };
+}
