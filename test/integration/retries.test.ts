@@ -14,6 +14,8 @@ const timeScale = 0.001;
 
 interface LogItem {
   attempt: number;
+  dueAt: string | null;
+  nextAttemptAt: string | null;
   startedAt: string;
   outcome: string;
   statusCode: number | null;

@@ -6,12 +6,25 @@ import { connectTools } from './connect';
 import { runTool } from './run-tool';
 import { launchService, type RunningService, stopServices, waitUntilReady } from './supervisor';
 
-const services = [
+interface ServiceEntry {
+  name: string;
+  tier?: string;
+  port: number;
+  portVariable: string;
+}
+
+const services: ServiceEntry[] = [
   { name: 'api', port: 8080, portVariable: 'API_PORT' },
   { name: 'ingester', port: 9101, portVariable: 'OPS_PORT' },
   { name: 'matcher', port: 9102, portVariable: 'OPS_PORT' },
   { name: 'sender', port: 9103, portVariable: 'OPS_PORT' },
-] as const;
+  ...(['1m', '5m', '15m', '30m', '2h'] as const).map((tier, index) => ({
+    name: 'retrier',
+    tier,
+    port: 9111 + index,
+    portVariable: 'OPS_PORT',
+  })),
+];
 
 /**
  * `npm start`: resolves the endpoints (bringing the native stack up where nothing else is configured),
@@ -39,8 +52,13 @@ runTool(async () => {
     launchService(
       {
         name: service.name,
+        label: service.tier ? `retrier-${service.tier}` : service.name,
         readyUrl: `http://127.0.0.1:${service.port}/readyz`,
-        env: { ...baseEnv, [service.portVariable]: String(service.port) },
+        env: {
+          ...baseEnv,
+          [service.portVariable]: String(service.port),
+          ...(service.tier ? { RETRY_TIER: service.tier } : {}),
+        },
       },
       logsDir,
     ),
@@ -72,7 +90,8 @@ runTool(async () => {
   console.log(`  MongoDB wire        ${endpoints.mongodbUri}  (${endpoints.sources.mongodbUri})`);
   console.log('  API                 http://127.0.0.1:8080/api/webhooks');
   for (const service of services) {
-    console.log(`  ${service.name.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);
+    const label = service.tier ? `retrier-${service.tier}` : service.name;
+    console.log(`  ${label.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);
   }
   console.log(`  Service logs        ${logsDir}`);
   console.log(

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export interface ServiceSpec {
+  /** The package under services/. */
   name: string;
+  /** What its log file and messages call it; several instances of one package need distinct labels. */
+  label?: string;
   /** Where its /readyz answers. */
   readyUrl: string;
   env: NodeJS.ProcessEnv;
@@ -22,7 +25,7 @@ export interface RunningService {
 /** Starts a service's main.ts as its own process, its JSON log lines appended to a file. */
 export function launchService(spec: ServiceSpec, logsDir: string): RunningService {
   mkdirSync(logsDir, { recursive: true });
-  const logFile = join(logsDir, `${spec.name}.log`);
+  const logFile = join(logsDir, `${spec.label ?? spec.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
@@ -59,7 +62,9 @@ export async function waitUntilReady(service: RunningService, timeoutMs: number)
     }
     await new Promise((tick) => setTimeout(tick, 250));
   }
-  throw new Error(`${service.spec.name} not ready within ${timeoutMs} ms; see ${service.logFile}`);
+  throw new Error(
+    `${service.spec.label ?? service.spec.name} not ready within ${timeoutMs} ms; see ${service.logFile}`,
+  );
 }
 
 const signalled = new WeakSet<ChildProcess>();

@@ -32,6 +32,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
             eventId: item.eventId,
             eventType: item.eventType,
             attempt: item.attempt,
+            dueAt: item.dueAt?.toISOString() ?? null,
             startedAt: item.startedAt.toISOString(),
             durationMs: item.durationMs,
             outcome: item.outcome,
@@ -40,6 +41,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
             errorKind: item.errorKind,
             test: item.test,
             final: item.final,
+            nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
           })),
           nextCursor: page.nextCursor,
         };

@@ -46,6 +46,8 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
   const consumer: Consumer = options.kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
+    // Disconnecting waits out the fetch in flight; a short poll keeps shutdown prompt on this small topic.
+    maxWaitTimeInMs: 500,
   });
   let loaded = false;
   let chain: Promise<unknown> = Promise.resolve();
