@@ -56,6 +56,7 @@ export async function startPipeline(
     prefix,
     topics,
     apiUrl: api.url,
+    senderOpsUrl: sender.ops.url,
     kafka,
     producer,
     serde,

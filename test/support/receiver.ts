@@ -13,6 +13,7 @@ export interface ReceivedRequest {
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers with the status set per path. */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
+  private readonly hanging = new Set<string>();
   private readonly answersByPath = new Map<
     string,
     Array<{ status: number; headers?: Record<string, string> }>
@@ -34,6 +35,7 @@ export class Receiver {
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),
         });
+        if (this.hanging.has(path)) return;
         const script = this.answersByPath.get(path) ?? [];
         // The last scripted answer repeats; before any script, answer 200.
         const answer = (script.length > 1 ? script.shift() : script[0]) ?? { status: 200 };
@@ -52,6 +54,11 @@ export class Receiver {
 
   respondWith(path: string, status: number, headers?: Record<string, string>) {
     this.answersByPath.set(path, [{ status, headers }]);
+  }
+
+  /** Never answers: the sender's timeout is what ends these requests. */
+  hang(path: string) {
+    this.hanging.add(path);
   }
 
   /** Answers in turn, then repeats the last: e.g. [500, 500, 200] succeeds on the 3rd attempt. */

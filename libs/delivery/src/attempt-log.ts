@@ -14,7 +14,7 @@ export interface AttemptLog {
   durationMs: number;
   outcome: 'succeeded' | 'failed';
   statusCode: number | null;
-  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | 'circuit-open' | null;
+  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | null;
   error: string | null;
   test: boolean;
   /** No further attempt will follow. */

@@ -1,6 +1,7 @@
 import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import type { AttemptLog } from './attempt-log';
+import { type CircuitBreaker, endpointOf } from './circuit-breaker';
 import { forEachConcurrently } from './concurrency';
 import { buildDeliveryRequest } from './delivery-request';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
@@ -20,6 +21,42 @@ export interface DeliveryDeps {
   deadLetter: (tasks: DeliveryTask[]) => Promise<void>;
   writeLogs: (logs: AttemptLog[]) => Promise<void>;
   onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
+  /** The sender's: while an endpoint's circuit is open, its deliveries go to the retry path unsent. */
+  breaker?: CircuitBreaker;
+}
+
+/** The endpoint is alive if it answered at all, unless the answer was 5xx or 429. */
+function endpointHealthy(outcome: AttemptOutcome): boolean {
+  if (outcome.outcome === 'succeeded') return true;
+  return (
+    outcome.kind === 'status' &&
+    outcome.statusCode !== null &&
+    outcome.statusCode < 500 &&
+    outcome.statusCode !== 429
+  );
+}
+
+async function send(
+  deps: DeliveryDeps,
+  task: DeliveryTask,
+  webhook: Webhook,
+  startedAt: number,
+): Promise<AttemptOutcome> {
+  // A test shows the real result, and a none-policy delivery has only this one chance: both bypass it.
+  const breaker = task.test || webhook.retryPolicy === 'none' ? undefined : deps.breaker;
+  const endpoint = endpointOf(webhook.url);
+  if (breaker && !breaker.allow(endpoint)) {
+    return {
+      outcome: 'failed',
+      kind: 'circuit-open',
+      statusCode: null,
+      error: 'not sent: the circuit for this endpoint is open after repeated failures',
+      durationMs: 0,
+    };
+  }
+  const outcome = await deps.client.send(buildDeliveryRequest(task, webhook, startedAt), webhook.timeoutMs);
+  breaker?.record(endpoint, endpointHealthy(outcome));
+  return outcome;
 }
 
 export type Settlement =
@@ -88,7 +125,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   // Test deliveries go out even while a webhook is disabled: that is when operators try one.
   if (!webhook.enabled && !task.test) return stopped(task, startedAt, 'webhook-disabled');
 
-  const outcome = await deps.client.send(buildDeliveryRequest(task, webhook, startedAt), webhook.timeoutMs);
+  const outcome = await send(deps, task, webhook, startedAt);
   const failedAt = deps.now();
   const log: AttemptLog = {
     ...baseLog(task),

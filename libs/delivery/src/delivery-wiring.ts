@@ -68,8 +68,15 @@ export function createDeliveryMetrics(registry: Registry) {
     help: 'Deliveries that failed finally and went to webhooks.dead.',
     registers: [registry],
   });
+  const circuitTransitions = new Counter({
+    name: 'wms_webhooks_circuit_transitions_total',
+    help: 'Circuit-breaker state changes, by the state entered (open, half-open, closed).',
+    labelNames: ['to'],
+    registers: [registry],
+  });
   return {
     deadLetters,
+    circuitTransitions,
     onAttempt: (task: DeliveryTask, outcome: AttemptOutcome) => {
       attempts.inc({ outcome: outcome.outcome, status_class: statusClass(outcome) });
       httpDuration.observe(outcome.durationMs / 1000);

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import type { DeliveryRequest } from './delivery-request';
 
-export type FailureKind = 'status' | 'timeout' | 'connect' | 'dns' | 'tls' | 'network';
+export type FailureKind = 'status' | 'timeout' | 'connect' | 'dns' | 'tls' | 'network' | 'circuit-open';
 
 export type AttemptOutcome =
   | { outcome: 'succeeded'; statusCode: number; durationMs: number }

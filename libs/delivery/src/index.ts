@@ -1,4 +1,5 @@
 export { type AttemptLog, AttemptLogRepository, InvalidCursorError, type LogPage } from './attempt-log';
+export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
 export { forEachConcurrently } from './concurrency';
 export { attemptDelivery, type DeliveryDeps, deliverBatch, type Settlement } from './deliver-batch';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';

@@ -2,6 +2,7 @@ import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   AttemptLogRepository,
+  CircuitBreaker,
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryRoutes,
@@ -24,6 +25,10 @@ const senderEnv = z.object({
   SENDER_CONCURRENCY: positiveInt().default(64),
   SENDER_MAX_SOCKETS_PER_HOST: positiveInt().default(50),
   DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
+  /** Partitions worked on at once: a receiver that hangs stalls only its own partition. */
+  SENDER_PARTITIONS_CONCURRENTLY: positiveInt().default(12),
+  BREAKER_FAILURE_THRESHOLD: positiveInt().default(5),
+  BREAKER_OPEN_MS: positiveInt().default(30_000),
 });
 
 export async function startSender(env: NodeJS.ProcessEnv = process.env) {
@@ -52,12 +57,22 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics);
+  const breaker = new CircuitBreaker({
+    failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
+    openMs: config.BREAKER_OPEN_MS,
+    now: Date.now,
+    onTransition: (endpoint, from, to) => {
+      deliveryMetrics.circuitTransitions.inc({ to });
+      logger.warn({ endpoint, from, to }, 'circuit breaker changed state');
+    },
+  });
 
   const consumer = await runBatchConsumer({
     kafka: context.kafka,
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.SENDER_GROUP_ID}`,
     topic: topics.deliveries,
     logger,
+    partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];
       for (const message of messages) {
@@ -71,6 +86,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
           concurrency: config.SENDER_CONCURRENCY,
           timeScale: config.WEBHOOKS_TIME_SCALE,
           origin: 'sender',
+          breaker,
           ...routes,
           writeLogs: (logs) => attemptLogs.insertMany(logs),
           onAttempt: (task, outcome, log) => {
