@@ -16,7 +16,7 @@ import { uniqueName } from './unique';
  */
 export async function startPipeline(
   overrides: Record<string, string> = {},
-  options: { retriers?: boolean } = {},
+  options: { retriers?: boolean; sender?: boolean } = {},
 ) {
   const endpoints = testEndpoints();
   const prefix = `${uniqueName('it')}.`;
@@ -36,7 +36,7 @@ export async function startPipeline(
   const [ingester, matcher, sender] = await Promise.all([
     startIngester(env),
     startMatcher(env),
-    startSender(env),
+    options.sender === false ? undefined : startSender(env),
   ]);
   const retriers = options.retriers
     ? await Promise.all(
@@ -56,7 +56,7 @@ export async function startPipeline(
     prefix,
     topics,
     apiUrl: api.url,
-    senderOpsUrl: sender.ops.url,
+    senderOpsUrl: sender?.ops.url,
     kafka,
     producer,
     serde,
@@ -73,9 +73,13 @@ export async function startPipeline(
               : JSON.stringify(init.body),
       }),
     async stop() {
-      const steps: ShutdownStep[] = [ingester, matcher, sender, ...retriers, api].flatMap(
-        (service) => service.shutdownSteps,
-      );
+      const steps: ShutdownStep[] = [
+        ingester,
+        matcher,
+        ...(sender ? [sender] : []),
+        ...retriers,
+        api,
+      ].flatMap((service) => service.shutdownSteps);
       for (const step of steps) await step.run().catch(() => undefined);
       await producer.disconnect();
       const admin = kafka.admin();

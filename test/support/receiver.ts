@@ -14,6 +14,7 @@ export interface ReceivedRequest {
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
   private readonly hanging = new Set<string>();
+  private readonly rules = new Map<string, (request: ReceivedRequest) => number>();
   private readonly answersByPath = new Map<
     string,
     Array<{ status: number; headers?: Record<string, string> }>
@@ -36,6 +37,11 @@ export class Receiver {
           receivedAt: Date.now(),
         });
         if (this.hanging.has(path)) return;
+        const rule = this.rules.get(path);
+        if (rule) {
+          response.writeHead(rule(this.requests[this.requests.length - 1] as ReceivedRequest)).end('ok');
+          return;
+        }
         const script = this.answersByPath.get(path) ?? [];
         // The last scripted answer repeats; before any script, answer 200.
         const answer = (script.length > 1 ? script.shift() : script[0]) ?? { status: 200 };
@@ -54,6 +60,11 @@ export class Receiver {
 
   respondWith(path: string, status: number, headers?: Record<string, string>) {
     this.answersByPath.set(path, [{ status, headers }]);
+  }
+
+  /** Answers each request with the status the rule picks, e.g. by its webhook-attempt header. */
+  respondBy(path: string, rule: (request: ReceivedRequest) => number) {
+    this.rules.set(path, rule);
   }
 
   /** Never answers: the sender's timeout is what ends these requests. */

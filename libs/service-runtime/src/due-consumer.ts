@@ -15,6 +15,7 @@ export interface DueConsumerOptions<T> {
   now?: () => number;
   /** Reports how long the head of a held partition still has to wait, for the backlog metrics. */
   onHold?: (partition: number, waitMs: number, value: T) => void;
+  sessionTimeout?: number;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function runDueConsumer<T>(options: DueConsumerOptions<T>): Promise
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
-    sessionTimeout: 30_000,
+    sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
     // A resumed partition joins the next fetch request only; with kafkajs's default 5 s long poll on idle
     // partitions that request could start 5 s late. 200 ms keeps attempts well within 1 s of due.

@@ -14,6 +14,12 @@ export const serviceEnv = {
     .string()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, dashes or underscores')
     .default('wms_webhooks'),
+  /** How long a silent consumer keeps its partitions; after a crash, that is how long they wait. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(6_000, 'must be at least 6000 (the broker minimum)')
+    .default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Multiplies every retry delay and the 24 h window, for tests and demos (0.001: a day is 86.4 s). */
   WEBHOOKS_TIME_SCALE: z.coerce

@@ -57,6 +57,7 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.INGESTER_GROUP_ID}`,
     topic: topics.wmsEvents,
     logger,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     handle: async (messages, source) => {
       consumed.inc(messages.length);
       const result = await processWmsRecords(

@@ -68,6 +68,7 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`,
     topic: topics.acceptedEvents,
     logger,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];
       const now = Date.now();

@@ -57,6 +57,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
     logger,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     decode: async (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
     dueAt: (task) => task.dueAt ?? 0,
     onHold: (partition, waitMs) => headWait.set({ tier, partition: String(partition) }, waitMs / 1000),

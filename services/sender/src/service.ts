@@ -72,6 +72,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.SENDER_GROUP_ID}`,
     topic: topics.deliveries,
     logger,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];
