@@ -1,6 +1,7 @@
 import { errorMessage, isRetriable } from '@wms-webhooks/errors';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
+import { trackMembership } from './membership';
 
 export interface BatchContext {
   topic: string;
@@ -41,17 +42,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
     sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
   });
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    joined = false;
-    options.logger.error({ err: event.payload.error, groupId: options.groupId }, 'consumer crashed');
-  });
-  consumer.on(consumer.events.STOP, () => {
-    joined = false;
-  });
+  const isJoined = trackMembership(consumer, options.logger, options.groupId);
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? true });
   await consumer.run({
@@ -83,7 +74,7 @@ export async function runBatchConsumer(options: BatchConsumerOptions): Promise<R
   });
   return {
     consumer,
-    isJoined: () => joined,
+    isJoined,
     stop: async () => {
       // disconnect() waits for the batch in flight to finish, then commits what it resolved.
       await consumer.disconnect();

@@ -2,6 +2,7 @@ import { errorMessage } from '@wms-webhooks/errors';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { RunningConsumer } from './batch-consumer';
+import { trackMembership } from './membership';
 
 export interface DueConsumerOptions<T> {
   kafka: Kafka;
@@ -38,17 +39,7 @@ export async function runDueConsumer<T>(options: DueConsumerOptions<T>): Promise
     maxWaitTimeInMs: 200,
   });
   const held = new Map<number, NodeJS.Timeout>();
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-  });
-  consumer.on(consumer.events.CRASH, (event) => {
-    joined = false;
-    options.logger.error({ err: event.payload.error, groupId: options.groupId }, 'consumer crashed');
-  });
-  consumer.on(consumer.events.STOP, () => {
-    joined = false;
-  });
+  const isJoined = trackMembership(consumer, options.logger, options.groupId);
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: true });
   await consumer.run({
@@ -109,7 +100,7 @@ export async function runDueConsumer<T>(options: DueConsumerOptions<T>): Promise
   });
   return {
     consumer,
-    isJoined: () => joined,
+    isJoined,
     stop: async () => {
       for (const timer of held.values()) clearTimeout(timer);
       held.clear();

@@ -4,11 +4,13 @@ export {
   type RunningConsumer,
   runBatchConsumer,
 } from './batch-consumer';
+export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
 export { type DueConsumerOptions, runDueConsumer } from './due-consumer';
 export { createLogger, kafkaLogCreator, type Logger } from './logger';
+export { trackMembership } from './membership';
 export { createMetricsRegistry, metricPrefix } from './metrics';
 export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 export { runService, type StartedService } from './run-service';
-export { type ContextOptions, createServiceContext, type ServiceContext } from './service-context';
+export { type ContextConfig, createServiceContext, type ServiceContext } from './service-context';
 export { listenPort, serviceEnv } from './service-env';
 export { handleShutdown, type ShutdownStep } from './shutdown';

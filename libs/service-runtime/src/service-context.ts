@@ -27,21 +27,25 @@ export interface ServiceContext {
   close(): Promise<void>;
 }
 
-export interface ContextOptions {
-  service: string;
-  env: NodeJS.ProcessEnv;
-  logLevel: string;
-  topicPrefix: string;
-  database: string;
+/** The validated variables of serviceEnv that the context needs. */
+export interface ContextConfig {
+  LOG_LEVEL: string;
+  WEBHOOKS_TOPIC_PREFIX: string;
+  MONGODB_DATABASE: string;
 }
 
 /**
  * Connects what every service needs: endpoints from the one resolver (starting nothing), Kafka with
  * the service's logger, the registry, the store, and the topic catalogue and schemas applied.
  */
-export async function createServiceContext(options: ContextOptions): Promise<ServiceContext> {
-  const logger = createLogger(options.service, options.logLevel);
-  const endpoints = await resolveEndpoints({ start: false, env: options.env });
+export async function createServiceContext(
+  service: string,
+  config: ContextConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<ServiceContext> {
+  const options = { service, topicPrefix: config.WEBHOOKS_TOPIC_PREFIX, database: config.MONGODB_DATABASE };
+  const logger = createLogger(service, config.LOG_LEVEL);
+  const endpoints = await resolveEndpoints({ start: false, env });
   const kafka = createKafkaClient({
     clientId: options.service,
     brokers: endpoints.kafkaBrokers,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebhookChange } from '@wms-webhooks/contracts';
 import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
-import type { DefinitionCache } from './definition-cache';
+import { DefinitionCache, type DefinitionSource } from './definition-cache';
 
 /** Publishes a notice per definition change, keyed by webhook id so compaction keeps the latest. */
 export class WebhookChangePublisher {
@@ -89,4 +89,21 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
       await admin.disconnect();
     },
   };
+}
+
+/** A readiness check: throws until the initial load of definitions is done. */
+export function definitionsReady(follower: DefinitionFollower) {
+  if (!follower.isReady()) throw new Error('definitions not loaded yet');
+}
+
+export interface LoadDefinitionsOptions extends Omit<FollowOptions, 'cache'> {
+  source: DefinitionSource;
+}
+
+/** A definition cache, loaded and following changes; resolves once the initial load is done. */
+export async function loadDefinitions(options: LoadDefinitionsOptions) {
+  const cache = new DefinitionCache(options.source);
+  const follower = await followDefinitions({ ...options, cache });
+  await follower.ready;
+  return { cache, follower };
 }

@@ -1,7 +1,10 @@
 export {
   type DefinitionFollower,
+  definitionsReady,
   type FollowOptions,
   followDefinitions,
+  type LoadDefinitionsOptions,
+  loadDefinitions,
   WebhookChangePublisher,
 } from './change-feed';
 export { DefinitionCache, type DefinitionSource } from './definition-cache';

@@ -20,13 +20,7 @@ const apiEnv = z.object({
 
 export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(apiEnv, env);
-  const context = await createServiceContext({
-    service: 'api',
-    env,
-    logLevel: config.LOG_LEVEL,
-    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
-    database: config.MONGODB_DATABASE,
-  });
+  const context = await createServiceContext('api', config, env);
   const { logger, metrics, topics } = context;
   const webhooks = new WebhookRepository(context.db);
   const attemptLogs = new AttemptLogRepository(context.db);

@@ -6,8 +6,8 @@ import {
   createServiceContext,
   listenPort,
   runBatchConsumer,
+  serveConsumer,
   serviceEnv,
-  startOpsServer,
 } from '@wms-webhooks/service-runtime';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
@@ -21,13 +21,7 @@ const ingesterEnv = z.object({
 
 export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(ingesterEnv, env);
-  const context = await createServiceContext({
-    service: 'ingester',
-    env,
-    logLevel: config.LOG_LEVEL,
-    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
-    database: config.MONGODB_DATABASE,
-  });
+  const context = await createServiceContext('ingester', config, env);
   const { logger, metrics, topics } = context;
   const consumed = new Counter({
     name: 'wms_webhooks_ingest_events_consumed_total',
@@ -81,26 +75,13 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
       }
     },
   });
-  const ops = await startOpsServer({
+  const { ops, shutdownSteps } = await serveConsumer({
+    context,
     host: config.OPS_HOST,
     port: config.OPS_PORT,
-    metrics,
-    readiness: {
-      kafka: () => {
-        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
-      },
-      store: async () => void (await context.db.command({ ping: 1 })),
-    },
+    consumer,
+    inFlight: 'the batch in flight',
   });
   logger.info({ ops: ops.url, topic: topics.wmsEvents }, 'ingester running');
-  return {
-    context,
-    ops,
-    shutdownSteps: [
-      { name: 'stop consuming (finishes the batch in flight, commits)', run: () => consumer.stop() },
-      { name: 'close connections', run: () => context.close() },
-      { name: 'close ops server', run: () => ops.close() },
-    ],
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  };
+  return { context, ops, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

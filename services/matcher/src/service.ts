@@ -6,10 +6,10 @@ import {
   createServiceContext,
   listenPort,
   runBatchConsumer,
+  serveConsumer,
   serviceEnv,
-  startOpsServer,
 } from '@wms-webhooks/service-runtime';
-import { DefinitionCache, followDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
+import { definitionsReady, loadDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 
@@ -22,13 +22,7 @@ const matcherEnv = z.object({
 
 export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(matcherEnv, env);
-  const context = await createServiceContext({
-    service: 'matcher',
-    env,
-    logLevel: config.LOG_LEVEL,
-    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
-    database: config.MONGODB_DATABASE,
-  });
+  const context = await createServiceContext('matcher', config, env);
   const { logger, metrics, topics } = context;
   const matchesPerEvent = new Histogram({
     name: 'wms_webhooks_match_webhooks_per_event',
@@ -42,17 +36,15 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const cache = new DefinitionCache(new WebhookRepository(context.db));
-  const follower = await followDefinitions({
+  const { cache, follower } = await loadDefinitions({
+    source: new WebhookRepository(context.db),
     kafka: context.kafka,
     serde: context.serde,
     topic: topics.definitions,
-    cache,
     groupPrefix: `${config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-matcher-definitions`,
     resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
     onError: (error, what) => logger.error({ err: error }, `definitions: ${what} failed`),
   });
-  await follower.ready;
   new Gauge({
     name: 'wms_webhooks_definitions_cached',
     help: 'Webhook definitions in memory.',
@@ -85,31 +77,15 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
       emitted.inc(tasks.length);
     },
   });
-  const ops = await startOpsServer({
+  const { ops, shutdownSteps } = await serveConsumer({
+    context,
     host: config.OPS_HOST,
     port: config.OPS_PORT,
-    metrics,
-    readiness: {
-      kafka: () => {
-        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
-      },
-      definitions: () => {
-        if (!follower.isReady()) throw new Error('definitions not loaded yet');
-      },
-      store: async () => void (await context.db.command({ ping: 1 })),
-    },
+    consumer,
+    inFlight: 'the batch in flight',
+    readiness: { definitions: () => definitionsReady(follower) },
+    stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],
   });
   logger.info({ ops: ops.url, definitions: cache.size }, 'matcher running');
-  return {
-    context,
-    ops,
-    cache,
-    shutdownSteps: [
-      { name: 'stop consuming (finishes the batch in flight, commits)', run: () => consumer.stop() },
-      { name: 'stop following definitions', run: () => follower.stop() },
-      { name: 'close connections', run: () => context.close() },
-      { name: 'close ops server', run: () => ops.close() },
-    ],
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  };
+  return { context, ops, cache, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

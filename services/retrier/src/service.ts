@@ -12,8 +12,8 @@ import {
 import {
   createServiceContext,
   runDueConsumer,
+  serveConsumer,
   serviceEnv,
-  startOpsServer,
 } from '@wms-webhooks/service-runtime';
 import { WebhookRepository } from '@wms-webhooks/webhooks';
 import { Gauge } from 'prom-client';
@@ -32,13 +32,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(retrierEnv, env);
   const tier = config.RETRY_TIER;
   const service = `retrier-${tier}`;
-  const context = await createServiceContext({
-    service,
-    env,
-    logLevel: config.LOG_LEVEL,
-    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
-    database: config.MONGODB_DATABASE,
-  });
+  const context = await createServiceContext(service, config, env);
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   const webhooks = new WebhookRepository(context.db);
@@ -95,35 +89,14 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
       deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
     },
   });
-  const ops = await startOpsServer({
+  const { ops, shutdownSteps } = await serveConsumer({
+    context,
     host: config.OPS_HOST,
     port: config.OPS_PORT ?? 9111 + retryTiers.indexOf(tier),
-    metrics,
-    readiness: {
-      kafka: () => {
-        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
-      },
-      store: async () => void (await context.db.command({ ping: 1 })),
-    },
+    consumer,
+    inFlight: 'the attempts in flight, logs them',
+    release: () => client.close(),
   });
   logger.info({ ops: ops.url, tier, topic: retryTopic(topics, tier) }, 'retrier running');
-  return {
-    context,
-    ops,
-    shutdownSteps: [
-      {
-        name: 'stop consuming (finishes the attempts in flight, logs them, commits)',
-        run: () => consumer.stop(),
-      },
-      {
-        name: 'close connections',
-        run: async () => {
-          client.close();
-          await context.close();
-        },
-      },
-      { name: 'close ops server', run: () => ops.close() },
-    ],
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  };
+  return { context, ops, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }

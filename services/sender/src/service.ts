@@ -12,10 +12,10 @@ import {
   createServiceContext,
   listenPort,
   runBatchConsumer,
+  serveConsumer,
   serviceEnv,
-  startOpsServer,
 } from '@wms-webhooks/service-runtime';
-import { DefinitionCache, followDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
+import { definitionsReady, loadDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
 
 const senderEnv = z.object({
@@ -33,27 +33,19 @@ const senderEnv = z.object({
 
 export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(senderEnv, env);
-  const context = await createServiceContext({
-    service: 'sender',
-    env,
-    logLevel: config.LOG_LEVEL,
-    topicPrefix: config.WEBHOOKS_TOPIC_PREFIX,
-    database: config.MONGODB_DATABASE,
-  });
+  const context = await createServiceContext('sender', config, env);
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
-  const cache = new DefinitionCache(new WebhookRepository(context.db));
-  const follower = await followDefinitions({
+  const { cache, follower } = await loadDefinitions({
+    source: new WebhookRepository(context.db),
     kafka: context.kafka,
     serde: context.serde,
     topic: topics.definitions,
-    cache,
     groupPrefix: `${config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-sender-definitions`,
     resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
     onError: (error, what) => logger.error({ err: error }, `definitions: ${what} failed`),
   });
-  await follower.ready;
   const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics);
@@ -108,40 +100,16 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
       deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
     },
   });
-  const ops = await startOpsServer({
+  const { ops, shutdownSteps } = await serveConsumer({
+    context,
     host: config.OPS_HOST,
     port: config.OPS_PORT,
-    metrics,
-    readiness: {
-      kafka: () => {
-        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
-      },
-      definitions: () => {
-        if (!follower.isReady()) throw new Error('definitions not loaded yet');
-      },
-      store: async () => void (await context.db.command({ ping: 1 })),
-    },
+    consumer,
+    inFlight: 'the deliveries in flight, logs them',
+    readiness: { definitions: () => definitionsReady(follower) },
+    stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],
+    release: () => client.close(),
   });
   logger.info({ ops: ops.url, definitions: cache.size }, 'sender running');
-  return {
-    context,
-    ops,
-    cache,
-    shutdownSteps: [
-      {
-        name: 'stop consuming (finishes the deliveries in flight, logs them, commits)',
-        run: () => consumer.stop(),
-      },
-      { name: 'stop following definitions', run: () => follower.stop() },
-      {
-        name: 'close connections',
-        run: async () => {
-          client.close();
-          await context.close();
-        },
-      },
-      { name: 'close ops server', run: () => ops.close() },
-    ],
-    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  };
+  return { context, ops, cache, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }
