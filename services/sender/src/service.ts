@@ -11,7 +11,7 @@ import {
 import {
   createServiceContext,
   listenPort,
-  runBatchConsumer,
+  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -59,7 +59,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     },
   });
 
-  const consumer = await runBatchConsumer({
+  const consumer = await runLaneConsumer({
     kafka: context.kafka,
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.SENDER_GROUP_ID}`,
     topic: topics.deliveries,
