@@ -5,8 +5,8 @@ export {
   runBatchConsumer,
 } from './batch-consumer';
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
-export { type DueConsumerOptions, runDueConsumer } from './due-consumer';
-export { type LaneConsumerOptions, runLaneConsumer } from './lane-consumer';
+export { dueRecords } from './due-records';
+export { allReady, type LaneConsumerOptions, type PreparedBatch, runLaneConsumer } from './lane-consumer';
 export { createLogger, kafkaLogCreator, type Logger } from './logger';
 export { trackMembership } from './membership';
 export { createMetricsRegistry, metricPrefix } from './metrics';

@@ -4,42 +4,76 @@ import type { Logger } from 'pino';
 import type { BatchContext, RunningConsumer } from './batch-consumer';
 import { trackMembership } from './membership';
 
-export interface LaneConsumerOptions {
+/** What part of a batch can be worked on now: the records up to the first not yet due, and when that one is. */
+export interface PreparedBatch<T> {
+  ready: T[];
+  /** Offset of the last ready record. */
+  readyThrough?: string;
+  /** Due time of the first record held back; its partition is paused until then. */
+  holdUntil?: number;
+}
+
+export interface LaneConsumerOptions<T> {
   kafka: Kafka;
   groupId: string;
   topic: string;
   logger: Logger;
-  /** Processes one partition's batch; resolves once its results are durable. */
-  handle: (messages: KafkaMessage[], context: BatchContext) => Promise<void>;
+  prepare: (messages: KafkaMessage[]) => Promise<PreparedBatch<T>>;
+  /** Processes one partition's ready records; resolves once their results are durable. */
+  handle: (values: T[], context: BatchContext) => Promise<void>;
+  onHold?: (partition: number, waitMs: number) => void;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  now?: () => number;
+}
+
+/** Every record is ready at once: the sender's case. */
+export async function allReady(messages: KafkaMessage[]): Promise<PreparedBatch<KafkaMessage>> {
+  return { ready: messages, readyThrough: messages.at(-1)?.offset };
 }
 
 /**
- * A consumer whose partitions do not wait for each other. kafkajs fetches again only once every batch of
+ * A consumer whose partitions never wait for each other. kafkajs fetches again only once every batch of
  * the previous fetch is handled, so one partition stuck behind a receiver that hangs until its timeout
- * would hold every partition. Here each batch is handed to its partition's lane and the partition paused;
- * the fetch loop goes on with the others. When the lane's work is durable its offset is resolved and
- * committed and the partition resumed, so a crash still re-delivers rather than loses.
+ * would hold every partition. Here each batch's ready records go to their partition's lane and the
+ * partition is paused; the fetch loop goes on with the others. Once the lane's work is durable its offset
+ * is resolved and committed (a crash re-delivers rather than loses) and the partition resumed, at once
+ * or, when a record is not yet due, at its due time. Nothing sleeps inside kafkajs's loop, so heartbeats
+ * and rebalances go on; a hold is derived from the record, so a new owner holds it the same way.
  */
-export async function runLaneConsumer(options: LaneConsumerOptions): Promise<RunningConsumer> {
+export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promise<RunningConsumer> {
+  const now = options.now ?? Date.now;
   const consumer = options.kafka.consumer({
     groupId: options.groupId,
     allowAutoTopicCreation: false,
     sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
-    // A resumed partition joins the next fetch request; a short long-poll keeps that wait small
-    // (an idle sender then sends ~40 small fetches a second, which the broker does not notice).
+    // A resumed partition joins the next fetch request only; a short long-poll keeps that wait small
+    // (an idle consumer then sends ~40 small fetches a second, which the broker does not notice).
     maxWaitTimeInMs: 25,
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
-  const lanes = new Map<number, Promise<void>>();
+  const busy = new Map<number, Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
-  const work = async (messages: KafkaMessage[], context: BatchContext) => {
+  const resumeAt = (partition: number, at: number | undefined, resume: () => void) => {
+    const waitMs = at === undefined ? 0 : Math.max(0, at - now());
+    if (waitMs === 0) return resume();
+    options.onHold?.(partition, waitMs);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      busy.delete(partition);
+      if (!stopping) resume();
+    }, waitMs);
+    timers.add(timer);
+    busy.set(partition, Promise.resolve());
+  };
+
+  const work = async (values: T[], context: BatchContext) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.handle(messages, context);
+        await options.handle(values, context);
         return true;
       } catch (error) {
         // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
@@ -60,20 +94,26 @@ export async function runLaneConsumer(options: LaneConsumerOptions): Promise<Run
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 12,
     eachBatch: async ({ batch, resolveOffset, pause }) => {
-      // Fetched before its partition was paused: left alone, fetched again once the lane resumes it.
-      if (lanes.has(batch.partition)) {
+      // Fetched before its partition was paused (or unpaused by a rebalance): left alone and paused
+      // again; the lane or the hold timer resumes it and the records are fetched anew.
+      if (busy.has(batch.partition)) {
         pause();
         return;
       }
-      const last = batch.messages.at(-1);
-      if (!last || stopping) return;
+      if (batch.messages.length === 0 || stopping) return;
       const context = { topic: batch.topic, partition: batch.partition };
+      const prepared = await options.prepare(batch.messages);
       const resume = pause();
-      const lane = work(batch.messages, context)
+      if (prepared.ready.length === 0 || prepared.readyThrough === undefined) {
+        resumeAt(batch.partition, prepared.holdUntil, resume);
+        return;
+      }
+      const readyThrough = prepared.readyThrough;
+      const lane = work(prepared.ready, context)
         .then(async (done) => {
           if (!done) return;
-          resolveOffset(last.offset);
-          const next = (BigInt(last.offset) + 1n).toString();
+          resolveOffset(readyThrough);
+          const next = (BigInt(readyThrough) + 1n).toString();
           await consumer
             .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
             .catch((error: unknown) =>
@@ -84,10 +124,10 @@ export async function runLaneConsumer(options: LaneConsumerOptions): Promise<Run
             );
         })
         .finally(() => {
-          lanes.delete(batch.partition);
-          if (!stopping) resume();
+          busy.delete(batch.partition);
+          if (!stopping) resumeAt(batch.partition, prepared.holdUntil, resume);
         });
-      lanes.set(batch.partition, lane);
+      busy.set(batch.partition, lane);
     },
   });
   return {
@@ -95,8 +135,9 @@ export async function runLaneConsumer(options: LaneConsumerOptions): Promise<Run
     isJoined,
     stop: async () => {
       stopping = true;
+      for (const timer of timers) clearTimeout(timer);
       consumer.pause([{ topic: options.topic }]);
-      await Promise.allSettled(lanes.values());
+      await Promise.allSettled(busy.values());
       await consumer.disconnect();
     },
   };

@@ -11,7 +11,8 @@ import {
 } from '@wms-webhooks/delivery';
 import {
   createServiceContext,
-  runDueConsumer,
+  dueRecords,
+  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -46,14 +47,16 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const consumer = await runDueConsumer<DeliveryTask>({
+  const consumer = await runLaneConsumer<DeliveryTask>({
     kafka: context.kafka,
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-    decode: async (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
-    dueAt: (task) => task.dueAt ?? 0,
+    prepare: dueRecords(
+      (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
+      (task) => task.dueAt ?? 0,
+    ),
     onHold: (partition, waitMs) => headWait.set({ tier, partition: String(partition) }, waitMs / 1000),
     handle: async (tasks) => {
       const settled = await deliverBatch(

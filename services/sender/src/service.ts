@@ -9,6 +9,7 @@ import {
   deliverBatch,
 } from '@wms-webhooks/delivery';
 import {
+  allReady,
   createServiceContext,
   listenPort,
   runLaneConsumer,
@@ -66,6 +67,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
+    prepare: allReady,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];
       for (const message of messages) {
