@@ -1,4 +1,4 @@
-import type { RunningConsumer } from './batch-consumer';
+import type { RunningConsumer } from './lane-consumer';
 import { type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 import type { ServiceContext } from './service-context';
 import type { ShutdownStep } from './shutdown';

@@ -1,12 +1,13 @@
-export {
-  type BatchConsumerOptions,
-  type BatchContext,
-  type RunningConsumer,
-  runBatchConsumer,
-} from './batch-consumer';
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
 export { dueRecords } from './due-records';
-export { allReady, type LaneConsumerOptions, type PreparedBatch, runLaneConsumer } from './lane-consumer';
+export {
+  allReady,
+  type BatchContext,
+  type LaneConsumerOptions,
+  type PreparedBatch,
+  type RunningConsumer,
+  runLaneConsumer,
+} from './lane-consumer';
 export { createLogger, kafkaLogCreator, type Logger } from './logger';
 export { trackMembership } from './membership';
 export { createMetricsRegistry, metricPrefix } from './metrics';

@@ -1,8 +1,19 @@
 import { errorMessage } from '@wms-webhooks/errors';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { BatchContext, RunningConsumer } from './batch-consumer';
 import { trackMembership } from './membership';
+
+export interface BatchContext {
+  topic: string;
+  partition: number;
+}
+
+export interface RunningConsumer {
+  consumer: Consumer;
+  /** True from the first group join until the consumer crashes or stops. */
+  isJoined(): boolean;
+  stop(): Promise<void>;
+}
 
 /** What part of a batch can be worked on now: the records up to the first not yet due, and when that one is. */
 export interface PreparedBatch<T> {

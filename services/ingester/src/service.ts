@@ -3,9 +3,10 @@ import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
 import { processWmsRecords } from '@wms-webhooks/ingest';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import {
+  allReady,
   createServiceContext,
   listenPort,
-  runBatchConsumer,
+  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -46,12 +47,13 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     topics.wmsEventsInvalid,
   );
 
-  const consumer = await runBatchConsumer({
+  const consumer = await runLaneConsumer({
     kafka: context.kafka,
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.INGESTER_GROUP_ID}`,
     topic: topics.wmsEvents,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    prepare: allReady,
     handle: async (messages, source) => {
       consumed.inc(messages.length);
       const result = await processWmsRecords(

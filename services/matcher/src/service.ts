@@ -3,9 +3,10 @@ import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
 import { planDeliveries } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import {
+  allReady,
   createServiceContext,
   listenPort,
-  runBatchConsumer,
+  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -55,12 +56,13 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   });
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
-  const consumer = await runBatchConsumer({
+  const consumer = await runLaneConsumer({
     kafka: context.kafka,
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`,
     topic: topics.acceptedEvents,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    prepare: allReady,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];
       const now = Date.now();
