@@ -43,12 +43,14 @@ function statusClass(outcome: AttemptOutcome): string {
   return outcome.outcome === 'failed' ? outcome.kind : 'unknown';
 }
 
-/** The delivery metrics sender and retriers share; labels stay low-cardinality (no URL, webhook or owner). */
-export function createDeliveryMetrics(registry: Registry) {
+/** The delivery metrics sender and retriers share; labels stay low-cardinality (no URL or webhook; owner only on opt-in). */
+export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwner?: boolean } = {}) {
   const attempts = new Counter({
     name: 'wms_webhooks_delivery_attempts_total',
-    help: 'Delivery attempts by outcome and status class (2xx..5xx, timeout, connect, dns, tls, network).',
-    labelNames: ['outcome', 'status_class'],
+    help: 'Delivery attempts by outcome and status class (2xx..5xx, timeout, connect, dns, tls, network, circuit-open).',
+    labelNames: options.perGoodsOwner
+      ? ['outcome', 'status_class', 'goods_owner']
+      : ['outcome', 'status_class'],
     registers: [registry],
   });
   const httpDuration = new Histogram({
@@ -78,7 +80,11 @@ export function createDeliveryMetrics(registry: Registry) {
     deadLetters,
     circuitTransitions,
     onAttempt: (task: DeliveryTask, outcome: AttemptOutcome) => {
-      attempts.inc({ outcome: outcome.outcome, status_class: statusClass(outcome) });
+      attempts.inc({
+        outcome: outcome.outcome,
+        status_class: statusClass(outcome),
+        ...(options.perGoodsOwner ? { goods_owner: String(task.goodsOwnerId) } : {}),
+      });
       httpDuration.observe(outcome.durationMs / 1000);
       if (outcome.outcome === 'succeeded') endToEnd.observe((Date.now() - task.occurredAt) / 1000);
     },

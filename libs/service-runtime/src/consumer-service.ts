@@ -1,3 +1,4 @@
+import { registerLagMetrics } from './lag-metrics';
 import type { RunningConsumer } from './lane-consumer';
 import { type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 import type { ServiceContext } from './service-context';
@@ -8,6 +9,8 @@ export interface ConsumerServiceOptions {
   host: string;
   port: number;
   consumer: RunningConsumer;
+  /** The consumer's group and topic, whose lag the service reports. */
+  group: { groupId: string; topic: string };
   /** What stopping the consumer finishes, for the shutdown log. */
   inFlight: string;
   /** Checks beyond the consumer's group membership and the store. */
@@ -27,6 +30,7 @@ export async function serveConsumer(
   options: ConsumerServiceOptions,
 ): Promise<{ ops: OpsServer; shutdownSteps: ShutdownStep[] }> {
   const { context, consumer } = options;
+  const lag = registerLagMetrics(context.metrics, context.kafka, context.logger, options.group);
   const ops = await startOpsServer({
     host: options.host,
     port: options.port,
@@ -48,6 +52,7 @@ export async function serveConsumer(
         name: 'close connections',
         run: async () => {
           options.release?.();
+          await lag.close();
           await context.close();
         },
       },

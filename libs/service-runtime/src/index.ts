@@ -1,5 +1,6 @@
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
 export { dueRecords } from './due-records';
+export { registerLagMetrics } from './lag-metrics';
 export {
   allReady,
   type BatchContext,
@@ -16,3 +17,4 @@ export { runService, type StartedService } from './run-service';
 export { type ContextConfig, createServiceContext, type ServiceContext } from './service-context';
 export { listenPort, serviceEnv } from './service-env';
 export { handleShutdown, type ShutdownStep } from './shutdown';
+export { createStoreMetrics } from './store-metrics';

@@ -1,3 +1,4 @@
+import { booleanFlag } from '@wms-webhooks/config';
 import { endpointVariables } from '@wms-webhooks/endpoints';
 import { z } from 'zod';
 
@@ -21,6 +22,8 @@ export const serviceEnv = {
     .min(6_000, 'must be at least 6000 (the broker minimum)')
     .default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Adds a goods_owner label to the delivery attempt counter: one series per owner, so opt in knowingly. */
+  METRICS_PER_GOODS_OWNER: booleanFlag().default(false),
   /** Multiplies every retry delay and the 24 h window, for tests and demos (0.001: a day is 86.4 s). */
   WEBHOOKS_TIME_SCALE: z.coerce
     .number()

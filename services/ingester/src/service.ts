@@ -47,10 +47,13 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     topics.wmsEventsInvalid,
   );
 
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
+  const group = {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.INGESTER_GROUP_ID}`,
     topic: topics.wmsEvents,
+  };
+  const consumer = await runLaneConsumer({
+    kafka: context.kafka,
+    ...group,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: allReady,
@@ -82,6 +85,7 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     consumer,
+    group,
     inFlight: 'the batch in flight',
   });
   logger.info({ ops: ops.url, topic: topics.wmsEvents }, 'ingester running');

@@ -56,10 +56,13 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   });
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
+  const group = {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`,
     topic: topics.acceptedEvents,
+  };
+  const consumer = await runLaneConsumer({
+    kafka: context.kafka,
+    ...group,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: allReady,
@@ -84,6 +87,7 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     consumer,
+    group,
     inFlight: 'the batch in flight',
     readiness: { definitions: () => definitionsReady(follower) },
     stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],

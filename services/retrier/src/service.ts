@@ -11,13 +11,14 @@ import {
 } from '@wms-webhooks/delivery';
 import {
   createServiceContext,
+  createStoreMetrics,
   dueRecords,
   runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
 import { WebhookRepository } from '@wms-webhooks/webhooks';
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
 
 const retrierEnv = z.object({
@@ -39,26 +40,40 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const webhooks = new WebhookRepository(context.db);
   const client = createDeliveryClient();
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
-  const deliveryMetrics = createDeliveryMetrics(metrics);
-  const headWait = new Gauge({
-    name: 'wms_webhooks_retry_head_wait_seconds',
-    help: 'How long the held head of each partition of this tier still waits until due.',
+  const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
+  const timedWrite = createStoreMetrics(metrics);
+  const oldestDueAge = new Gauge({
+    name: 'wms_webhooks_retry_oldest_due_age_seconds',
+    help: 'How long the oldest due record of each partition has been due; 0 while it holds only records not yet due.',
     labelNames: ['tier', 'partition'],
     registers: [metrics],
   });
+  const lateness = new Histogram({
+    name: 'wms_webhooks_retry_lateness_seconds',
+    help: 'How long after its due time each retry started.',
+    labelNames: ['tier'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [metrics],
+  });
 
-  const consumer = await runLaneConsumer<DeliveryTask>({
-    kafka: context.kafka,
+  const group = {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
+  };
+  const consumer = await runLaneConsumer<DeliveryTask>({
+    kafka: context.kafka,
+    ...group,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: dueRecords(
       (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
       (task) => task.dueAt ?? 0,
     ),
-    onHold: (partition, waitMs) => headWait.set({ tier, partition: String(partition) }, waitMs / 1000),
-    handle: async (tasks) => {
+    onHold: (partition) => oldestDueAge.set({ tier, partition: String(partition) }, 0),
+    handle: async (tasks, { partition }) => {
+      const now = Date.now();
+      const oldestDue = Math.min(...tasks.map((task) => task.dueAt ?? now));
+      oldestDueAge.set({ tier, partition: String(partition) }, Math.max(0, now - oldestDue) / 1000);
       const settled = await deliverBatch(
         {
           client,
@@ -69,9 +84,13 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
           timeScale: config.WEBHOOKS_TIME_SCALE,
           origin: service,
           ...routes,
-          writeLogs: (logs) => attemptLogs.insertMany(logs),
+          writeLogs: (logs) => timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
+            lateness.observe(
+              { tier },
+              Math.max(0, log.startedAt.getTime() - (task.dueAt ?? log.startedAt.getTime())) / 1000,
+            );
             logger.info(
               {
                 deliveryId: task.deliveryId,
@@ -97,6 +116,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     host: config.OPS_HOST,
     port: config.OPS_PORT ?? 9111 + retryTiers.indexOf(tier),
     consumer,
+    group,
     inFlight: 'the attempts in flight, logs them',
     release: () => client.close(),
   });

@@ -11,6 +11,7 @@ import {
 import {
   allReady,
   createServiceContext,
+  createStoreMetrics,
   listenPort,
   runLaneConsumer,
   serveConsumer,
@@ -49,7 +50,8 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   });
   const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
-  const deliveryMetrics = createDeliveryMetrics(metrics);
+  const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
+  const timedWrite = createStoreMetrics(metrics);
   const breaker = new CircuitBreaker({
     failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
     openMs: config.BREAKER_OPEN_MS,
@@ -60,10 +62,13 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     },
   });
 
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
+  const group = {
     groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.SENDER_GROUP_ID}`,
     topic: topics.deliveries,
+  };
+  const consumer = await runLaneConsumer({
+    kafka: context.kafka,
+    ...group,
     logger,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
@@ -83,7 +88,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
           origin: 'sender',
           breaker,
           ...routes,
-          writeLogs: (logs) => attemptLogs.insertMany(logs),
+          writeLogs: (logs) => timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
             const fields = {
@@ -107,6 +112,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     host: config.OPS_HOST,
     port: config.OPS_PORT,
     consumer,
+    group,
     inFlight: 'the deliveries in flight, logs them',
     readiness: { definitions: () => definitionsReady(follower) },
     stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],

@@ -1,0 +1,57 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+
+/**
+ * Consumer lag of this service's group, per partition, computed when Prometheus scrapes: the topic's
+ * high watermark minus the group's committed offset. Each service reports its own group, so a missing
+ * service shows as a missing series rather than a stale number.
+ */
+export function registerLagMetrics(
+  registry: Registry,
+  kafka: Kafka,
+  logger: Logger,
+  group: { groupId: string; topic: string },
+) {
+  let admin: Admin | undefined;
+  new Gauge({
+    name: 'wms_webhooks_consumer_lag_messages',
+    help: 'Records on the topic not yet committed by the consumer group, per partition.',
+    labelNames: ['group', 'topic', 'partition'],
+    registers: [registry],
+    async collect() {
+      try {
+        if (!admin) {
+          admin = kafka.admin();
+          await admin.connect();
+        }
+        const [high, committed] = await Promise.all([
+          admin.fetchTopicOffsets(group.topic),
+          admin.fetchOffsets({ groupId: group.groupId, topics: [group.topic] }),
+        ]);
+        const committedByPartition = new Map(
+          (committed[0]?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]),
+        );
+        for (const partition of high) {
+          const done = committedByPartition.get(partition.partition) ?? -1;
+          // No commit yet: everything from the low watermark on is waiting.
+          const from = done >= 0 ? done : Number(partition.low);
+          this.set(
+            { group: group.groupId, topic: group.topic, partition: String(partition.partition) },
+            Math.max(0, Number(partition.high) - from),
+          );
+        }
+      } catch (error) {
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'consumer lag not collected',
+        );
+      }
+    },
+  });
+  return {
+    close: async () => {
+      await admin?.disconnect();
+    },
+  };
+}
