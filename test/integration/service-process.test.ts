@@ -54,7 +54,10 @@ describe('a service run as its own process', () => {
         ready: boolean;
         checks: object;
       };
-      expect(ready).toEqual({ ready: true, checks: { kafka: 'ok', definitions: 'ok', store: 'ok' } });
+      expect(ready).toEqual({
+        ready: true,
+        checks: { kafka: 'ok', registry: 'ok', definitions: 'ok', store: 'ok' },
+      });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('# TYPE wms_webhooks_delivery_attempts_total counter');
       expect(metrics).toContain('wms_webhooks_process_cpu_seconds_total');

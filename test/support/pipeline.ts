@@ -57,6 +57,13 @@ export async function startPipeline(
     topics,
     apiUrl: api.url,
     senderOpsUrl: sender?.ops.url,
+    /** Where each in-process service answers /metrics, /healthz and /readyz. */
+    opsUrls: {
+      api: api.url,
+      ingester: ingester.ops.url,
+      matcher: matcher.ops.url,
+      ...(sender ? { sender: sender.ops.url } : {}),
+    } as Record<string, string>,
     kafka,
     producer,
     serde,

@@ -1,6 +1,7 @@
 import { registerLagMetrics } from './lag-metrics';
 import type { RunningConsumer } from './lane-consumer';
 import { type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
+import { registryReachable, storeReachable } from './readiness-checks';
 import type { ServiceContext } from './service-context';
 import type { ShutdownStep } from './shutdown';
 
@@ -23,7 +24,7 @@ export interface ConsumerServiceOptions {
 
 /**
  * The ops server and shutdown order every consumer service shares: ready while its consumer is in its
- * group and the store answers; on SIGTERM, stop consuming (finishing and committing the batch in flight),
+ * group and the registry and the store answer; on SIGTERM, stop consuming (finishing and committing the batch in flight),
  * then the extra steps, then close the connections and the ops server.
  */
 export async function serveConsumer(
@@ -39,8 +40,9 @@ export async function serveConsumer(
       kafka: () => {
         if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
       },
+      registry: registryReachable(context.endpoints.schemaRegistryUrl),
       ...options.readiness,
-      store: async () => void (await context.db.command({ ping: 1 })),
+      store: storeReachable(context.db),
     },
   });
   return {

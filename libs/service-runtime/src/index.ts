@@ -13,6 +13,7 @@ export { createLogger, kafkaLogCreator, type Logger } from './logger';
 export { trackMembership } from './membership';
 export { createMetricsRegistry, metricPrefix } from './metrics';
 export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
+export { registryReachable, storeReachable } from './readiness-checks';
 export { runService, type StartedService } from './run-service';
 export { type ContextConfig, createServiceContext, type ServiceContext } from './service-context';
 export { listenPort, serviceEnv } from './service-env';

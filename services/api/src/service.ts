@@ -6,7 +6,9 @@ import {
   createServiceContext,
   evaluateReadiness,
   listenPort,
+  registryReachable,
   serviceEnv,
+  storeReachable,
 } from '@wms-webhooks/service-runtime';
 import { buildApi } from '@wms-webhooks/webhook-api';
 import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
@@ -22,6 +24,13 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(apiEnv, env);
   const context = await createServiceContext('api', config, env);
   const { logger, metrics, topics } = context;
+  let producerConnected = true;
+  context.producer.raw.on(context.producer.raw.events.DISCONNECT, () => {
+    producerConnected = false;
+  });
+  context.producer.raw.on(context.producer.raw.events.CONNECT, () => {
+    producerConnected = true;
+  });
   const webhooks = new WebhookRepository(context.db);
   const attemptLogs = new AttemptLogRepository(context.db);
   await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes()]);
@@ -41,13 +50,11 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
       ),
   });
   const readiness = {
-    store: async () => void (await context.db.command({ ping: 1 })),
-    registry: async () => {
-      const response = await fetch(`${context.endpoints.schemaRegistryUrl}/subjects`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (!response.ok) throw new Error(`registry answered ${response.status}`);
+    kafka: async () => {
+      if (!producerConnected) throw new Error('the producer is not connected to Kafka');
     },
+    registry: registryReachable(context.endpoints.schemaRegistryUrl),
+    store: storeReachable(context.db),
   };
   app.get('/metrics', async (_request, reply) =>
     reply.type(metrics.contentType).send(await metrics.metrics()),

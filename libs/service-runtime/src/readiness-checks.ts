@@ -1,0 +1,16 @@
+import type { Db } from 'mongodb';
+
+/** Ready while the store answers a ping. */
+export function storeReachable(db: Db) {
+  return async () => {
+    await db.command({ ping: 1 });
+  };
+}
+
+/** Ready while the schema registry's API answers. */
+export function registryReachable(registryUrl: string) {
+  return async () => {
+    const response = await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) throw new Error(`registry answered ${response.status}`);
+  };
+}
