@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startIngester } from '@wms-webhooks/ingester';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,8 @@ import { startPrometheus } from '../support/prometheus';
 import { Receiver } from '../support/receiver';
 import { testEndpoints } from '../support/stack';
 import { waitFor } from '../support/wait-for';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('metrics as a real Prometheus sees them', () => {
   let pipeline: Pipeline;
@@ -97,6 +101,29 @@ describe('metrics as a real Prometheus sees them', () => {
     const failureRatio = await atLeast('wms_webhooks:delivery_failure_ratio:rate5m', 0.1);
     expect(failureRatio).toBeGreaterThan(0.1);
     expect(failureRatio).toBeLessThan(0.9);
+
+    // Every panel of the Grafana dashboard is valid PromQL over series that exist.
+    const dashboard = JSON.parse(
+      readFileSync(join(repoRoot, 'deploy', 'grafana', 'wms-webhooks.json'), 'utf8'),
+    ) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const unanswered: string[] = [];
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets) {
+        const response = await fetch(
+          `${prometheus.url}/api/v1/query?query=${encodeURIComponent(target.expr)}`,
+        );
+        const body = (await response.json()) as { status: string; data?: { result: unknown[] } };
+        if (body.status !== 'success') unanswered.push(`${panel.title}: ${target.expr} (${body.status})`);
+        // Panels for what this test does not cause (invalid records, store failures, circuit changes,
+        // retry tiers) may be empty, but must still parse.
+        else if (body.data?.result.length === 0 && !/invalid|failures|circuit|retry/.test(target.expr)) {
+          unanswered.push(`${panel.title}: ${target.expr} (no series)`);
+        }
+      }
+    }
+    expect(unanswered).toEqual([]);
   }, 90_000);
 });
 
