@@ -1,3 +1,4 @@
+export { type ConsumeOptions, consume } from './consume';
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
 export { dueRecords } from './due-records';
 export { registerLagMetrics } from './lag-metrics';

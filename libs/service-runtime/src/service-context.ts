@@ -24,6 +24,7 @@ export interface ServiceContext {
   topics: TopicNames;
   mongo: MongoClient;
   db: Db;
+  config: ContextConfig;
   close(): Promise<void>;
 }
 
@@ -32,6 +33,7 @@ export interface ContextConfig {
   LOG_LEVEL: string;
   WEBHOOKS_TOPIC_PREFIX: string;
   MONGODB_DATABASE: string;
+  KAFKA_SESSION_TIMEOUT_MS: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function createServiceContext(
     topics: topicNames(options.topicPrefix),
     mongo,
     db: mongo.db(options.database),
+    config,
     close: async () => {
       await producer.disconnect();
       await mongo.close();

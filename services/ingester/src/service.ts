@@ -4,9 +4,9 @@ import { processWmsRecords } from '@wms-webhooks/ingest';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import {
   allReady,
+  consume,
   createServiceContext,
   listenPort,
-  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -47,15 +47,9 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     topics.wmsEventsInvalid,
   );
 
-  const group = {
-    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.INGESTER_GROUP_ID}`,
+  const { consumer, group } = await consume(context, {
+    groupId: config.INGESTER_GROUP_ID,
     topic: topics.wmsEvents,
-  };
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
-    ...group,
-    logger,
-    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: allReady,
     handle: async (messages, source) => {
       consumed.inc(messages.length);

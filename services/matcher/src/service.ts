@@ -4,9 +4,9 @@ import { planDeliveries } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import {
   allReady,
+  consume,
   createServiceContext,
   listenPort,
-  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -56,15 +56,9 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   });
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
-  const group = {
-    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.MATCHER_GROUP_ID}`,
+  const { consumer, group } = await consume(context, {
+    groupId: config.MATCHER_GROUP_ID,
     topic: topics.acceptedEvents,
-  };
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
-    ...group,
-    logger,
-    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: allReady,
     handle: async (messages) => {
       const tasks: DeliveryTask[] = [];

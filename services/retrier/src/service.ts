@@ -10,10 +10,10 @@ import {
   retryTopic,
 } from '@wms-webhooks/delivery';
 import {
+  consume,
   createServiceContext,
   createStoreMetrics,
   dueRecords,
-  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -56,15 +56,9 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const group = {
-    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.RETRIER_GROUP_ID}-${tier}`,
+  const { consumer, group } = await consume<DeliveryTask>(context, {
+    groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
-  };
-  const consumer = await runLaneConsumer<DeliveryTask>({
-    kafka: context.kafka,
-    ...group,
-    logger,
-    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     prepare: dueRecords(
       (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
       (task) => task.dueAt ?? 0,

@@ -10,10 +10,10 @@ import {
 } from '@wms-webhooks/delivery';
 import {
   allReady,
+  consume,
   createServiceContext,
   createStoreMetrics,
   listenPort,
-  runLaneConsumer,
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
@@ -62,15 +62,9 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     },
   });
 
-  const group = {
-    groupId: `${config.WEBHOOKS_TOPIC_PREFIX}${config.SENDER_GROUP_ID}`,
+  const { consumer, group } = await consume(context, {
+    groupId: config.SENDER_GROUP_ID,
     topic: topics.deliveries,
-  };
-  const consumer = await runLaneConsumer({
-    kafka: context.kafka,
-    ...group,
-    logger,
-    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
     prepare: allReady,
     handle: async (messages) => {

@@ -1,0 +1,23 @@
+import { type LaneConsumerOptions, runLaneConsumer } from './lane-consumer';
+import type { ServiceContext } from './service-context';
+
+export type ConsumeOptions<T> = Omit<LaneConsumerOptions<T>, 'kafka' | 'logger' | 'sessionTimeout'>;
+
+/**
+ * Starts a service's consumer: the group id gets the environment's topic prefix, like every topic, so
+ * environments sharing a cluster never share a group. Returns the group too, for lag metrics.
+ */
+export async function consume<T>(context: ServiceContext, options: ConsumeOptions<T>) {
+  const group = {
+    groupId: `${context.config.WEBHOOKS_TOPIC_PREFIX}${options.groupId}`,
+    topic: options.topic,
+  };
+  const consumer = await runLaneConsumer<T>({
+    ...options,
+    ...group,
+    kafka: context.kafka,
+    logger: context.logger,
+    sessionTimeout: context.config.KAFKA_SESSION_TIMEOUT_MS,
+  });
+  return { consumer, group };
+}
