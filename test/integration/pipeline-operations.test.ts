@@ -207,6 +207,7 @@ describe('operating webhooks through the API', () => {
           url: receiver.url('/after'),
           auth: { type: 'token', token: 'new' },
         }),
+        awaitPropagation: false,
       });
       expect(response.status).toBe(200);
       const changedAt = Date.now();

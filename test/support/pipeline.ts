@@ -9,6 +9,7 @@ import type { ShutdownStep } from '@wms-webhooks/service-runtime';
 import { MongoClient } from 'mongodb';
 import { testEndpoints, testKafka, testSerde } from './stack';
 import { uniqueName } from './unique';
+import { waitFor } from './wait-for';
 
 /**
  * The four services, started in this process against the real stack, with their own topic prefix and
@@ -68,9 +69,15 @@ export async function startPipeline(
     producer,
     serde,
     publish: (events: WmsEvent[]) => wms.send(events.map((event) => ({ key: event.entityId, value: event }))),
-    api: (path: string, init: { method?: string; body?: unknown } = {}) =>
-      fetch(`${api.url}${path}`, {
-        method: init.method ?? 'GET',
+    /**
+     * Calls the API. After a webhook is created, replaced or deleted it waits until the in-process
+     * matcher and sender caches hold that change, so a test's next event meets the new definition;
+     * `awaitPropagation: false` is for the test that measures that delay itself.
+     */
+    api: async (path: string, init: { method?: string; body?: unknown; awaitPropagation?: boolean } = {}) => {
+      const method = init.method ?? 'GET';
+      const response = await fetch(`${api.url}${path}`, {
+        method,
         headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
         body:
           init.body === undefined
@@ -78,7 +85,23 @@ export async function startPipeline(
             : typeof init.body === 'string'
               ? init.body
               : JSON.stringify(init.body),
-      }),
+      });
+      const writesWebhook = method !== 'GET' && /^\/api\/webhooks(\/[^/]+)?$/.test(path);
+      if (init.awaitPropagation === false || !writesWebhook || !response.ok) return response;
+      const caches = [matcher.cache, ...(sender ? [sender.cache] : [])];
+      if (method === 'DELETE') {
+        const id = path.split('/').pop() as string;
+        await waitFor(() => caches.every((cache) => !cache.get(id)) || undefined, {
+          message: `webhook ${id} gone from the caches`,
+        });
+      } else {
+        const { id, version } = (await response.clone().json()) as { id: string; version: number };
+        await waitFor(() => caches.every((cache) => (cache.get(id)?.version ?? 0) >= version) || undefined, {
+          message: `webhook ${id} v${version} in the caches`,
+        });
+      }
+      return response;
+    },
     async stop() {
       const steps: ShutdownStep[] = [
         ingester,
