@@ -11,6 +11,7 @@ export { DefinitionCache, type DefinitionSource } from './definition-cache';
 export { alwaysReservedHeaders, authHeaderName, headerNamePattern, headerValuePattern } from './http-rules';
 export { coversGoodsOwner, matchWebhooks, passesFilters } from './matching';
 export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } from './public-view';
+export { type DefinitionsContext, followServiceDefinitions } from './service-definitions';
 export { testWebhook } from './test-webhook';
 export type { RetryPolicy, Webhook, WebhookAuth, WebhookKind, WebhookSettings } from './webhook';
 export { type FieldProblem, type ParseResult, parseWebhookSettings } from './webhook-input';

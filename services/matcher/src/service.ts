@@ -10,8 +10,8 @@ import {
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
-import { definitionsReady, loadDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { definitionsReady, followServiceDefinitions } from '@wms-webhooks/webhooks';
+import { Counter, Histogram } from 'prom-client';
 import { z } from 'zod';
 
 const matcherEnv = z.object({
@@ -37,23 +37,11 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const { cache, follower } = await loadDefinitions({
-    source: new WebhookRepository(context.db),
-    kafka: context.kafka,
-    serde: context.serde,
-    topic: topics.definitions,
-    groupPrefix: `${config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-matcher-definitions`,
-    resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
-    onError: (error, what) => logger.error({ err: error }, `definitions: ${what} failed`),
-  });
-  new Gauge({
-    name: 'wms_webhooks_definitions_cached',
-    help: 'Webhook definitions in memory.',
-    registers: [metrics],
-    collect() {
-      this.set(cache.size);
-    },
-  });
+  const { cache, follower } = await followServiceDefinitions(
+    context,
+    'matcher',
+    config.DEFINITIONS_RESYNC_MS,
+  );
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
   const { consumer, group } = await consume(context, {

@@ -17,7 +17,7 @@ import {
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
-import { definitionsReady, loadDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
+import { definitionsReady, followServiceDefinitions } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
 
 const senderEnv = z.object({
@@ -39,15 +39,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
-  const { cache, follower } = await loadDefinitions({
-    source: new WebhookRepository(context.db),
-    kafka: context.kafka,
-    serde: context.serde,
-    topic: topics.definitions,
-    groupPrefix: `${config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-sender-definitions`,
-    resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
-    onError: (error, what) => logger.error({ err: error }, `definitions: ${what} failed`),
-  });
+  const { cache, follower } = await followServiceDefinitions(context, 'sender', config.DEFINITIONS_RESYNC_MS);
   const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });

@@ -1,0 +1,47 @@
+import type { TopicNames } from '@wms-webhooks/contracts';
+import type { AvroSerde } from '@wms-webhooks/kafka';
+import type { Kafka } from 'kafkajs';
+import type { Db } from 'mongodb';
+import { Gauge, type Registry } from 'prom-client';
+import { loadDefinitions } from './change-feed';
+import { WebhookRepository } from './webhook-repository';
+
+/** The parts of a service's context that following definitions needs. */
+export interface DefinitionsContext {
+  kafka: Kafka;
+  serde: AvroSerde;
+  db: Db;
+  topics: TopicNames;
+  metrics: Registry;
+  logger: { error: (fields: object, message: string) => void };
+  config: { WEBHOOKS_TOPIC_PREFIX: string };
+}
+
+/**
+ * A service's cache of every webhook definition, loaded from the store and following the change topic:
+ * its consumer group carries the environment's topic prefix, and the cache size is a metric.
+ */
+export async function followServiceDefinitions(
+  context: DefinitionsContext,
+  role: string,
+  resyncIntervalMs: number,
+) {
+  const loaded = await loadDefinitions({
+    source: new WebhookRepository(context.db),
+    kafka: context.kafka,
+    serde: context.serde,
+    topic: context.topics.definitions,
+    groupPrefix: `${context.config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-${role}-definitions`,
+    resyncIntervalMs,
+    onError: (error, what) => context.logger.error({ err: error }, `definitions: ${what} failed`),
+  });
+  new Gauge({
+    name: 'wms_webhooks_definitions_cached',
+    help: 'Webhook definitions in memory.',
+    registers: [context.metrics],
+    collect() {
+      this.set(loaded.cache.size);
+    },
+  });
+  return loaded;
+}
