@@ -31,6 +31,8 @@ export async function startPipeline(
     OPS_PORT: '0',
     API_PORT: '0',
     LOG_LEVEL: 'warn',
+    // The receivers under test listen on loopback, which the SSRF guard refuses by default.
+    WEBHOOKS_ALLOWED_TARGETS: '127.0.0.0/8,::1/128',
     ...overrides,
   };
   const api = await startApi(env);

@@ -13,6 +13,9 @@ interface ServiceEntry {
   portVariable: string;
 }
 
+/** The demo receiver listens on loopback; outside this local start, loopback targets are refused. */
+const demoAllowedTargets = '127.0.0.0/8,::1/128';
+
 const services: ServiceEntry[] = [
   { name: 'api', port: 8080, portVariable: 'API_PORT' },
   { name: 'ingester', port: 9101, portVariable: 'OPS_PORT' },
@@ -47,6 +50,7 @@ runTool(async () => {
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     MONGODB_URI: endpoints.mongodbUri,
+    WEBHOOKS_ALLOWED_TARGETS: process.env.WEBHOOKS_ALLOWED_TARGETS ?? demoAllowedTargets,
   };
   const running: RunningService[] = services.map((service) =>
     launchService(
@@ -94,6 +98,12 @@ runTool(async () => {
     console.log(`  ${label.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);
   }
   console.log(`  Service logs        ${logsDir}`);
+  if (process.env.WEBHOOKS_ALLOWED_TARGETS === undefined) {
+    console.log(
+      `\nDemo mode: WEBHOOKS_ALLOWED_TARGETS=${demoAllowedTargets} lets webhooks reach loopback, which the` +
+        '\nSSRF guard refuses by default. Set WEBHOOKS_ALLOWED_TARGETS= (empty) to run with the production rule.',
+    );
+  }
   console.log(
     '\nTry it: npm run events:demo   (creates a webhook to a local receiver and publishes an event)',
   );

@@ -128,4 +128,29 @@ describe('deliverBatch', () => {
     await deliverBatch(deps(client, [disabled], []), [task('disabled', 't', { test: true })]);
     expect(started).toEqual(['t']);
   });
+
+  describe('when the target address is refused by the SSRF guard', () => {
+    it('dead-letters at once instead of scheduling a retry', async () => {
+      const hook = testWebhook({ id: 'inside', url: 'http://inside', retryPolicy: 'one-day' });
+      const client: DeliveryClient = {
+        send: async () => ({
+          outcome: 'failed',
+          kind: 'target-refused',
+          statusCode: null,
+          error: 'inside resolves to an address that is not public: 10.0.0.1 is a private address',
+          durationMs: 0,
+        }),
+        close() {},
+      };
+      const routed = {
+        retries: [] as Array<{ tier: string; task: DeliveryTask }>,
+        dead: [] as DeliveryTask[],
+      };
+      await deliverBatch(deps(client, [hook], [], routed), [task('inside', 'e')]);
+      expect(routed.retries).toEqual([]);
+      expect(routed.dead[0]?.finalReason).toMatch(
+        /^the target address is not allowed; last error: inside resolves/,
+      );
+    });
+  });
 });

@@ -55,6 +55,7 @@ async function send(
     };
   }
   const outcome = await deps.client.send(buildDeliveryRequest(task, webhook, startedAt), webhook.timeoutMs);
+  if (outcome.outcome === 'failed' && outcome.kind === 'target-refused') return outcome;
   breaker?.record(endpoint, endpointHealthy(outcome));
   return outcome;
 }
@@ -154,14 +155,18 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   };
   const firstAttemptAt = task.firstAttemptAt ?? startedAt;
   const history = [...task.history, record];
-  const decision = decideRetry({
-    policy: webhook.retryPolicy,
-    failedAttempt: task.attempt,
-    firstAttemptAt,
-    failedAt,
-    timeScale: deps.timeScale,
-    retryAfterMs: outcome.retryAfterMs,
-  });
+  // A refused target is a setting to fix, not a hiccup: retrying cannot help, so it goes straight to dead letters.
+  const decision: ReturnType<typeof decideRetry> =
+    outcome.kind === 'target-refused'
+      ? { retry: false, reason: 'the target address is not allowed' }
+      : decideRetry({
+          policy: webhook.retryPolicy,
+          failedAttempt: task.attempt,
+          firstAttemptAt,
+          failedAt,
+          timeScale: deps.timeScale,
+          retryAfterMs: outcome.retryAfterMs,
+        });
   if (decision.retry) {
     return {
       kind: 'retry',

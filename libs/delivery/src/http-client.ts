@@ -1,9 +1,24 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import {
+  createTargetPolicy,
+  guardedLookup,
+  refusalForLiteral,
+  type TargetPolicy,
+  targetRefusedCode,
+} from '@wms-webhooks/target-guard';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import type { DeliveryRequest } from './delivery-request';
 
-export type FailureKind = 'status' | 'timeout' | 'connect' | 'dns' | 'tls' | 'network' | 'circuit-open';
+export type FailureKind =
+  | 'status'
+  | 'timeout'
+  | 'connect'
+  | 'dns'
+  | 'tls'
+  | 'network'
+  | 'circuit-open'
+  | 'target-refused';
 
 export type AttemptOutcome =
   | { outcome: 'succeeded'; statusCode: number; durationMs: number }
@@ -43,6 +58,7 @@ export function parseRetryAfter(value: unknown, now: number): number | undefined
 /** Names why a request failed the way operators read it: timeout, connection refused, DNS, TLS. */
 export function classifyFailure(error: AxiosError): { kind: FailureKind; error: string } {
   const code = error.code ?? '';
+  if (code === targetRefusedCode) return { kind: 'target-refused', error: error.message };
   if (
     code === 'ECONNABORTED' ||
     code === 'ETIMEDOUT' ||
@@ -63,19 +79,34 @@ export function classifyFailure(error: AxiosError): { kind: FailureKind; error: 
   return { kind: 'network', error: `${code ? `${code}: ` : ''}${error.message}` };
 }
 
+function refused(error: Error): AttemptOutcome {
+  return { outcome: 'failed', kind: 'target-refused', statusCode: null, error: error.message, durationMs: 0 };
+}
+
 /**
  * One keep-alive client for every delivery: sockets to a receiver are reused across deliveries.
- * Redirects are not followed (a receiver must answer at the URL it registered), and any status counts
- * as an answer, so only 2xx is success.
+ * Redirects are not followed (a receiver must answer at the URL it registered, and a redirect could
+ * point inside the network), proxies from the environment are ignored, and any status counts as an
+ * answer, so only 2xx is success. Every connection is checked against the target policy on the address
+ * it actually connects to.
  */
-export function createDeliveryClient(options: { maxSocketsPerHost?: number } = {}): DeliveryClient {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 50, maxFreeSockets: 10 };
+export function createDeliveryClient(
+  options: { maxSocketsPerHost?: number; targetPolicy?: TargetPolicy } = {},
+): DeliveryClient {
+  const policy = options.targetPolicy ?? createTargetPolicy();
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSocketsPerHost ?? 50,
+    maxFreeSockets: 10,
+    lookup: guardedLookup(policy),
+  };
   const httpAgent = new HttpAgent(agentOptions);
   const httpsAgent = new HttpsAgent(agentOptions);
   const client: AxiosInstance = axios.create({
     httpAgent,
     httpsAgent,
     maxRedirects: 0,
+    proxy: false,
     validateStatus: () => true,
     responseType: 'text',
     transformResponse: (data: unknown) => data,
@@ -86,6 +117,8 @@ export function createDeliveryClient(options: { maxSocketsPerHost?: number } = {
   });
   return {
     async send(request, timeoutMs) {
+      const literalRefusal = refusalForLiteral(policy, request.url);
+      if (literalRefusal) return refused(literalRefusal);
       const started = performance.now();
       try {
         const response = await client.post(request.url, request.body, {

@@ -1,5 +1,6 @@
 import { booleanFlag } from '@wms-webhooks/config';
 import { endpointVariables } from '@wms-webhooks/endpoints';
+import { parseCidrList } from '@wms-webhooks/target-guard';
 import { z } from 'zod';
 
 /** Variables every service reads; each service's schema extends these with its own. */
@@ -30,6 +31,18 @@ export const serviceEnv = {
     .positive('must be a positive number')
     .max(1, 'may be at most 1')
     .default(1),
+  /** Non-public addresses webhooks may reach anyway, e.g. `127.0.0.0/8,::1/128` for local demos and tests. */
+  WEBHOOKS_ALLOWED_TARGETS: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        return parseCidrList(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    }),
 };
 
 /** 0 asks the OS for a free port (tests run several services in one process). */

@@ -8,5 +8,7 @@ export interface ApiDeps {
   publishChange: (change: WebhookChange) => Promise<void>;
   enqueueDelivery: (task: DeliveryTask) => Promise<void>;
   now: () => number;
+  /** Why a webhook may not target this URL (SSRF guard), or undefined if it may. */
+  checkTarget: (url: string) => Promise<string | undefined>;
   onPublishFailure: (error: unknown, webhookId: string) => void;
 }

@@ -31,6 +31,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post('/api/webhooks', async (request, reply) => {
     const parsed = parseWebhookSettings(request.body);
     if (!parsed.ok) return badRequest(reply, parsed.problems);
+    const refusal = await deps.checkTarget(parsed.value.url);
+    if (refusal) return badRequest(reply, [{ field: 'url', message: refusal }]);
     const now = new Date(deps.now());
     const webhook: Webhook = {
       ...parsed.value,
@@ -64,6 +66,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     if (!existing) return notFound(reply, 'webhook');
     const parsed = parseWebhookSettings(request.body, existing.auth);
     if (!parsed.ok) return badRequest(reply, parsed.problems);
+    const refusal = await deps.checkTarget(parsed.value.url);
+    if (refusal) return badRequest(reply, [{ field: 'url', message: refusal }]);
     const updated: Webhook = {
       ...existing,
       ...parsed.value,

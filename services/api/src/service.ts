@@ -10,6 +10,7 @@ import {
   serviceEnv,
   storeReachable,
 } from '@wms-webhooks/service-runtime';
+import { checkTargetUrl, createTargetPolicy } from '@wms-webhooks/target-guard';
 import { buildApi } from '@wms-webhooks/webhook-api';
 import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
@@ -37,12 +38,17 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
+  const targetPolicy = createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS);
   const app = buildApi({
     webhooks,
     attemptLogs,
     publishChange: (change) => changes.publish(change),
     enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
     now: Date.now,
+    checkTarget: async (url) => {
+      const verdict = await checkTargetUrl(targetPolicy, url);
+      return verdict.ok ? undefined : verdict.reason;
+    },
     onPublishFailure: (error, webhookId) =>
       logger.error(
         { err: error, webhookId },

@@ -17,6 +17,7 @@ import {
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
+import { createTargetPolicy } from '@wms-webhooks/target-guard';
 import { WebhookRepository } from '@wms-webhooks/webhooks';
 import { Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
@@ -38,7 +39,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   const webhooks = new WebhookRepository(context.db);
-  const client = createDeliveryClient();
+  const client = createDeliveryClient({ targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS) });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);

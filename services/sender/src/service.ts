@@ -17,6 +17,7 @@ import {
   serveConsumer,
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
+import { createTargetPolicy } from '@wms-webhooks/target-guard';
 import { definitionsReady, followServiceDefinitions } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
 
@@ -40,7 +41,10 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
   const { cache, follower } = await followServiceDefinitions(context, 'sender', config.DEFINITIONS_RESYNC_MS);
-  const client = createDeliveryClient({ maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST });
+  const client = createDeliveryClient({
+    maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST,
+    targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS),
+  });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);
