@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newSecretKey } from '@wms-webhooks/secrets';
 import { launchService, waitUntilReady } from '@wms-webhooks/tools';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ describe('a service run as its own process', () => {
       WEBHOOKS_TOPIC_PREFIX: prefix,
       MONGODB_DATABASE: database,
       OPS_PORT: String(port),
+      WEBHOOKS_SECRET_KEYS: newSecretKey('proc'),
     };
   };
 

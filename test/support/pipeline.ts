@@ -4,12 +4,16 @@ import { startIngester } from '@wms-webhooks/ingester';
 import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
 import { startMatcher } from '@wms-webhooks/matcher';
 import { startRetrier } from '@wms-webhooks/retrier';
+import { newSecretKey } from '@wms-webhooks/secrets';
 import { startSender } from '@wms-webhooks/sender';
 import type { ShutdownStep } from '@wms-webhooks/service-runtime';
 import { MongoClient } from 'mongodb';
 import { testEndpoints, testKafka, testSerde } from './stack';
 import { uniqueName } from './unique';
 import { waitFor } from './wait-for';
+
+/** The admin key every test pipeline seeds; tests of access control make scoped keys with it. */
+export const testAdminKey = 'test-admin-key-0123456789';
 
 /**
  * The four services, started in this process against the real stack, with their own topic prefix and
@@ -33,6 +37,8 @@ export async function startPipeline(
     LOG_LEVEL: 'warn',
     // The receivers under test listen on loopback, which the SSRF guard refuses by default.
     WEBHOOKS_ALLOWED_TARGETS: '127.0.0.0/8,::1/128',
+    WEBHOOKS_ADMIN_KEY: testAdminKey,
+    WEBHOOKS_SECRET_KEYS: newSecretKey('test'),
     ...overrides,
   };
   const api = await startApi(env);
@@ -57,6 +63,13 @@ export async function startPipeline(
   return {
     env,
     prefix,
+    database,
+    /** A client on the pipeline's own database, for tests that read what the services stored. */
+    store: async () => {
+      const client = new MongoClient(endpoints.mongodbUri);
+      await client.connect();
+      return { db: client.db(database), close: () => client.close() };
+    },
     topics,
     apiUrl: api.url,
     senderOpsUrl: sender?.ops.url,
@@ -76,11 +89,18 @@ export async function startPipeline(
      * matcher and sender caches hold that change, so a test's next event meets the new definition;
      * `awaitPropagation: false` is for the test that measures that delay itself.
      */
-    api: async (path: string, init: { method?: string; body?: unknown; awaitPropagation?: boolean } = {}) => {
+    api: async (
+      path: string,
+      init: { method?: string; body?: unknown; awaitPropagation?: boolean; key?: string | null } = {},
+    ) => {
       const method = init.method ?? 'GET';
+      const key = init.key === undefined ? testAdminKey : init.key;
       const response = await fetch(`${api.url}${path}`, {
         method,
-        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+        },
         body:
           init.body === undefined
             ? undefined
@@ -88,11 +108,11 @@ export async function startPipeline(
               ? init.body
               : JSON.stringify(init.body),
       });
-      const writesWebhook = method !== 'GET' && /^\/api\/webhooks(\/[^/]+)?$/.test(path);
+      const writesWebhook = method !== 'GET' && /^\/api\/webhooks(\/[^/]+(\/rotate-secret)?)?$/.test(path);
       if (init.awaitPropagation === false || !writesWebhook || !response.ok) return response;
       const caches = [matcher.cache, ...(sender ? [sender.cache] : [])];
       if (method === 'DELETE') {
-        const id = path.split('/').pop() as string;
+        const id = path.split('/')[3] as string;
         await waitFor(() => caches.every((cache) => !cache.get(id)) || undefined, {
           message: `webhook ${id} gone from the caches`,
         });

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signDelivery } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import { localCredentials } from './local-credentials';
 import { publishEvents } from './publish-events';
 import { runTool } from './run-tool';
 import { sampleEvent } from './sample-events';
 
 const apiUrl = process.env.API_URL ?? 'http://127.0.0.1:8080';
+const authorization = `Bearer ${localCredentials().adminKey}`;
 
 /**
  * `npm run events:demo`, with `npm start` running: a receiver on 127.0.0.1, a webhook pointing at it,
@@ -34,7 +36,7 @@ runTool(async () => {
 
   const created = await fetch(`${apiUrl}/api/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({
       name: 'demo',
       eventType: 'order.picked',
@@ -87,10 +89,12 @@ runTool(async () => {
   // The sender logs attempts in one insert per batch, just after the batch is sent; give it a moment.
   let logs: { items: unknown[] } = { items: [] };
   for (let tries = 0; tries < 50 && logs.items.length === 0; tries++) {
-    logs = (await (await fetch(`${apiUrl}/api/webhooks/${webhook.id}/logs`)).json()) as { items: unknown[] };
+    logs = (await (
+      await fetch(`${apiUrl}/api/webhooks/${webhook.id}/logs`, { headers: { authorization } })
+    ).json()) as { items: unknown[] };
     if (logs.items.length === 0) await new Promise((tick) => setTimeout(tick, 100));
   }
   console.log(`\nGET /api/webhooks/${webhook.id}/logs:\n${JSON.stringify(logs, null, 2)}`);
-  await fetch(`${apiUrl}/api/webhooks/${webhook.id}`, { method: 'DELETE' });
+  await fetch(`${apiUrl}/api/webhooks/${webhook.id}`, { method: 'DELETE', headers: { authorization } });
   console.log('\nthe demo webhook was deleted again.');
 });

@@ -3,6 +3,7 @@ import { applyCatalogue } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { connectTools } from './connect';
+import { localCredentials } from './local-credentials';
 import { runTool } from './run-tool';
 import { launchService, type RunningService, stopServices, waitUntilReady } from './supervisor';
 
@@ -45,12 +46,14 @@ runTool(async () => {
   }
 
   const logsDir = join(loadStackLayout().runDir, 'logs', 'services');
+  const credentials = localCredentials();
   const baseEnv = {
     ...process.env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     MONGODB_URI: endpoints.mongodbUri,
     WEBHOOKS_ALLOWED_TARGETS: process.env.WEBHOOKS_ALLOWED_TARGETS ?? demoAllowedTargets,
+    ...credentials.env,
   };
   const running: RunningService[] = services.map((service) =>
     launchService(
@@ -92,7 +95,13 @@ runTool(async () => {
     `  Schema registry     ${endpoints.schemaRegistryUrl}  (${endpoints.sources.schemaRegistryUrl})`,
   );
   console.log(`  MongoDB wire        ${endpoints.mongodbUri}  (${endpoints.sources.mongodbUri})`);
-  console.log('  API                 http://127.0.0.1:8080/api/webhooks');
+  console.log('  Admin UI            http://127.0.0.1:8080/');
+  console.log('  API                 http://127.0.0.1:8080/api/webhooks  (Authorization: Bearer <key>)');
+  console.log(
+    process.env.WEBHOOKS_ADMIN_KEY
+      ? '  Admin API key       from WEBHOOKS_ADMIN_KEY'
+      : `  Admin API key       ${credentials.adminKey}  (kept in ${credentials.adminKeyFile})`,
+  );
   for (const service of services) {
     const label = service.tier ? `retrier-${service.tier}` : service.name;
     console.log(`  ${label.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);

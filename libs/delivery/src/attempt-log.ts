@@ -22,6 +22,23 @@ export interface AttemptLog {
   /** When the next attempt is due, if one is scheduled. */
   nextAttemptAt: Date | null;
   url: string | null;
+  /** The event, kept on a final failure of a real delivery so an operator can resend it. */
+  event?: ResendableEvent;
+}
+
+export interface ResendableEvent {
+  occurredAt: Date;
+  warehouseId: string | null;
+  entityId: string;
+  payload: string;
+}
+
+export interface WebhookActivity {
+  lastOutcome: 'succeeded' | 'failed' | null;
+  lastAttemptAt: Date | null;
+  /** Over the most recent attempts (at most `recentWindow`). */
+  recentAttempts: number;
+  recentFailures: number;
 }
 
 export interface LogPage {
@@ -67,12 +84,44 @@ export class AttemptLogRepository {
     );
   }
 
+  /** Every attempt of one delivery, oldest first. */
+  async attemptsOf(webhookId: string, deliveryId: string): Promise<AttemptLog[]> {
+    const documents = await this.collection
+      .find({ webhookId, deliveryId })
+      .sort({ startedAt: 1, _id: 1 })
+      .toArray();
+    return documents.map(({ _id, ...log }) => log);
+  }
+
+  /** The last outcome and recent failure rate per webhook, for the list view. */
+  async activity(webhookIds: readonly string[], recentWindow = 50): Promise<Map<string, WebhookActivity>> {
+    const entries = await Promise.all(
+      webhookIds.map(async (webhookId) => {
+        const recent = await this.collection
+          .find({ webhookId }, { projection: { outcome: 1, startedAt: 1 } })
+          .sort({ startedAt: -1, _id: -1 })
+          .limit(recentWindow)
+          .toArray();
+        const last = recent[0];
+        const activity: WebhookActivity = {
+          lastOutcome: last?.outcome ?? null,
+          lastAttemptAt: last?.startedAt ?? null,
+          recentAttempts: recent.length,
+          recentFailures: recent.filter((attempt) => attempt.outcome === 'failed').length,
+        };
+        return [webhookId, activity] as const;
+      }),
+    );
+    return new Map(entries);
+  }
+
   async page(
     webhookId: string,
-    options: { outcome?: 'succeeded' | 'failed'; limit: number; cursor?: string },
+    options: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number; cursor?: string },
   ): Promise<LogPage> {
     const filter: Record<string, unknown> = { webhookId };
     if (options.outcome) filter.outcome = options.outcome;
+    if (options.deliveryId) filter.deliveryId = options.deliveryId;
     if (options.cursor) {
       const after = decodeCursor(options.cursor);
       if (!after) throw new InvalidCursorError('cursor is not one this API returned');

@@ -43,7 +43,7 @@ async function send(
   startedAt: number,
 ): Promise<AttemptOutcome> {
   // A test shows the real result, and a none-policy delivery has only this one chance: both bypass it.
-  const breaker = task.test || webhook.retryPolicy === 'none' ? undefined : deps.breaker;
+  const breaker = isManualTry(task) || webhook.retryPolicy === 'none' ? undefined : deps.breaker;
   const endpoint = endpointOf(webhook.url);
   if (breaker && !breaker.allow(endpoint)) {
     return {
@@ -92,6 +92,22 @@ function baseLog(
   };
 }
 
+function resendableEvent(task: DeliveryTask) {
+  return {
+    occurredAt: new Date(task.occurredAt),
+    warehouseId: task.warehouseId,
+    entityId: task.entityId,
+    payload: task.payload,
+  };
+}
+
+/** Test and resend are an operator's single tries: shown at once, never retried or dead-lettered. */
+function isManualTry(task: DeliveryTask): boolean {
+  return task.test || task.origin === manualResendOrigin;
+}
+
+export const manualResendOrigin = 'api-resend';
+
 function stopped(
   task: DeliveryTask,
   startedAt: number,
@@ -114,6 +130,7 @@ function stopped(
       final: true,
       nextAttemptAt: null,
       url: null,
+      event: resendableEvent(task),
     },
   };
 }
@@ -142,8 +159,8 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   };
   deps.onAttempt?.(task, outcome, log);
   if (outcome.outcome === 'succeeded') return { kind: 'delivered', log };
-  // An operator's Test shows its result at once; it is neither retried nor dead-lettered.
   if (task.test) return { kind: 'stopped', log };
+  if (isManualTry(task)) return { kind: 'stopped', log: { ...log, event: resendableEvent(task) } };
 
   const record: AttemptRecord = {
     attempt: task.attempt,
@@ -184,7 +201,7 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
   }
   return {
     kind: 'dead',
-    log,
+    log: { ...log, event: resendableEvent(task) },
     dead: {
       ...task,
       firstAttemptAt,

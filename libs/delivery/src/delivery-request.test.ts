@@ -99,4 +99,43 @@ describe('buildDeliveryRequest', () => {
     expect(request.headers['X-Auth-Token']).toBe('t-1');
     expect(request.headers.Authorization).toBeUndefined();
   });
+
+  describe('after the signing secret is rotated', () => {
+    const oldSecret = testWebhook().signingSecret;
+    const newSecret = `whsec_${Buffer.from('fedcba9876543210fedcba9876543210').toString('base64')}`;
+    const rotated = (expiresAt: number) =>
+      testWebhook({
+        signingSecret: newSecret,
+        previousSigningSecrets: [{ secret: oldSecret, expiresAt: new Date(expiresAt) }],
+      });
+    const verifies = (secret: string, request: ReturnType<typeof buildDeliveryRequest>) => {
+      const realNow = Date.now;
+      Date.now = () => now;
+      try {
+        new StandardWebhook(secret).verify(request.body, {
+          'webhook-id': request.headers['webhook-id']!,
+          'webhook-timestamp': request.headers['webhook-timestamp']!,
+          'webhook-signature': request.headers['webhook-signature']!,
+        });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        Date.now = realNow;
+      }
+    };
+
+    it('signs with both secrets during the grace period, so receivers on either verify', () => {
+      const request = buildDeliveryRequest(task, rotated(now + 1_000), now);
+      expect(request.headers['webhook-signature']?.split(' ')).toHaveLength(2);
+      expect(verifies(newSecret, request)).toBe(true);
+      expect(verifies(oldSecret, request)).toBe(true);
+    });
+
+    it('drops the old secret once it expires', () => {
+      const request = buildDeliveryRequest(task, rotated(now), now);
+      expect(verifies(newSecret, request)).toBe(true);
+      expect(verifies(oldSecret, request)).toBe(false);
+    });
+  });
 });

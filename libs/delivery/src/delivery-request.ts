@@ -8,6 +8,14 @@ export interface DeliveryRequest {
   body: string;
 }
 
+/** The current secret, and any rotated-out secret still within its grace period. */
+export function activeSigningSecrets(webhook: Webhook, nowMs: number): string[] {
+  const previous = webhook.previousSigningSecrets
+    .filter((entry) => entry.expiresAt.getTime() > nowMs)
+    .map((entry) => entry.secret);
+  return [webhook.signingSecret, ...previous];
+}
+
 /** The JSON body subscribers receive. */
 export function deliveryBody(task: DeliveryTask): string {
   return JSON.stringify({
@@ -35,7 +43,9 @@ export function buildDeliveryRequest(task: DeliveryTask, webhook: Webhook, nowMs
   headers['Content-Type'] = 'application/json';
   headers['webhook-id'] = task.deliveryId;
   headers['webhook-timestamp'] = String(timestamp);
-  headers['webhook-signature'] = signDelivery(webhook.signingSecret, task.deliveryId, timestamp, body);
+  headers['webhook-signature'] = activeSigningSecrets(webhook, nowMs)
+    .map((secret) => signDelivery(secret, task.deliveryId, timestamp, body))
+    .join(' ');
   headers['webhook-attempt'] = String(task.attempt);
   return { url: webhook.url, headers, body };
 }

@@ -1,9 +1,27 @@
-export { type AttemptLog, AttemptLogRepository, InvalidCursorError, type LogPage } from './attempt-log';
+export {
+  type AttemptLog,
+  AttemptLogRepository,
+  InvalidCursorError,
+  type LogPage,
+  type ResendableEvent,
+  type WebhookActivity,
+} from './attempt-log';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
 export { forEachConcurrently } from './concurrency';
-export { attemptDelivery, type DeliveryDeps, deliverBatch, type Settlement } from './deliver-batch';
+export {
+  attemptDelivery,
+  type DeliveryDeps,
+  deliverBatch,
+  manualResendOrigin,
+  type Settlement,
+} from './deliver-batch';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
-export { buildDeliveryRequest, type DeliveryRequest, deliveryBody } from './delivery-request';
+export {
+  activeSigningSecrets,
+  buildDeliveryRequest,
+  type DeliveryRequest,
+  deliveryBody,
+} from './delivery-request';
 export { createDeliveryMetrics, createDeliveryRoutes, retryTopic } from './delivery-wiring';
 export {
   type AttemptOutcome,

@@ -1,3 +1,4 @@
+import type { ApiKeyRepository } from '@wms-webhooks/access';
 import type { DeliveryTask, WebhookChange } from '@wms-webhooks/contracts';
 import type { AttemptLogRepository } from '@wms-webhooks/delivery';
 import type { WebhookRepository } from '@wms-webhooks/webhooks';
@@ -5,10 +6,13 @@ import type { WebhookRepository } from '@wms-webhooks/webhooks';
 export interface ApiDeps {
   webhooks: WebhookRepository;
   attemptLogs: AttemptLogRepository;
+  apiKeys: ApiKeyRepository;
   publishChange: (change: WebhookChange) => Promise<void>;
   enqueueDelivery: (task: DeliveryTask) => Promise<void>;
   now: () => number;
   /** Why a webhook may not target this URL (SSRF guard), or undefined if it may. */
   checkTarget: (url: string) => Promise<string | undefined>;
   onPublishFailure: (error: unknown, webhookId: string) => void;
+  /** How long a rotated-out signing secret keeps signing alongside the new one. */
+  secretGraceMs: number;
 }

@@ -1,9 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
+import { registerAuthentication } from './authenticate';
+import { registerCatalogueRoutes } from './catalogue-routes';
+import { registerKeyRoutes } from './key-routes';
 import { registerLogRoutes } from './log-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
-/** The definitions API. Malformed JSON and other request errors answer 400 in the same shape as validation. */
+/**
+ * The definitions API, behind API keys. Malformed JSON and other request errors answer 400 in the same
+ * shape as validation.
+ */
 export function buildApi(deps: ApiDeps, options: { logger?: boolean | object } = {}): FastifyInstance {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
@@ -17,7 +23,10 @@ export function buildApi(deps: ApiDeps, options: { logger?: boolean | object } =
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
+  registerAuthentication(app, deps);
   registerWebhookRoutes(app, deps);
   registerLogRoutes(app, deps);
+  registerKeyRoutes(app, deps);
+  registerCatalogueRoutes(app);
   return app;
 }

@@ -1,3 +1,3 @@
 export type { ApiDeps } from './api-deps';
 export { buildApi } from './build-api';
-export { testTask } from './test-task';
+export { resendTask, testTask } from './manual-tasks';

@@ -1,16 +1,17 @@
 import { InvalidCursorError } from '@wms-webhooks/delivery';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
-import { badRequest, isUuid, notFound, type Problem } from './problems';
+import { resendTask } from './manual-tasks';
+import { badRequest, type Problem } from './problems';
+import { accessibleWebhook } from './webhook-access';
 
-type LogQuery = { outcome?: string; limit?: string; cursor?: string };
+type LogQuery = { outcome?: string; limit?: string; cursor?: string; deliveryId?: string };
 
 export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.get<{ Params: { id: string }; Querystring: LogQuery }>(
     '/api/webhooks/:id/logs',
     async (request, reply) => {
-      const { id } = request.params;
-      const { outcome, limit = '50', cursor } = request.query;
+      const { outcome, limit = '50', cursor, deliveryId } = request.query;
       const problems: Problem[] = [];
       if (outcome !== undefined && outcome !== 'succeeded' && outcome !== 'failed') {
         problems.push({ field: 'outcome', message: 'must be "succeeded" or "failed"' });
@@ -19,12 +20,14 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
         problems.push({ field: 'limit', message: 'must be a whole number from 1 to 200' });
       }
       if (problems.length > 0) return badRequest(reply, problems);
-      if (!isUuid(id) || !(await deps.webhooks.findById(id))) return notFound(reply, 'webhook');
+      const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+      if (!webhook) return reply;
       try {
-        const page = await deps.attemptLogs.page(id, {
+        const page = await deps.attemptLogs.page(webhook.id, {
           outcome: outcome as 'succeeded' | 'failed' | undefined,
           limit: Number(limit),
           cursor,
+          deliveryId,
         });
         return {
           items: page.items.map((item) => ({
@@ -42,6 +45,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
             test: item.test,
             final: item.final,
             nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
+            resendable: item.outcome === 'failed' && item.final && !item.test && item.event !== undefined,
           })),
           nextCursor: page.nextCursor,
         };
@@ -50,6 +54,28 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
           return badRequest(reply, [{ field: 'cursor', message: error.message }]);
         throw error;
       }
+    },
+  );
+
+  /** Sends a finally failed delivery once more, as it was, with the webhook's current settings. */
+  app.post<{ Params: { id: string; deliveryId: string } }>(
+    '/api/webhooks/:id/deliveries/:deliveryId/resend',
+    async (request, reply) => {
+      const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+      if (!webhook) return reply;
+      const attempts = await deps.attemptLogs.attemptsOf(webhook.id, request.params.deliveryId);
+      if (attempts.length === 0) return reply.code(404).send({ error: 'delivery not found' });
+      if (attempts.some((attempt) => attempt.outcome === 'succeeded')) {
+        return reply.code(409).send({ error: 'this delivery already succeeded' });
+      }
+      const task = resendTask(attempts, deps.now());
+      if (!task) {
+        return reply
+          .code(409)
+          .send({ error: 'this delivery has not finally failed (it may still be retrying) or was a test' });
+      }
+      await deps.enqueueDelivery(task);
+      return reply.code(202).send({ deliveryId: task.deliveryId, attempt: task.attempt });
     },
   );
 }

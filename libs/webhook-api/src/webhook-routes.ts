@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { accessToGoodsOwner, accessToWebhook } from '@wms-webhooks/access';
 import {
   newSigningSecret,
   parseWebhookSettings,
   toPublicWebhook,
   type Webhook,
+  type WebhookSettings,
 } from '@wms-webhooks/webhooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
-import { badRequest, isUuid, notFound } from './problems';
-import { testTask } from './test-task';
+import { forbidden } from './authenticate';
+import { testTask } from './manual-tasks';
+import { badRequest } from './problems';
+import { accessibleWebhook } from './webhook-access';
 
 type IdParams = { Params: { id: string } };
 
@@ -24,20 +28,66 @@ async function announce(deps: ApiDeps, webhookId: string, version: number, chang
   }
 }
 
-export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
-  const load = async (id: string): Promise<Webhook | undefined> =>
-    isUuid(id) ? deps.webhooks.findById(id) : undefined;
+/** Parses and checks settings a caller wants to save: fields, the SSRF guard, and the key's reach. */
+async function acceptableSettings(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  existing?: Webhook,
+): Promise<WebhookSettings | undefined> {
+  const parsed = parseWebhookSettings(request.body, existing?.auth);
+  if (!parsed.ok) return void (await badRequest(reply, parsed.problems));
+  const verdict = accessToWebhook(request.principal, parsed.value);
+  if (!verdict.allowed) return void (await forbidden(reply, verdict.reason));
+  const refusal = await deps.checkTarget(parsed.value.url);
+  if (refusal) return void (await badRequest(reply, [{ field: 'url', message: refusal }]));
+  return parsed.value;
+}
 
+async function replaceWebhook(
+  deps: ApiDeps,
+  reply: FastifyReply,
+  existing: Webhook,
+  changes: Partial<Webhook>,
+) {
+  const updated: Webhook = {
+    ...existing,
+    ...changes,
+    version: existing.version + 1,
+    updatedAt: new Date(deps.now()),
+  };
+  if (!(await deps.webhooks.replace(updated, existing.version))) {
+    await reply
+      .code(409)
+      .send({ error: 'the webhook was changed by someone else meanwhile; reload and try again' });
+    return undefined;
+  }
+  await announce(deps, updated.id, updated.version, 'UPSERTED');
+  return updated;
+}
+
+async function listVisible(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  goodsOwnerId?: number,
+): Promise<Webhook[]> {
+  const { principal } = request;
+  if (goodsOwnerId !== undefined) return deps.webhooks.listForGoodsOwner(goodsOwnerId);
+  if (principal.role === 'admin') return deps.webhooks.listAll();
+  const lists = await Promise.all(principal.goodsOwnerIds.map((id) => deps.webhooks.listForGoodsOwner(id)));
+  return [...new Map(lists.flat().map((webhook) => [webhook.id, webhook])).values()];
+}
+
+export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post('/api/webhooks', async (request, reply) => {
-    const parsed = parseWebhookSettings(request.body);
-    if (!parsed.ok) return badRequest(reply, parsed.problems);
-    const refusal = await deps.checkTarget(parsed.value.url);
-    if (refusal) return badRequest(reply, [{ field: 'url', message: refusal }]);
+    const settings = await acceptableSettings(deps, request, reply);
+    if (!settings) return reply;
     const now = new Date(deps.now());
     const webhook: Webhook = {
-      ...parsed.value,
+      ...settings,
       id: randomUUID(),
       signingSecret: newSigningSecret(),
+      previousSigningSecrets: [],
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -49,52 +99,76 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
 
   app.get<{ Querystring: { goodsOwnerId?: string } }>('/api/webhooks', async (request, reply) => {
     const { goodsOwnerId } = request.query;
-    if (goodsOwnerId === undefined) return { items: (await deps.webhooks.listAll()).map(toPublicWebhook) };
-    if (!/^\d+$/.test(goodsOwnerId) || Number(goodsOwnerId) <= 0) {
-      return badRequest(reply, [{ field: 'goodsOwnerId', message: 'must be a positive integer' }]);
+    let owner: number | undefined;
+    if (goodsOwnerId !== undefined) {
+      if (!/^\d+$/.test(goodsOwnerId) || Number(goodsOwnerId) <= 0) {
+        return badRequest(reply, [{ field: 'goodsOwnerId', message: 'must be a positive integer' }]);
+      }
+      owner = Number(goodsOwnerId);
+      const verdict = accessToGoodsOwner(request.principal, owner);
+      if (!verdict.allowed) return forbidden(reply, verdict.reason);
     }
-    return { items: (await deps.webhooks.listForGoodsOwner(Number(goodsOwnerId))).map(toPublicWebhook) };
+    const visible = (await listVisible(deps, request, owner)).filter(
+      (webhook) => accessToWebhook(request.principal, webhook).allowed,
+    );
+    const activity = await deps.attemptLogs.activity(visible.map((webhook) => webhook.id));
+    return {
+      items: visible.map((webhook) => ({ ...toPublicWebhook(webhook), activity: activity.get(webhook.id) })),
+    };
   });
 
   app.get<IdParams>('/api/webhooks/:id', async (request, reply) => {
-    const webhook = await load(request.params.id);
-    return webhook ? toPublicWebhook(webhook) : notFound(reply, 'webhook');
+    const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+    return webhook ? toPublicWebhook(webhook) : reply;
   });
 
   app.put<IdParams>('/api/webhooks/:id', async (request, reply) => {
-    const existing = await load(request.params.id);
-    if (!existing) return notFound(reply, 'webhook');
-    const parsed = parseWebhookSettings(request.body, existing.auth);
-    if (!parsed.ok) return badRequest(reply, parsed.problems);
-    const refusal = await deps.checkTarget(parsed.value.url);
-    if (refusal) return badRequest(reply, [{ field: 'url', message: refusal }]);
-    const updated: Webhook = {
-      ...existing,
-      ...parsed.value,
-      version: existing.version + 1,
-      updatedAt: new Date(deps.now()),
-    };
-    if (!(await deps.webhooks.replace(updated, existing.version))) {
-      return reply
-        .code(409)
-        .send({ error: 'the webhook was changed by someone else meanwhile; reload and try again' });
-    }
-    await announce(deps, updated.id, updated.version, 'UPSERTED');
-    return toPublicWebhook(updated);
+    const existing = await accessibleWebhook(deps, request, reply, request.params.id);
+    if (!existing) return reply;
+    const settings = await acceptableSettings(deps, request, reply, existing);
+    if (!settings) return reply;
+    const updated = await replaceWebhook(deps, reply, existing, settings);
+    return updated ? toPublicWebhook(updated) : reply;
   });
 
   app.delete<IdParams>('/api/webhooks/:id', async (request, reply) => {
-    const existing = await load(request.params.id);
-    if (!existing || !(await deps.webhooks.delete(existing.id))) return notFound(reply, 'webhook');
+    const existing = await accessibleWebhook(deps, request, reply, request.params.id);
+    if (!existing) return reply;
+    if (!(await deps.webhooks.delete(existing.id)))
+      return reply.code(404).send({ error: 'webhook not found' });
     await announce(deps, existing.id, existing.version + 1, 'DELETED');
     return reply.code(204).send();
   });
 
   app.post<IdParams>('/api/webhooks/:id/test', async (request, reply) => {
-    const webhook = await load(request.params.id);
-    if (!webhook) return notFound(reply, 'webhook');
+    const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+    if (!webhook) return reply;
     const task = testTask(webhook, deps.now());
     await deps.enqueueDelivery(task);
     return reply.code(202).send({ deliveryId: task.deliveryId, eventId: task.eventId });
+  });
+
+  /**
+   * A new signing secret, shown once. The old one keeps signing beside it for the grace period
+   * (Standard Webhooks allows several signatures per header), so receivers can switch without a gap.
+   */
+  app.post<IdParams>('/api/webhooks/:id/rotate-secret', async (request, reply) => {
+    const existing = await accessibleWebhook(deps, request, reply, request.params.id);
+    if (!existing) return reply;
+    const now = deps.now();
+    const previousValidUntil = new Date(now + deps.secretGraceMs);
+    const updated = await replaceWebhook(deps, reply, existing, {
+      signingSecret: newSigningSecret(),
+      previousSigningSecrets: [
+        { secret: existing.signingSecret, expiresAt: previousValidUntil },
+        ...existing.previousSigningSecrets.filter((entry) => entry.expiresAt.getTime() > now),
+      ],
+    });
+    if (!updated) return reply;
+    return {
+      ...toPublicWebhook(updated),
+      signingSecret: updated.signingSecret,
+      previousSecretValidUntil: previousValidUntil.toISOString(),
+    };
   });
 }

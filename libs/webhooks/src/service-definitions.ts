@@ -1,5 +1,6 @@
 import type { TopicNames } from '@wms-webhooks/contracts';
 import type { AvroSerde } from '@wms-webhooks/kafka';
+import type { SecretBox } from '@wms-webhooks/secrets';
 import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { Gauge, type Registry } from 'prom-client';
@@ -23,11 +24,11 @@ export interface DefinitionsContext {
  */
 export async function followServiceDefinitions(
   context: DefinitionsContext,
-  role: string,
-  resyncIntervalMs: number,
+  options: { role: string; resyncIntervalMs: number; secrets: SecretBox },
 ) {
+  const { role, resyncIntervalMs } = options;
   const loaded = await loadDefinitions({
-    source: new WebhookRepository(context.db),
+    source: new WebhookRepository(context.db, options.secrets),
     kafka: context.kafka,
     serde: context.serde,
     topic: context.topics.definitions,

@@ -18,6 +18,7 @@ export function testWebhook(overrides: Partial<Webhook> = {}): Webhook {
     enabled: true,
     timeoutMs: 10_000,
     signingSecret: `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`,
+    previousSigningSecrets: [],
     version: 1,
     createdAt: new Date(0),
     updatedAt: new Date(0),

@@ -1,17 +1,24 @@
+import { SecretBox } from '@wms-webhooks/secrets';
 import type { Collection, Db } from 'mongodb';
-import type { Webhook } from './webhook';
+import type { Webhook, WebhookAuth } from './webhook';
 
-type WebhookDocument = Omit<Webhook, 'id'> & { _id: string };
+type WebhookDocument = Omit<Webhook, 'id' | 'previousSigningSecrets'> & {
+  _id: string;
+  previousSigningSecrets?: Webhook['previousSigningSecrets'];
+};
 
-function fromDocument({ _id, ...rest }: WebhookDocument): Webhook {
-  return { id: _id, ...rest };
-}
-
-/** Webhook definitions in the store; the one source of truth the change feed points back to. */
+/**
+ * Webhook definitions in the store; the one source of truth the change feed points back to. The basic
+ * password, the token and the signing secrets are sealed with the secret box on the way in and opened on
+ * the way out, each bound to its webhook and field.
+ */
 export class WebhookRepository {
   private readonly collection: Collection<WebhookDocument>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly secrets: SecretBox,
+  ) {
     this.collection = db.collection<WebhookDocument>('webhooks');
   }
 
@@ -20,15 +27,49 @@ export class WebhookRepository {
     await this.collection.createIndex({ eventType: 1 });
   }
 
+  private transformSecrets(
+    webhook: Omit<WebhookDocument, '_id'>,
+    id: string,
+    change: (value: string, field: string) => string,
+  ) {
+    const field = (name: string) => `webhook:${id}:${name}`;
+    const auth: WebhookAuth =
+      webhook.auth.type === 'basic'
+        ? { ...webhook.auth, password: change(webhook.auth.password, field('auth.password')) }
+        : webhook.auth.type === 'token'
+          ? { ...webhook.auth, token: change(webhook.auth.token, field('auth.token')) }
+          : webhook.auth;
+    return {
+      ...webhook,
+      auth,
+      signingSecret: change(webhook.signingSecret, field('signingSecret')),
+      previousSigningSecrets: (webhook.previousSigningSecrets ?? []).map((previous) => ({
+        ...previous,
+        secret: change(previous.secret, field('previousSigningSecret')),
+      })),
+    };
+  }
+
+  private toDocument({ id, ...rest }: Webhook): WebhookDocument {
+    return { _id: id, ...this.transformSecrets(rest, id, (value, field) => this.secrets.seal(value, field)) };
+  }
+
+  /** Values stored before encryption was introduced are read as they are; `resealAll` seals them. */
+  private fromDocument({ _id, ...rest }: WebhookDocument): Webhook {
+    const opened = this.transformSecrets(rest, _id, (value, field) =>
+      SecretBox.isSealed(value) ? this.secrets.open(value, field) : value,
+    );
+    return { id: _id, ...opened, previousSigningSecrets: opened.previousSigningSecrets };
+  }
+
   async insert(webhook: Webhook) {
-    const { id, ...rest } = webhook;
-    await this.collection.insertOne({ _id: id, ...rest });
+    await this.collection.insertOne(this.toDocument(webhook));
   }
 
   /** Replaces the definition only if nobody changed it since `expectedVersion` was read. */
   async replace(webhook: Webhook, expectedVersion: number): Promise<boolean> {
-    const { id, ...rest } = webhook;
-    const result = await this.collection.replaceOne({ _id: id, version: expectedVersion }, rest);
+    const { _id, ...rest } = this.toDocument(webhook);
+    const result = await this.collection.replaceOne({ _id, version: expectedVersion }, rest);
     return result.matchedCount === 1;
   }
 
@@ -38,7 +79,7 @@ export class WebhookRepository {
 
   async findById(id: string): Promise<Webhook | undefined> {
     const document = await this.collection.findOne({ _id: id });
-    return document ? fromDocument(document) : undefined;
+    return document ? this.fromDocument(document) : undefined;
   }
 
   /** Webhooks that fire for a goods owner: its regular and automation webhooks, and those for all owners. */
@@ -47,10 +88,33 @@ export class WebhookRepository {
       .find({ $or: [{ goodsOwnerIds: goodsOwnerId }, { allGoodsOwners: true }] })
       .sort({ createdAt: -1 })
       .toArray();
-    return documents.map(fromDocument);
+    return documents.map((document) => this.fromDocument(document));
   }
 
   async listAll(): Promise<Webhook[]> {
-    return (await this.collection.find({}).sort({ createdAt: -1 }).toArray()).map(fromDocument);
+    const documents = await this.collection.find({}).sort({ createdAt: -1 }).toArray();
+    return documents.map((document) => this.fromDocument(document));
+  }
+
+  /**
+   * After the encryption key is rotated (new key first in the keyring): re-seals every secret not sealed
+   * with the new key. The definition's version is kept, since nothing a service acts on changed.
+   */
+  async resealAll(): Promise<{ examined: number; resealed: number }> {
+    let examined = 0;
+    let resealed = 0;
+    for await (const document of this.collection.find({})) {
+      examined += 1;
+      const stale: string[] = [];
+      this.transformSecrets(document, document._id, (value) => {
+        if (!SecretBox.isSealed(value) || this.secrets.needsReseal(value)) stale.push(value);
+        return value;
+      });
+      if (stale.length === 0) continue;
+      const { _id, ...rest } = this.toDocument(this.fromDocument(document));
+      const result = await this.collection.replaceOne({ _id, version: document.version }, rest);
+      resealed += result.modifiedCount;
+    }
+    return { examined, resealed };
   }
 }

@@ -29,6 +29,8 @@ export interface Webhook extends WebhookSettings {
   id: string;
   /** Standard Webhooks secret, `whsec_<base64>`; shown to the operator once, at creation. */
   signingSecret: string;
+  /** Secrets replaced by a rotation, still signed with until they expire, so receivers can switch over. */
+  previousSigningSecrets: Array<{ secret: string; expiresAt: Date }>;
   /** Increases with every change; caches ignore notices older than what they hold. */
   version: number;
   createdAt: Date;

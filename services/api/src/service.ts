@@ -1,7 +1,9 @@
-import { loadConfig } from '@wms-webhooks/config';
+import { ApiKeyRepository } from '@wms-webhooks/access';
+import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { AttemptLogRepository } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   createServiceContext,
   evaluateReadiness,
@@ -17,12 +19,18 @@ import { z } from 'zod';
 
 const apiEnv = z.object({
   ...serviceEnv,
+  ...secretKeyEnv,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: listenPort(8080),
+  /** Seeds (or replaces) the admin API key at start. */
+  WEBHOOKS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How long a rotated-out signing secret keeps signing beside the new one. */
+  SIGNING_SECRET_GRACE_MS: positiveInt().default(24 * 60 * 60 * 1000),
 });
 
 export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(apiEnv, env);
+  const secrets = loadSecretBox(config);
   const context = await createServiceContext('api', config, env);
   const { logger, metrics, topics } = context;
   let producerConnected = true;
@@ -32,9 +40,16 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   context.producer.raw.on(context.producer.raw.events.CONNECT, () => {
     producerConnected = true;
   });
-  const webhooks = new WebhookRepository(context.db);
+  const webhooks = new WebhookRepository(context.db, secrets);
   const attemptLogs = new AttemptLogRepository(context.db);
-  await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes()]);
+  const apiKeys = new ApiKeyRepository(context.db);
+  await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes(), apiKeys.ensureIndexes()]);
+  if (config.WEBHOOKS_ADMIN_KEY) {
+    await apiKeys.seedAdmin(config.WEBHOOKS_ADMIN_KEY, new Date());
+    logger.info('admin API key seeded from WEBHOOKS_ADMIN_KEY');
+  } else if ((await apiKeys.list()).every((key) => key.revokedAt !== null)) {
+    logger.warn('no API key exists: every /api call will answer 401 until WEBHOOKS_ADMIN_KEY seeds one');
+  }
   const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
@@ -42,6 +57,8 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const app = buildApi({
     webhooks,
     attemptLogs,
+    apiKeys,
+    secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
     publishChange: (change) => changes.publish(change),
     enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
     now: Date.now,

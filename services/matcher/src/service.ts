@@ -2,6 +2,7 @@ import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
 import { planDeliveries } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   allReady,
   consume,
@@ -16,6 +17,7 @@ import { z } from 'zod';
 
 const matcherEnv = z.object({
   ...serviceEnv,
+  ...secretKeyEnv,
   OPS_PORT: listenPort(9102),
   MATCHER_GROUP_ID: z.string().default('wms-webhooks-matcher'),
   DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
@@ -23,6 +25,7 @@ const matcherEnv = z.object({
 
 export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(matcherEnv, env);
+  const secrets = loadSecretBox(config);
   const context = await createServiceContext('matcher', config, env);
   const { logger, metrics, topics } = context;
   const matchesPerEvent = new Histogram({
@@ -37,11 +40,11 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const { cache, follower } = await followServiceDefinitions(
-    context,
-    'matcher',
-    config.DEFINITIONS_RESYNC_MS,
-  );
+  const { cache, follower } = await followServiceDefinitions(context, {
+    role: 'matcher',
+    resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
+    secrets,
+  });
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
   const { consumer, group } = await consume(context, {

@@ -9,6 +9,7 @@ import {
   retryTiers,
   retryTopic,
 } from '@wms-webhooks/delivery';
+import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   consume,
   createServiceContext,
@@ -24,6 +25,7 @@ import { z } from 'zod';
 
 const retrierEnv = z.object({
   ...serviceEnv,
+  ...secretKeyEnv,
   RETRY_TIER: z.enum(retryTiers, { error: `must be one of ${retryTiers.join(', ')}` }),
   /** Defaults to 9111 for 1m … 9115 for 2h, so all tiers run side by side. */
   OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -33,12 +35,13 @@ const retrierEnv = z.object({
 
 export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(retrierEnv, env);
+  const secrets = loadSecretBox(config);
   const tier = config.RETRY_TIER;
   const service = `retrier-${tier}`;
   const context = await createServiceContext(service, config, env);
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
-  const webhooks = new WebhookRepository(context.db);
+  const webhooks = new WebhookRepository(context.db, secrets);
   const client = createDeliveryClient({ targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS) });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });

@@ -8,6 +8,7 @@ import {
   createDeliveryRoutes,
   deliverBatch,
 } from '@wms-webhooks/delivery';
+import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   allReady,
   consume,
@@ -23,6 +24,7 @@ import { z } from 'zod';
 
 const senderEnv = z.object({
   ...serviceEnv,
+  ...secretKeyEnv,
   OPS_PORT: listenPort(9103),
   SENDER_GROUP_ID: z.string().default('wms-webhooks-sender'),
   SENDER_CONCURRENCY: positiveInt().default(64),
@@ -36,11 +38,16 @@ const senderEnv = z.object({
 
 export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(senderEnv, env);
+  const secrets = loadSecretBox(config);
   const context = await createServiceContext('sender', config, env);
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
-  const { cache, follower } = await followServiceDefinitions(context, 'sender', config.DEFINITIONS_RESYNC_MS);
+  const { cache, follower } = await followServiceDefinitions(context, {
+    role: 'sender',
+    resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
+    secrets,
+  });
   const client = createDeliveryClient({
     maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST,
     targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS),

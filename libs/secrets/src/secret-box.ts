@@ -1,0 +1,72 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export interface SecretKey {
+  id: string;
+  key: Buffer;
+}
+
+export class SecretDecryptError extends Error {
+  override readonly name = 'SecretDecryptError';
+}
+
+const prefix = 'enc:v1:';
+
+/**
+ * AES-256-GCM with a keyring: the first key encrypts, every key decrypts, so a new key can be put
+ * first and the old one dropped once everything is re-encrypted. The context (say, "webhook id:field")
+ * is bound as associated data, so a sealed value copied to another record or field does not open.
+ * Sealed form: enc:v1:<key id>:<iv>:<tag>:<ciphertext>, base64url parts.
+ */
+export class SecretBox {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(private readonly keys: readonly SecretKey[]) {
+    if (keys.length === 0) throw new Error('a secret box needs at least one key');
+    this.byId = new Map(keys.map(({ id, key }) => [id, key]));
+  }
+
+  get primaryKeyId(): string {
+    return (this.keys[0] as SecretKey).id;
+  }
+
+  seal(plaintext: string, context: string): string {
+    const { id, key } = this.keys[0] as SecretKey;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return `${prefix}${id}:${[iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url')).join(':')}`;
+  }
+
+  open(sealed: string, context: string): string {
+    const [id, iv, tag, ciphertext] = sealed.slice(prefix.length).split(':');
+    if (!SecretBox.isSealed(sealed) || !id || iv === undefined || !tag || ciphertext === undefined) {
+      throw new SecretDecryptError(`a stored secret (${context}) is not in the sealed format`);
+    }
+    const key = this.byId.get(id);
+    if (!key) {
+      throw new SecretDecryptError(
+        `a stored secret (${context}) was sealed with key "${id}", which is not in the keyring`,
+      );
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+        .setAAD(Buffer.from(context))
+        .setAuthTag(Buffer.from(tag, 'base64url'));
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new SecretDecryptError(`a stored secret (${context}) failed authentication with key "${id}"`);
+    }
+  }
+
+  /** Whether re-sealing would change the key: true for values sealed with an older key. */
+  needsReseal(sealed: string): boolean {
+    return !sealed.startsWith(`${prefix}${this.primaryKeyId}:`);
+  }
+
+  static isSealed(value: string): boolean {
+    return value.startsWith(prefix);
+  }
+}

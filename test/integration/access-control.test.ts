@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookBody } from '../support/events';
+import { type Pipeline, startPipeline, testAdminKey } from '../support/pipeline';
+
+describe('access control on the API', () => {
+  let pipeline: Pipeline;
+  let ownerOneKey: string;
+  let ownerOneKeyId: string;
+  const ids: Record<'own' | 'foreign' | 'allOwners' | 'spanning' | 'ownAutomation', string> = {
+    own: '',
+    foreign: '',
+    allOwners: '',
+    spanning: '',
+    ownAutomation: '',
+  };
+
+  const create = async (body: Record<string, unknown>, key?: string) =>
+    pipeline.api('/api/webhooks', { method: 'POST', body: webhookBody(body), key, awaitPropagation: false });
+  const idOf = async (response: Response) => ((await response.json()) as { id: string }).id;
+
+  beforeAll(async () => {
+    pipeline = await startPipeline({}, { sender: false });
+    const key = await pipeline.api('/api/keys', {
+      method: 'POST',
+      body: { name: 'acme integrator', role: 'goods-owner', goodsOwnerIds: [1] },
+    });
+    expect(key.status).toBe(201);
+    ({ key: ownerOneKey, id: ownerOneKeyId } = (await key.json()) as { key: string; id: string });
+    ids.own = await idOf(await create({ goodsOwnerIds: [1] }));
+    ids.foreign = await idOf(await create({ goodsOwnerIds: [2] }));
+    ids.allOwners = await idOf(await create({ kind: 'automation', goodsOwnerIds: [], allGoodsOwners: true }));
+    ids.spanning = await idOf(await create({ kind: 'automation', goodsOwnerIds: [1, 2] }));
+    ids.ownAutomation = await idOf(await create({ kind: 'automation', goodsOwnerIds: [1] }));
+  });
+
+  afterAll(() => pipeline?.stop());
+
+  describe('without a valid key', () => {
+    it.each([
+      ['no Authorization header', null, 'authentication required'],
+      ['a header that is not Bearer', 'Basic dXNlcjpwYXNz', 'must be "Bearer <api key>"'],
+      ['an unknown key', 'Bearer wmk_not-a-key-anyone-issued', 'unknown or revoked'],
+    ])('answers 401 to %s', async (_case, header, message) => {
+      const response = await fetch(`${pipeline.apiUrl}/api/webhooks`, {
+        headers: header === null ? {} : { authorization: header },
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toContain('Bearer');
+      expect(((await response.json()) as { error: string }).error).toContain(message);
+    });
+
+    it('answers 401 on every route, including writes and logs', async () => {
+      for (const [method, path] of [
+        ['POST', '/api/webhooks'],
+        ['GET', `/api/webhooks/${ids.own}/logs`],
+        ['POST', `/api/webhooks/${ids.own}/test`],
+        ['GET', '/api/keys'],
+      ] as const) {
+        const body = method === 'GET' ? undefined : {};
+        expect((await pipeline.api(path, { method, key: null, body })).status).toBe(401);
+      }
+    });
+
+    it('leaves health and metrics open for probes and scrapers', async () => {
+      expect((await fetch(`${pipeline.apiUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${pipeline.apiUrl}/metrics`)).status).toBe(200);
+    });
+  });
+
+  describe('with a key scoped to goods owner 1', () => {
+    const asOwnerOne = (path: string, init: { method?: string; body?: unknown } = {}) =>
+      pipeline.api(path, { ...init, key: ownerOneKey, awaitPropagation: false });
+
+    it('creates and reads webhooks of its own owner', async () => {
+      const created = await create({ goodsOwnerIds: [1], name: 'mine' }, ownerOneKey);
+      expect(created.status).toBe(201);
+      expect((await asOwnerOne(`/api/webhooks/${await idOf(created)}`)).status).toBe(200);
+      expect((await asOwnerOne(`/api/webhooks/${ids.ownAutomation}`)).status).toBe(200);
+    });
+
+    it.each([
+      ['a regular webhook of owner 2', { goodsOwnerIds: [2] }, 'goods owner(s) 2'],
+      [
+        'an automation webhook spanning owner 2',
+        { kind: 'automation', goodsOwnerIds: [1, 2] },
+        'goods owner(s) 2',
+      ],
+      [
+        'an all-owners webhook',
+        { kind: 'automation', goodsOwnerIds: [], allGoodsOwners: true },
+        'admin-only',
+      ],
+    ])('may not create %s (403)', async (_case, body, reason) => {
+      const response = await create(body, ownerOneKey);
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { error: string }).error).toContain(reason);
+    });
+
+    it.each([
+      ['another owner’s webhook', 'foreign'],
+      ['an all-owners automation webhook', 'allOwners'],
+      ['an automation webhook spanning an owner it lacks', 'spanning'],
+    ] as const)('gets 403 for %s by id, on every route', async (_case, which) => {
+      const id = ids[which];
+      const attempts = [
+        ['GET', `/api/webhooks/${id}`],
+        ['PUT', `/api/webhooks/${id}`],
+        ['DELETE', `/api/webhooks/${id}`],
+        ['POST', `/api/webhooks/${id}/test`],
+        ['POST', `/api/webhooks/${id}/rotate-secret`],
+        ['GET', `/api/webhooks/${id}/logs`],
+        ['POST', `/api/webhooks/${id}/deliveries/00000000-0000-4000-8000-000000000000/resend`],
+      ] as const;
+      for (const [method, path] of attempts) {
+        const body = method === 'PUT' ? webhookBody({ goodsOwnerIds: [1] }) : undefined;
+        expect({ method, path, status: (await asOwnerOne(path, { method, body })).status }).toEqual({
+          method,
+          path,
+          status: 403,
+        });
+      }
+      expect((await pipeline.api(`/api/webhooks/${id}`)).status).toBe(200);
+    });
+
+    it('may not move its own webhook to another owner', async () => {
+      const response = await asOwnerOne(`/api/webhooks/${ids.own}`, {
+        method: 'PUT',
+        body: webhookBody({ goodsOwnerIds: [2] }),
+      });
+      expect(response.status).toBe(403);
+    });
+
+    it('lists only what it reaches, and gets 403 filtering by another owner', async () => {
+      const listed = (await (await asOwnerOne('/api/webhooks')).json()) as { items: Array<{ id: string }> };
+      const listedIds = listed.items.map((item) => item.id);
+      expect(listedIds).toEqual(expect.arrayContaining([ids.own, ids.ownAutomation]));
+      expect(listedIds).not.toContain(ids.foreign);
+      expect(listedIds).not.toContain(ids.allOwners);
+      expect(listedIds).not.toContain(ids.spanning);
+
+      const filtered = (await (await asOwnerOne('/api/webhooks?goodsOwnerId=1')).json()) as {
+        items: Array<{ id: string }>;
+      };
+      expect(filtered.items.map((item) => item.id)).not.toContain(ids.allOwners);
+      expect((await asOwnerOne('/api/webhooks?goodsOwnerId=2')).status).toBe(403);
+    });
+
+    it('may not manage API keys', async () => {
+      expect((await asOwnerOne('/api/keys')).status).toBe(403);
+      expect(
+        (await asOwnerOne('/api/keys', { method: 'POST', body: { name: 'x', role: 'admin' } })).status,
+      ).toBe(403);
+    });
+  });
+
+  describe('managing keys as admin', () => {
+    it('stores keys hashed: neither the list nor the store holds the key', async () => {
+      const listing = await (await pipeline.api('/api/keys')).text();
+      expect(listing).not.toContain(ownerOneKey);
+      expect(listing).not.toContain(testAdminKey);
+      const store = await pipeline.store();
+      try {
+        const raw = JSON.stringify(await store.db.collection('api_keys').find({}).toArray());
+        expect(raw).not.toContain(ownerOneKey);
+        expect(raw).not.toContain(testAdminKey);
+        expect(raw).toMatch(/"hash":"[0-9a-f]{64}"/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('names the field a bad key request gets wrong', async () => {
+      const response = await pipeline.api('/api/keys', {
+        method: 'POST',
+        body: { name: 'scoped', role: 'goods-owner', goodsOwnerIds: [] },
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        problems: [{ field: 'goodsOwnerIds', message: 'a goods-owner key needs at least one goods owner' }],
+      });
+    });
+
+    it('revokes a key, which then answers 401', async () => {
+      const created = (await (
+        await pipeline.api('/api/keys', {
+          method: 'POST',
+          body: { name: 'short-lived', role: 'goods-owner', goodsOwnerIds: [7] },
+        })
+      ).json()) as { id: string; key: string };
+      expect((await pipeline.api('/api/me', { key: created.key })).status).toBe(200);
+      expect((await pipeline.api(`/api/keys/${created.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await pipeline.api('/api/me', { key: created.key })).status).toBe(401);
+      expect((await pipeline.api('/api/me', { key: ownerOneKey })).status).toBe(200);
+      expect(ownerOneKeyId).not.toBe(created.id);
+    });
+  });
+});
