@@ -3,6 +3,7 @@ import { catalogueSchema, topicCatalogue, topicNames, type WmsEvent } from '@wms
 import { startIngester } from '@wms-webhooks/ingester';
 import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
 import { startMatcher } from '@wms-webhooks/matcher';
+import { startNotifier } from '@wms-webhooks/notifier';
 import { startRetrier } from '@wms-webhooks/retrier';
 import { newSecretKey } from '@wms-webhooks/secrets';
 import { startSender } from '@wms-webhooks/sender';
@@ -21,7 +22,7 @@ export const testAdminKey = 'test-admin-key-0123456789';
  */
 export async function startPipeline(
   overrides: Record<string, string> = {},
-  options: { retriers?: boolean; sender?: boolean } = {},
+  options: { retriers?: boolean; sender?: boolean; notifier?: boolean } = {},
 ) {
   const endpoints = testEndpoints();
   const prefix = `${uniqueName('it')}.`;
@@ -52,6 +53,7 @@ export async function startPipeline(
         ['1m', '5m', '15m', '30m', '2h'].map((tier) => startRetrier({ ...env, RETRY_TIER: tier })),
       )
     : [];
+  const notifier = options.notifier ? await startNotifier(env) : undefined;
   const topics = topicNames(prefix);
   const kafka = testKafka('it-wms-producer');
   const producer = createDurableProducer(kafka);
@@ -130,6 +132,7 @@ export async function startPipeline(
         matcher,
         ...(sender ? [sender] : []),
         ...retriers,
+        ...(notifier ? [notifier] : []),
         api,
       ].flatMap((service) => service.shutdownSteps);
       for (const step of steps) await step.run().catch(() => undefined);

@@ -4,6 +4,7 @@ import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { connectTools } from './connect';
 import { localCredentials } from './local-credentials';
+import { startMailCatcher } from './mail-catcher';
 import { runTool } from './run-tool';
 import { launchService, type RunningService, stopServices, waitUntilReady } from './supervisor';
 
@@ -22,6 +23,7 @@ const services: ServiceEntry[] = [
   { name: 'ingester', port: 9101, portVariable: 'OPS_PORT' },
   { name: 'matcher', port: 9102, portVariable: 'OPS_PORT' },
   { name: 'sender', port: 9103, portVariable: 'OPS_PORT' },
+  { name: 'notifier', port: 9104, portVariable: 'OPS_PORT' },
   ...(['1m', '5m', '15m', '30m', '2h'] as const).map((tier, index) => ({
     name: 'retrier',
     tier,
@@ -47,6 +49,12 @@ runTool(async () => {
 
   const logsDir = join(loadStackLayout().runDir, 'logs', 'services');
   const credentials = localCredentials();
+  const mailCatcher = process.env.SMTP_URL
+    ? undefined
+    : await startMailCatcher(
+        join(loadStackLayout().runDir, 'mail'),
+        Number(process.env.MAIL_CATCHER_PORT ?? 2525),
+      );
   const baseEnv = {
     ...process.env,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
@@ -54,6 +62,7 @@ runTool(async () => {
     MONGODB_URI: endpoints.mongodbUri,
     WEBHOOKS_ALLOWED_TARGETS: process.env.WEBHOOKS_ALLOWED_TARGETS ?? demoAllowedTargets,
     ...credentials.env,
+    SMTP_URL: process.env.SMTP_URL ?? mailCatcher?.url,
   };
   const running: RunningService[] = services.map((service) =>
     launchService(
@@ -107,6 +116,11 @@ runTool(async () => {
     console.log(`  ${label.padEnd(20)}http://127.0.0.1:${service.port}/metrics  /healthz  /readyz`);
   }
   console.log(`  Service logs        ${logsDir}`);
+  console.log(
+    mailCatcher
+      ? `  Failure emails      ${mailCatcher.url}  (local catcher; messages in ${join(loadStackLayout().runDir, 'mail')})`
+      : `  Failure emails      via ${new URL(process.env.SMTP_URL as string).host}`,
+  );
   if (process.env.WEBHOOKS_ALLOWED_TARGETS === undefined) {
     console.log(
       `\nDemo mode: WEBHOOKS_ALLOWED_TARGETS=${demoAllowedTargets} lets webhooks reach loopback, which the` +

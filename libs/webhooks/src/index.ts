@@ -14,5 +14,6 @@ export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } fro
 export { type DefinitionsContext, followServiceDefinitions } from './service-definitions';
 export { testWebhook } from './test-webhook';
 export type { RetryPolicy, Webhook, WebhookAuth, WebhookKind, WebhookSettings } from './webhook';
+export { WebhookContacts, type WebhookContactView } from './webhook-contacts';
 export { type FieldProblem, type ParseResult, parseWebhookSettings } from './webhook-input';
 export { WebhookRepository } from './webhook-repository';

@@ -1,0 +1,121 @@
+import type { Collection, Db } from 'mongodb';
+import type { FailureNotice } from './failure-notice';
+
+export interface NoticeState {
+  webhookId: string;
+  lastSentAt: Date | null;
+  pending: FailureNotice[];
+  /** Failures beyond the pending cap; counted, listed in the logs. */
+  omitted: number;
+  revision: number;
+}
+
+type NoticeDocument = Omit<NoticeState, 'webhookId'> & { _id: string };
+
+const toState = ({ _id, ...rest }: NoticeDocument): NoticeState => ({ webhookId: _id, ...rest });
+
+/**
+ * Per webhook: when the last email went out and the failures waiting for the next. Writes are
+ * conditional on the revision read, so a flush and a new failure never overwrite each other.
+ */
+export class NoticeStore {
+  private readonly collection: Collection<NoticeDocument>;
+
+  constructor(
+    db: Db,
+    private readonly maxPending = 50,
+  ) {
+    this.collection = db.collection<NoticeDocument>('failure_notices');
+  }
+
+  async ensureIndexes() {
+    await this.collection.createIndex({ lastSentAt: 1 });
+  }
+
+  async get(webhookId: string): Promise<NoticeState> {
+    const document = await this.collection.findOne({ _id: webhookId });
+    return document
+      ? toState(document)
+      : { webhookId, lastSentAt: null, pending: [], omitted: 0, revision: 0 };
+  }
+
+  /** Adds failures (a redelivered dead letter is recognised by its delivery id and not added twice). */
+  async add(webhookId: string, notices: readonly FailureNotice[]): Promise<NoticeState> {
+    for (;;) {
+      const state = await this.get(webhookId);
+      const known = new Set(state.pending.map((notice) => notice.deliveryId));
+      const fresh = notices.filter((notice) => !known.has(notice.deliveryId));
+      const room = Math.max(0, this.maxPending - state.pending.length);
+      const next: NoticeState = {
+        ...state,
+        pending: [...state.pending, ...fresh.slice(0, room)],
+        omitted: state.omitted + Math.max(0, fresh.length - room),
+        revision: state.revision + 1,
+      };
+      if (await this.write(state.revision, next)) return next;
+    }
+  }
+
+  /**
+   * Takes the pending failures for one email: the queue empties and the hour starts, in one conditional
+   * write, so two flushes (a timer and a new failure, or two instances) never send the same failures.
+   * Undefined when someone else changed the state first.
+   */
+  async claim(state: NoticeState, sentAt: Date): Promise<NoticeState | undefined> {
+    const next: NoticeState = {
+      ...state,
+      lastSentAt: sentAt,
+      pending: [],
+      omitted: 0,
+      revision: state.revision + 1,
+    };
+    return (await this.write(state.revision, next)) ? next : undefined;
+  }
+
+  /** The email could not be sent: the claimed failures go back in front, and the hour is not spent. */
+  async release(claimed: NoticeState): Promise<void> {
+    for (;;) {
+      const current = await this.get(claimed.webhookId);
+      const back = new Set(claimed.pending.map((notice) => notice.deliveryId));
+      const next: NoticeState = {
+        ...current,
+        lastSentAt: claimed.lastSentAt,
+        pending: [
+          ...claimed.pending,
+          ...current.pending.filter((notice) => !back.has(notice.deliveryId)),
+        ].slice(0, this.maxPending),
+        omitted: current.omitted + claimed.omitted,
+        revision: current.revision + 1,
+      };
+      if (await this.write(current.revision, next)) return;
+    }
+  }
+
+  /** Webhooks with failures waiting whose last email is at least `intervalMs` old. */
+  async due(now: Date, intervalMs: number): Promise<NoticeState[]> {
+    const cutoff = new Date(now.getTime() - intervalMs);
+    const documents = await this.collection
+      .find({ 'pending.0': { $exists: true }, $or: [{ lastSentAt: null }, { lastSentAt: { $lte: cutoff } }] })
+      .toArray();
+    return documents.map(toState);
+  }
+
+  async forget(webhookId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: webhookId });
+  }
+
+  private async write(expectedRevision: number, next: NoticeState): Promise<boolean> {
+    const { webhookId, ...rest } = next;
+    if (expectedRevision === 0) {
+      try {
+        await this.collection.insertOne({ _id: webhookId, ...rest });
+        return true;
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) return false;
+        throw error;
+      }
+    }
+    const result = await this.collection.replaceOne({ _id: webhookId, revision: expectedRevision }, rest);
+    return result.matchedCount === 1;
+  }
+}

@@ -1,0 +1,4 @@
+import { runService } from '@wms-webhooks/service-runtime';
+import { startNotifier } from './service';
+
+runService('notifier', startNotifier);

@@ -1,0 +1,104 @@
+import { httpUrl, loadConfig, positiveInt } from '@wms-webhooks/config';
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import {
+  flushDueNotices,
+  NoticeStore,
+  type NotifierDeps,
+  recordDeadLetters,
+} from '@wms-webhooks/notifications';
+import {
+  allReady,
+  consume,
+  createServiceContext,
+  listenPort,
+  serveConsumer,
+  serviceEnv,
+} from '@wms-webhooks/service-runtime';
+import { WebhookContacts } from '@wms-webhooks/webhooks';
+import { createTransport } from 'nodemailer';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
+
+const notifierEnv = z.object({
+  ...serviceEnv,
+  OPS_PORT: listenPort(9104),
+  NOTIFIER_GROUP_ID: z.string().default('wms-webhooks-notifier'),
+  /** Where mail goes out: smtp://user:pass@host:587 or smtps://host:465. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
+  NOTIFY_FROM: z.string().default('WMS webhooks <webhooks@localhost>'),
+  /** At most one email per webhook per this long; failures in between go into the next as a digest. */
+  NOTIFY_INTERVAL_MS: positiveInt().default(60 * 60 * 1000),
+  /** How often to look for webhooks whose digest is due. */
+  NOTIFY_FLUSH_EVERY_MS: positiveInt().default(30_000),
+  /** The admin UI, for the link to a webhook's logs. */
+  WEBHOOKS_UI_URL: httpUrl().default('http://127.0.0.1:8080'),
+});
+
+export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(notifierEnv, env);
+  const context = await createServiceContext('notifier', config, env);
+  const { logger, metrics, topics } = context;
+  const emails = new Counter({
+    name: 'wms_webhooks_failure_emails_total',
+    help: 'Failure emails by outcome (sent, failed: SMTP refused or unreachable; retried at the next flush).',
+    labelNames: ['outcome'],
+    registers: [metrics],
+  });
+  const store = new NoticeStore(context.db);
+  await store.ensureIndexes();
+  const contacts = new WebhookContacts(context.db);
+  const transport = createTransport(config.SMTP_URL);
+  const deps: NotifierDeps = {
+    store,
+    contactOf: (id) => contacts.find(id),
+    send: async (email) => void (await transport.sendMail({ from: config.NOTIFY_FROM, ...email })),
+    now: Date.now,
+    intervalMs: config.NOTIFY_INTERVAL_MS,
+    logsUrl: (id) => `${config.WEBHOOKS_UI_URL}/#/webhooks/${id}/logs`,
+    onEmail: ({ webhookId, outcome, failures, error }) => {
+      emails.inc({ outcome });
+      if (error) logger.error({ err: error, webhookId, failures }, 'failure email not sent; retried later');
+      else logger.info({ webhookId, failures }, 'failure email sent');
+    },
+  };
+
+  let flushing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    flushing = flushing
+      .then(() => flushDueNotices(deps))
+      .catch((error: unknown) => logger.error({ err: error }, 'digest flush failed; tried again next time'));
+  }, config.NOTIFY_FLUSH_EVERY_MS);
+
+  const { consumer, group } = await consume(context, {
+    groupId: config.NOTIFIER_GROUP_ID,
+    topic: topics.dead,
+    prepare: allReady,
+    handle: async (messages) => {
+      const tasks: DeliveryTask[] = [];
+      for (const message of messages) {
+        if (message.value) tasks.push(await context.serde.decode<DeliveryTask>(message.value));
+      }
+      await recordDeadLetters(deps, tasks);
+    },
+  });
+  const { ops, shutdownSteps } = await serveConsumer({
+    context,
+    host: config.OPS_HOST,
+    port: config.OPS_PORT,
+    consumer,
+    group,
+    inFlight: 'the batch in flight',
+    stopSteps: [
+      {
+        name: 'stop the digest timer (finishes a flush in progress)',
+        run: async () => {
+          clearInterval(timer);
+          await flushing;
+        },
+      },
+    ],
+    release: () => transport.close(),
+  });
+  logger.info({ ops: ops.url, smtp: new URL(config.SMTP_URL).host }, 'notifier running');
+  return { context, ops, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
+}
