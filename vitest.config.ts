@@ -6,7 +6,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['libs/*/src/**/*.test.ts', 'deploy/*/src/**/*.test.ts', 'schemas/**/*.test.ts'],
+          include: [
+            'libs/*/src/**/*.test.ts',
+            'libs/*/src/**/*.test.tsx',
+            'deploy/*/src/**/*.test.ts',
+            'schemas/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -1,4 +1,5 @@
-import { SecretBox } from '@wms-webhooks/secrets';
+import { newSecretKey, parseKeyring, SecretBox } from '@wms-webhooks/secrets';
+import { WebhookRepository } from '@wms-webhooks/webhooks';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
@@ -178,6 +179,32 @@ describe('administering a webhook', () => {
       expect(
         received.map((request) => request.headers.authorization ?? request.headers['x-auth-token']).sort(),
       ).toEqual([`Basic ${Buffer.from(`svc:${password}`).toString('base64')}`, token].sort());
+    });
+
+    it('re-seals every secret with a new key, after which the old key can be dropped', async () => {
+      const webhook = await create({
+        goodsOwnerIds: [306],
+        url: receiver.url('/resealed'),
+        auth: { type: 'token', token: 'token-before-rotation' },
+      });
+      const oldKeyring = pipeline.env.WEBHOOKS_SECRET_KEYS as string;
+      const newKey = newSecretKey('rotated');
+      const store = await pipeline.store();
+      try {
+        const rotating = new WebhookRepository(
+          store.db,
+          new SecretBox(parseKeyring(`${newKey},${oldKeyring}`)),
+        );
+        const result = await rotating.resealAll();
+        expect(result.resealed).toBe(result.examined);
+        const newOnly = new WebhookRepository(store.db, new SecretBox(parseKeyring(newKey)));
+        const reread = await newOnly.findById(webhook.id);
+        expect(reread?.auth).toEqual({ type: 'token', token: 'token-before-rotation' });
+        expect(reread?.signingSecret).toBe(webhook.signingSecret);
+        expect((await rotating.resealAll()).resealed).toBe(0);
+      } finally {
+        await store.close();
+      }
     });
   });
 });

@@ -54,6 +54,16 @@ export async function startPipeline(
       )
     : [];
   const notifier = options.notifier ? await startNotifier(env) : undefined;
+  const caches = [matcher.cache, ...(sender ? [sender.cache] : [])];
+  /** Waits until the in-process matcher and sender caches hold a webhook change (or its deletion). */
+  const propagated = (id: string, version: number | 'deleted') =>
+    version === 'deleted'
+      ? waitFor(() => caches.every((cache) => !cache.get(id)) || undefined, {
+          message: `webhook ${id} gone from the caches`,
+        })
+      : waitFor(() => caches.every((cache) => (cache.get(id)?.version ?? 0) >= version) || undefined, {
+          message: `webhook ${id} v${version} in the caches`,
+        });
   const topics = topicNames(prefix);
   const kafka = testKafka('it-wms-producer');
   const producer = createDurableProducer(kafka);
@@ -74,6 +84,7 @@ export async function startPipeline(
     },
     topics,
     apiUrl: api.url,
+    propagated,
     senderOpsUrl: sender?.ops.url,
     /** Where each in-process service answers /metrics, /healthz and /readyz. */
     opsUrls: {
@@ -112,17 +123,11 @@ export async function startPipeline(
       });
       const writesWebhook = method !== 'GET' && /^\/api\/webhooks(\/[^/]+(\/rotate-secret)?)?$/.test(path);
       if (init.awaitPropagation === false || !writesWebhook || !response.ok) return response;
-      const caches = [matcher.cache, ...(sender ? [sender.cache] : [])];
       if (method === 'DELETE') {
-        const id = path.split('/')[3] as string;
-        await waitFor(() => caches.every((cache) => !cache.get(id)) || undefined, {
-          message: `webhook ${id} gone from the caches`,
-        });
+        await propagated(path.split('/')[3] as string, 'deleted');
       } else {
         const { id, version } = (await response.clone().json()) as { id: string; version: number };
-        await waitFor(() => caches.every((cache) => (cache.get(id)?.version ?? 0) >= version) || undefined, {
-          message: `webhook ${id} v${version} in the caches`,
-        });
+        await propagated(id, version);
       }
       return response;
     },

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { buildAdminUi } from '@wms-webhooks/admin-ui';
 import { applyCatalogue } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
@@ -47,6 +48,7 @@ runTool(async () => {
     await admin.disconnect();
   }
 
+  if ((await buildAdminUi()).built) console.log('built the admin UI (libs/admin-ui/dist)');
   const logsDir = join(loadStackLayout().runDir, 'logs', 'services');
   const credentials = localCredentials();
   const mailCatcher = process.env.SMTP_URL

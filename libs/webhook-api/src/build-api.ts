@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAdminUi } from './admin-ui';
 import type { ApiDeps } from './api-deps';
 import { registerAuthentication } from './authenticate';
 import { registerCatalogueRoutes } from './catalogue-routes';
@@ -7,10 +8,13 @@ import { registerLogRoutes } from './log-routes';
 import { registerWebhookRoutes } from './webhook-routes';
 
 /**
- * The definitions API, behind API keys. Malformed JSON and other request errors answer 400 in the same
+ * The definitions API, behind API keys, and the admin UI. Malformed JSON and other request errors answer 400 in the same
  * shape as validation.
  */
-export function buildApi(deps: ApiDeps, options: { logger?: boolean | object } = {}): FastifyInstance {
+export async function buildApi(
+  deps: ApiDeps,
+  options: { logger?: boolean | object; uiDir?: string } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
@@ -28,5 +32,6 @@ export function buildApi(deps: ApiDeps, options: { logger?: boolean | object } =
   registerLogRoutes(app, deps);
   registerKeyRoutes(app, deps);
   registerCatalogueRoutes(app);
+  await registerAdminUi(app, options.uiDir);
   return app;
 }

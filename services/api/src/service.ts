@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiKeyRepository } from '@wms-webhooks/access';
+import { adminUiDist, adminUiStale } from '@wms-webhooks/admin-ui';
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { AttemptLogRepository } from '@wms-webhooks/delivery';
@@ -54,24 +57,34 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
   const targetPolicy = createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS);
-  const app = buildApi({
-    webhooks,
-    attemptLogs,
-    apiKeys,
-    secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
-    publishChange: (change) => changes.publish(change),
-    enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
-    now: Date.now,
-    checkTarget: async (url) => {
-      const verdict = await checkTargetUrl(targetPolicy, url);
-      return verdict.ok ? undefined : verdict.reason;
+  const app = await buildApi(
+    {
+      webhooks,
+      attemptLogs,
+      apiKeys,
+      secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
+      publishChange: (change) => changes.publish(change),
+      enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
+      now: Date.now,
+      checkTarget: async (url) => {
+        const verdict = await checkTargetUrl(targetPolicy, url);
+        return verdict.ok ? undefined : verdict.reason;
+      },
+      onPublishFailure: (error, webhookId) =>
+        logger.error(
+          { err: error, webhookId },
+          'change notice not published; services pick it up at their next reload',
+        ),
     },
-    onPublishFailure: (error, webhookId) =>
-      logger.error(
-        { err: error, webhookId },
-        'change notice not published; services pick it up at their next reload',
-      ),
-  });
+    { uiDir: adminUiDist },
+  );
+  if (!existsSync(join(adminUiDist, 'index.html'))) {
+    logger.warn('the admin UI is not built; / explains how (npm run ui:build)');
+  } else if (adminUiStale()) {
+    logger.warn({ dir: adminUiDist }, 'the admin UI build is older than its sources; npm run ui:build');
+  } else {
+    logger.info({ dir: adminUiDist }, 'serving the admin UI');
+  }
   const readiness = {
     kafka: async () => {
       if (!producerConnected) throw new Error('the producer is not connected to Kafka');

@@ -19,7 +19,7 @@ import {
   serviceEnv,
 } from '@wms-webhooks/service-runtime';
 import { createTargetPolicy } from '@wms-webhooks/target-guard';
-import { definitionsReady, followServiceDefinitions } from '@wms-webhooks/webhooks';
+import { definitionsReady, followServiceDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
 
 const senderEnv = z.object({
@@ -43,6 +43,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
   await attemptLogs.ensureIndexes();
+  const webhooks = new WebhookRepository(context.db, secrets);
   const { cache, follower } = await followServiceDefinitions(context, {
     role: 'sender',
     resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
@@ -78,7 +79,8 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
       const settled = await deliverBatch(
         {
           client,
-          webhookById: (id) => cache.get(id),
+          // A webhook created a moment ago may reach this task before its change notice reaches the cache.
+          webhookById: (id) => cache.get(id) ?? webhooks.findById(id),
           now: Date.now,
           concurrency: config.SENDER_CONCURRENCY,
           timeScale: config.WEBHOOKS_TIME_SCALE,

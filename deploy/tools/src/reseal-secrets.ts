@@ -1,0 +1,37 @@
+import { loadConfig } from '@wms-webhooks/config';
+import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
+import { WebhookRepository } from '@wms-webhooks/webhooks';
+import { MongoClient } from 'mongodb';
+import { z } from 'zod';
+import { localCredentials } from './local-credentials';
+import { runTool } from './run-tool';
+
+const resealEnv = z.object({
+  ...secretKeyEnv,
+  MONGODB_DATABASE: z.string().default('wms_webhooks'),
+});
+
+/**
+ * `npm run secrets:reseal`, step 3 of rotating the encryption key (README, Secrets): with the new key
+ * first in the keyring, re-seals every stored secret with it, so the old key can then be dropped.
+ * Without a keyring in the environment it uses the one npm start made.
+ */
+runTool(async () => {
+  const fromEnv = process.env.WEBHOOKS_SECRET_KEYS || process.env.WEBHOOKS_SECRET_KEY_FILE;
+  const config = loadConfig(resealEnv, fromEnv ? process.env : { ...process.env, ...localCredentials().env });
+  const secrets = loadSecretBox(config);
+  const endpoints = await resolveEndpoints({ start: false });
+  const client = new MongoClient(endpoints.mongodbUri);
+  await client.connect();
+  try {
+    const repository = new WebhookRepository(client.db(config.MONGODB_DATABASE), secrets);
+    const { examined, resealed } = await repository.resealAll();
+    console.log(
+      `${examined} webhook(s) examined, ${resealed} re-sealed with key "${secrets.primaryKeyId}"; ` +
+        'keys after the first may now be removed from the keyring.',
+    );
+  } finally {
+    await client.close();
+  }
+});

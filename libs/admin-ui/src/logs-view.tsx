@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Api } from './api-client';
+import type { LogItem, PublicWebhook } from './types';
+
+type OutcomeFilter = '' | 'succeeded' | 'failed';
+
+/** Attempts newest first, 25 a page; a cursor stack lets the operator page back towards the newest. */
+export function LogsView({ api, id }: { api: Api; id: string }) {
+  const [webhook, setWebhook] = useState<PublicWebhook>();
+  const [outcome, setOutcome] = useState<OutcomeFilter>('');
+  const [cursors, setCursors] = useState<string[]>([]);
+  const [page, setPage] = useState<{ items: LogItem[]; nextCursor: string | null }>();
+  const [message, setMessage] = useState<string>();
+
+  const cursor = cursors[cursors.length - 1];
+  const load = useCallback(() => {
+    const query = new URLSearchParams({ limit: '25' });
+    if (outcome) query.set('outcome', outcome);
+    if (cursor) query.set('cursor', cursor);
+    api<{ items: LogItem[]; nextCursor: string | null }>(`/api/webhooks/${id}/logs?${query}`).then(
+      setPage,
+      (error: Error) => setMessage(error.message),
+    );
+  }, [api, id, outcome, cursor]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    api<PublicWebhook>(`/api/webhooks/${id}`).then(setWebhook, (error: Error) => setMessage(error.message));
+  }, [api, id]);
+
+  const resend = async (item: LogItem) => {
+    try {
+      await api(`/api/webhooks/${id}/deliveries/${item.deliveryId}/resend`, { method: 'POST' });
+      setMessage(
+        `Resent delivery ${item.deliveryId} (attempt ${item.attempt + 1}); it appears here once sent.`,
+      );
+      setCursors([]);
+      setTimeout(load, 1_000);
+    } catch (error) {
+      setMessage(`Resend refused: ${(error as Error).message}`);
+    }
+  };
+
+  return (
+    <section>
+      <div className="toolbar">
+        <h1>Logs · {webhook?.name ?? id}</h1>
+        <label htmlFor="outcome-filter">Outcome</label>
+        <select
+          id="outcome-filter"
+          value={outcome}
+          onChange={(e) => {
+            setOutcome(e.target.value as OutcomeFilter);
+            setCursors([]);
+          }}
+        >
+          <option value="">all</option>
+          <option value="succeeded">succeeded</option>
+          <option value="failed">failed</option>
+        </select>
+        <button type="button" onClick={load}>
+          Refresh
+        </button>
+        <a href={`#/webhooks/${id}`}>Settings</a>
+      </div>
+      {message && <output className="message">{message}</output>}
+      {page && page.items.length === 0 && <p>No attempts{outcome ? ` that ${outcome}` : ''} yet.</p>}
+      {page && page.items.length > 0 && (
+        <table className="logs">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Delivery</th>
+              <th>Event</th>
+              <th>Attempt</th>
+              <th>Outcome</th>
+              <th>Status</th>
+              <th>Duration</th>
+              <th>Error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((item) => (
+              <tr key={`${item.deliveryId}-${item.attempt}-${item.startedAt}`} className={item.outcome}>
+                <td>{new Date(item.startedAt).toLocaleString()}</td>
+                <td title={item.deliveryId}>
+                  {item.deliveryId.slice(0, 8)}
+                  {item.test ? ' (test)' : ''}
+                </td>
+                <td>{item.eventType}</td>
+                <td>{item.attempt}</td>
+                <td>
+                  {item.outcome}
+                  {item.outcome === 'failed' && !item.final && item.nextAttemptAt
+                    ? `, retry at ${new Date(item.nextAttemptAt).toLocaleTimeString()}`
+                    : ''}
+                </td>
+                <td>{item.statusCode ?? '–'}</td>
+                <td>{item.durationMs} ms</td>
+                <td className="error-text">{item.error ?? ''}</td>
+                <td>
+                  {item.resendable && (
+                    <button type="button" onClick={() => resend(item)}>
+                      Resend
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="pager">
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          ← Newer
+        </button>
+        <button
+          type="button"
+          disabled={!page?.nextCursor}
+          onClick={() => page?.nextCursor && setCursors([...cursors, page.nextCursor])}
+        >
+          Older →
+        </button>
+      </div>
+    </section>
+  );
+}

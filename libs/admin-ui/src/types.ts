@@ -1,0 +1,61 @@
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+export type Auth =
+  | { type: 'none' }
+  | { type: 'basic'; username: string; password?: string }
+  | { type: 'token'; token?: string };
+
+export interface WebhookActivity {
+  lastOutcome: 'succeeded' | 'failed' | null;
+  lastAttemptAt: string | null;
+  recentAttempts: number;
+  recentFailures: number;
+}
+
+export interface PublicWebhook {
+  id: string;
+  name: string;
+  eventType: string;
+  kind: 'regular' | 'automation';
+  goodsOwnerIds: number[];
+  allGoodsOwners: boolean;
+  url: string;
+  email: string;
+  auth: Auth;
+  headers: Record<string, string>;
+  filters: Record<string, string[]>;
+  retryPolicy: 'none' | 'one-day';
+  enabled: boolean;
+  timeoutMs: number;
+  version: number;
+  activity?: WebhookActivity;
+}
+
+export interface EventTypeInfo {
+  eventType: string;
+  description: string;
+  filterableAttributes: string[];
+}
+
+export interface LogItem {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'succeeded' | 'failed';
+  statusCode: number | null;
+  error: string | null;
+  test: boolean;
+  final: boolean;
+  nextAttemptAt: string | null;
+  resendable: boolean;
+}
+
+export type Principal =
+  | { keyId: string; name: string; role: 'admin' }
+  | { keyId: string; name: string; role: 'goods-owner'; goodsOwnerIds: number[] };

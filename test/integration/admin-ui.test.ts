@@ -1,0 +1,129 @@
+import { buildAdminUi } from '@wms-webhooks/admin-ui';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from '../support/browser';
+import { wmsEvent } from '../support/events';
+import { type Pipeline, startPipeline, testAdminKey } from '../support/pipeline';
+import { Receiver } from '../support/receiver';
+import { waitFor } from '../support/wait-for';
+
+describe('the admin UI in a real browser', () => {
+  let pipeline: Pipeline;
+  let browser: Browser;
+  let page: Page;
+  const receiver = new Receiver();
+  let webhookId = '';
+
+  beforeAll(async () => {
+    await buildAdminUi();
+    await receiver.start();
+    pipeline = await startPipeline();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.stop();
+    await receiver.stop();
+  });
+
+  it('asks for an API key, refuses a wrong one, and signs in with the admin key', async () => {
+    await page.goto(`${pipeline.apiUrl}/`);
+    await page.getByLabel('API key').fill('wmk_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByLabel('API key').isVisible()).toBe(true);
+    await page.getByLabel('API key').fill(testAdminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    await screenshot(page, '01-list-empty');
+  });
+
+  it('shows a server-side problem next to its field, then creates the webhook and shows its secret once', async () => {
+    await page.getByRole('link', { name: 'New webhook' }).click();
+    await page.getByLabel('Name').fill('Browser picks');
+    await page.getByLabel('Event type').selectOption('order.picked');
+    await page.getByLabel('Goods owner').fill('501');
+    await page.getByLabel('URL').fill('ftp://not-http.example/hook');
+    await page.getByLabel('Email for failures').fill('ops@browser.example');
+    await page.getByLabel('Authentication').selectOption('token');
+    await page.getByLabel('Token').fill('ui-planted-token');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByLabel('Header 1 name').fill('X-Tenant');
+    await page.getByLabel('Header 1 value').fill('browser');
+    await page.getByLabel('orderType').fill('B2C');
+    await page.getByLabel('Retry policy').selectOption('none');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const problem = page.locator('.field.invalid', { has: page.getByLabel('URL') }).locator('.problem');
+    await expect.poll(() => problem.textContent()).toMatch(/http/);
+    await screenshot(page, '02-form-problem');
+
+    await page.getByLabel('URL').fill(receiver.url('/ui'));
+    await page.getByRole('button', { name: 'Create' }).click();
+    const secret = page.getByRole('region', { name: 'Signing secret' }).locator('code');
+    await expect.poll(() => secret.textContent()).toMatch(/^whsec_/);
+    webhookId = /#\/webhooks\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
+    expect(webhookId).not.toBe('');
+    await screenshot(page, '03-created-secret');
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+  });
+
+  it('presses Test and shows what the receiver answered', async () => {
+    await page.getByRole('button', { name: 'Test' }).click();
+    await expect
+      .poll(() => page.locator('output.test-result').textContent())
+      .toMatch(/^Test delivered: HTTP 200/);
+    expect(receiver.at('/ui')[0]?.headers).toMatchObject({
+      'x-tenant': 'browser',
+      'x-auth-token': 'ui-planted-token',
+    });
+    await screenshot(page, '04-test-result');
+  });
+
+  it('lists the test in the logs', async () => {
+    await page.getByRole('link', { name: 'Logs' }).click();
+    const row = page.locator('table.logs tbody tr').first();
+    await expect.poll(() => row.textContent()).toContain('(test)');
+    expect(await row.textContent()).toContain('succeeded');
+    await screenshot(page, '05-logs-test-row');
+  });
+
+  it('shows a failed delivery with Resend, and Resend delivers it', async () => {
+    receiver.respondWith('/ui', 500);
+    const webhook = (await (await pipeline.api(`/api/webhooks/${webhookId}`)).json()) as { version: number };
+    await pipeline.propagated(webhookId, webhook.version);
+    await pipeline.publish([
+      wmsEvent({ goodsOwnerId: 501, attributes: { orderType: 'B2C', transporterCode: 'DHL' } }),
+    ]);
+    const resend = page.getByRole('button', { name: 'Resend' });
+    await waitFor(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return (await resend.count()) > 0 || undefined;
+    });
+    await page.getByLabel('Outcome').selectOption('failed');
+    await expect.poll(() => page.locator('table.logs tbody tr').first().textContent()).toContain('HTTP 500');
+    await screenshot(page, '06-logs-failed-with-resend');
+
+    receiver.respondWith('/ui', 200);
+    await resend.first().click();
+    await expect.poll(() => page.locator('output.message').textContent()).toContain('Resent delivery');
+    await page.getByLabel('Outcome').selectOption('succeeded');
+    await waitFor(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const rows = await page.locator('table.logs tbody tr').allTextContents();
+      return rows.some((text) => text.includes('order.picked') && !text.includes('(test)')) || undefined;
+    });
+    const deliveries = receiver.at('/ui').filter((request) => !String(request.body).includes('ORD-TEST'));
+    expect(deliveries.map((request) => request.headers['webhook-attempt'])).toEqual(['1', '2']);
+    await screenshot(page, '07-logs-after-resend');
+  });
+
+  it('shows the webhook in the list with its last outcome and failure rate', async () => {
+    await page.getByRole('link', { name: 'Administration ⇒ Webhooks' }).click();
+    const row = page.getByRole('row', { name: 'webhook Browser picks' });
+    await expect.poll(() => row.textContent()).toContain('succeeded');
+    expect(await row.textContent()).toContain('33% of 3');
+    await screenshot(page, '08-list-with-activity');
+  });
+});
