@@ -16,14 +16,8 @@ import { waitFor } from './wait-for';
 /** The admin key every test pipeline seeds; tests of access control make scoped keys with it. */
 export const testAdminKey = 'test-admin-key-0123456789';
 
-/**
- * The four services, started in this process against the real stack, with their own topic prefix and
- * database; and a WMS-side producer writing to their wms.events.
- */
-export async function startPipeline(
-  overrides: Record<string, string> = {},
-  options: { retriers?: boolean; sender?: boolean; notifier?: boolean } = {},
-) {
+/** A fresh topic prefix and database, and the variables every service of a test pipeline gets. */
+export function pipelineEnv(overrides: Record<string, string> = {}) {
   const endpoints = testEndpoints();
   const prefix = `${uniqueName('it')}.`;
   const database = uniqueName('it').replaceAll('-', '_');
@@ -42,6 +36,18 @@ export async function startPipeline(
     WEBHOOKS_SECRET_KEYS: newSecretKey('test'),
     ...overrides,
   };
+  return { env, prefix, database, endpoints };
+}
+
+/**
+ * The four services, started in this process against the real stack, with their own topic prefix and
+ * database; and a WMS-side producer writing to their wms.events.
+ */
+export async function startPipeline(
+  overrides: Record<string, string> = {},
+  options: { retriers?: boolean; sender?: boolean; notifier?: boolean } = {},
+) {
+  const { env, prefix, database, endpoints } = pipelineEnv(overrides);
   const api = await startApi(env);
   const [ingester, matcher, sender] = await Promise.all([
     startIngester(env),

@@ -94,7 +94,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     };
     await deps.webhooks.insert(webhook);
     await announce(deps, webhook.id, webhook.version, 'UPSERTED');
-    return reply.code(201).send({ ...toPublicWebhook(webhook), signingSecret: webhook.signingSecret });
+    return reply
+      .code(201)
+      .send({ ...toPublicWebhook(webhook, deps.now()), signingSecret: webhook.signingSecret });
   });
 
   app.get<{ Querystring: { goodsOwnerId?: string } }>('/api/webhooks', async (request, reply) => {
@@ -113,13 +115,16 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     );
     const activity = await deps.attemptLogs.activity(visible.map((webhook) => webhook.id));
     return {
-      items: visible.map((webhook) => ({ ...toPublicWebhook(webhook), activity: activity.get(webhook.id) })),
+      items: visible.map((webhook) => ({
+        ...toPublicWebhook(webhook, deps.now()),
+        activity: activity.get(webhook.id),
+      })),
     };
   });
 
   app.get<IdParams>('/api/webhooks/:id', async (request, reply) => {
     const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
-    return webhook ? toPublicWebhook(webhook) : reply;
+    return webhook ? toPublicWebhook(webhook, deps.now()) : reply;
   });
 
   app.put<IdParams>('/api/webhooks/:id', async (request, reply) => {
@@ -128,7 +133,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     const settings = await acceptableSettings(deps, request, reply, existing);
     if (!settings) return reply;
     const updated = await replaceWebhook(deps, reply, existing, settings);
-    return updated ? toPublicWebhook(updated) : reply;
+    return updated ? toPublicWebhook(updated, deps.now()) : reply;
   });
 
   app.delete<IdParams>('/api/webhooks/:id', async (request, reply) => {
@@ -165,10 +170,6 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
       ],
     });
     if (!updated) return reply;
-    return {
-      ...toPublicWebhook(updated),
-      signingSecret: updated.signingSecret,
-      previousSecretValidUntil: previousValidUntil.toISOString(),
-    };
+    return { ...toPublicWebhook(updated, now), signingSecret: updated.signingSecret };
   });
 }

@@ -12,7 +12,11 @@ export type PublicAuth =
   | { type: 'basic'; username: string; password: typeof secretMask }
   | { type: 'token'; token: typeof secretMask };
 
-export type PublicWebhook = Omit<Webhook, 'auth' | 'signingSecret'> & { auth: PublicAuth };
+export type PublicWebhook = Omit<Webhook, 'auth' | 'signingSecret' | 'previousSigningSecrets'> & {
+  auth: PublicAuth;
+  /** Until when a rotated-out signing secret still signs beside the current one; null when none does. */
+  previousSecretValidUntil: Date | null;
+};
 
 function maskAuth(auth: WebhookAuth): PublicAuth {
   if (auth.type === 'basic') return { type: 'basic', username: auth.username, password: secretMask };
@@ -20,8 +24,14 @@ function maskAuth(auth: WebhookAuth): PublicAuth {
   return { type: 'none' };
 }
 
-/** What the API shows: the password and token masked, the signing secret left out. */
-export function toPublicWebhook(webhook: Webhook): PublicWebhook {
-  const { signingSecret: _secret, auth, ...rest } = webhook;
-  return { ...rest, auth: maskAuth(auth) };
+/** What the API shows: the password and token masked, the signing secrets (current and rotated out) left out. */
+export function toPublicWebhook(webhook: Webhook, now = Date.now()): PublicWebhook {
+  const { signingSecret: _secret, previousSigningSecrets, auth, ...rest } = webhook;
+  const stillSigning = previousSigningSecrets.filter((entry) => entry.expiresAt.getTime() > now);
+  const latest = Math.max(...stillSigning.map((entry) => entry.expiresAt.getTime()));
+  return {
+    ...rest,
+    auth: maskAuth(auth),
+    previousSecretValidUntil: stillSigning.length > 0 ? new Date(latest) : null,
+  };
 }

@@ -1,0 +1,238 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { catalogueSchema, topicCatalogue, topicNames, type WmsEvent } from '@wms-webhooks/contracts';
+import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
+import { launchService, type RunningService, waitUntilReady } from '@wms-webhooks/tools';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookBody, wmsEvent } from '../support/events';
+import { freePort } from '../support/free-port';
+import { Mailbox } from '../support/mailbox';
+import { pipelineEnv, testAdminKey } from '../support/pipeline';
+import { Receiver } from '../support/receiver';
+import { testKafka, testSerde } from '../support/stack';
+import { uniqueName } from '../support/unique';
+import { waitFor } from '../support/wait-for';
+
+const planted = {
+  password: `canary-password-${uniqueName('p')}`,
+  newPassword: `canary-password-2-${uniqueName('p')}`,
+  token: `canary-token-${uniqueName('t')}`,
+};
+
+/**
+ * Every service as its own process at LOG_LEVEL=debug, a webhook's life through the API (create, update,
+ * Test, rotate, deliveries, retries, a dead letter and its email), then a search for the planted
+ * credentials in everything the system exposes or keeps.
+ */
+describe('planted secrets', () => {
+  const { env, prefix, database, endpoints } = pipelineEnv({
+    LOG_LEVEL: 'debug',
+    WEBHOOKS_TIME_SCALE: '0.001',
+    NOTIFY_FLUSH_EVERY_MS: '200',
+  });
+  const topics = topicNames(prefix);
+  const receiver = new Receiver();
+  const mailbox = new Mailbox();
+  const running: RunningService[] = [];
+  const responses: Array<{ path: string; body: string }> = [];
+  const signingSecrets: string[] = [];
+  let apiUrl = '';
+  let logsDir = '';
+
+  const call = async (path: string, method = 'GET', body?: unknown) => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${testAdminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    responses.push({ path: `${method} ${path}`, body: text });
+    return { status: response.status, json: () => JSON.parse(text) as Record<string, unknown> };
+  };
+
+  const launch = async (name: string, extra: Record<string, string> = {}) => {
+    const port = await freePort();
+    const service = launchService(
+      {
+        name,
+        label: extra.RETRY_TIER ? `retrier-${extra.RETRY_TIER}` : name,
+        readyUrl: `http://127.0.0.1:${port}/readyz`,
+        env: {
+          ...process.env,
+          ...env,
+          ...(name === 'api' ? { API_PORT: String(port) } : { OPS_PORT: String(port) }),
+          ...extra,
+        } as NodeJS.ProcessEnv,
+      },
+      logsDir,
+    );
+    running.push(service);
+    await waitUntilReady(service, 90_000);
+    return `http://127.0.0.1:${port}`;
+  };
+
+  beforeAll(async () => {
+    await Promise.all([receiver.start(), mailbox.start()]);
+    logsDir = await mkdtemp(join(tmpdir(), 'it-leak-'));
+    apiUrl = await launch('api');
+    await Promise.all([
+      launch('ingester'),
+      launch('matcher'),
+      launch('sender'),
+      launch('retrier', { RETRY_TIER: '1m' }),
+      launch('notifier', { SMTP_URL: mailbox.url }),
+    ]);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const service of running) service.child.kill('SIGTERM');
+    await Promise.all(running.map((service) => service.exited));
+    await Promise.all([receiver.stop(), mailbox.stop()]);
+    const admin = testKafka('it-leak-cleanup').admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await admin.disconnect();
+    const client = new MongoClient(endpoints.mongodbUri);
+    await client
+      .db(database)
+      .dropDatabase()
+      .catch(() => undefined);
+    await client.close();
+  });
+
+  it('appear nowhere but in the requests to the receiver', async () => {
+    receiver.respondInTurn('/basic', [500, 200]);
+    receiver.respondWith('/token', 500);
+    const basic = await call(
+      '/api/webhooks',
+      'POST',
+      webhookBody({
+        goodsOwnerIds: [601],
+        url: receiver.url('/basic'),
+        retryPolicy: 'one-day',
+        auth: { type: 'basic', username: 'svc', password: planted.password },
+      }),
+    );
+    const token = await call(
+      '/api/webhooks',
+      'POST',
+      webhookBody({
+        goodsOwnerIds: [601],
+        url: receiver.url('/token'),
+        auth: { type: 'token', token: planted.token },
+      }),
+    );
+    expect([basic.status, token.status]).toEqual([201, 201]);
+    const basicId = basic.json().id as string;
+    const tokenId = token.json().id as string;
+    signingSecrets.push(basic.json().signingSecret as string, token.json().signingSecret as string);
+
+    const updated = await call(
+      `/api/webhooks/${basicId}`,
+      'PUT',
+      webhookBody({
+        goodsOwnerIds: [601],
+        url: receiver.url('/basic'),
+        retryPolicy: 'one-day',
+        auth: { type: 'basic', username: 'svc', password: planted.newPassword },
+      }),
+    );
+    expect(updated.status).toBe(200);
+    const rotated = await call(`/api/webhooks/${tokenId}/rotate-secret`, 'POST');
+    signingSecrets.push(rotated.json().signingSecret as string);
+    await call(`/api/webhooks/${tokenId}/test`, 'POST');
+
+    const kafka = testKafka('it-leak-wms');
+    const producer = createDurableProducer(kafka);
+    await producer.connect();
+    const serde = testSerde();
+    await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
+    const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
+    await wms.send([{ key: 'ORD-leak', value: wmsEvent({ goodsOwnerId: 601 }) }]);
+    await producer.disconnect();
+
+    await waitFor(() => (receiver.at('/basic').length >= 2 ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor(() => (mailbox.messages.length > 0 ? true : undefined), { timeoutMs: 30_000 });
+    for (const id of [basicId, tokenId]) {
+      await call(`/api/webhooks/${id}`);
+      await call(`/api/webhooks/${id}/logs`);
+    }
+    await call('/api/webhooks');
+    await call('/api/webhooks?goodsOwnerId=601');
+
+    const credentials = [planted.password, planted.newPassword, planted.token];
+    expect(receiver.at('/basic').at(-1)?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`svc:${planted.newPassword}`).toString('base64')}`,
+    );
+
+    for (const response of responses) {
+      for (const secret of credentials) expect(response.body, response.path).not.toContain(secret);
+      const shownOnce = /^POST \/api\/webhooks(\/[^/]+\/rotate-secret)?$/.test(response.path);
+      if (!shownOnce)
+        for (const secret of signingSecrets) expect(response.body, response.path).not.toContain(secret);
+    }
+
+    const onTopics = await readTopics(Object.values(topics));
+    expect(onTopics.records).toBeGreaterThan(0);
+    for (const secret of [...credentials, ...signingSecrets]) expect(onTopics.text).not.toContain(secret);
+
+    for (const service of running) {
+      const log = await readFile(service.logFile, 'utf8');
+      expect(log.length).toBeGreaterThan(0);
+      for (const secret of [...credentials, ...signingSecrets])
+        expect(log, service.logFile).not.toContain(secret);
+    }
+
+    for (const message of mailbox.messages) {
+      for (const secret of [...credentials, ...signingSecrets]) expect(message.text).not.toContain(secret);
+    }
+
+    const client = new MongoClient(endpoints.mongodbUri);
+    try {
+      const stored = JSON.stringify(await client.db(database).collection('webhooks').find({}).toArray());
+      for (const secret of [...credentials, ...signingSecrets]) expect(stored).not.toContain(secret);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+/** Every record of the topics from the start, keys, values and headers as raw bytes (Avro strings are UTF-8). */
+async function readTopics(names: string[]): Promise<{ text: string; records: number }> {
+  const kafka = testKafka('it-leak-reader');
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  const present = names.filter((name) => existing.has(name));
+  const ends = new Map<string, number>();
+  for (const topic of present) {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    for (const partition of offsets) ends.set(`${topic}/${partition.partition}`, Number(partition.high));
+  }
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: uniqueName('it-leak-reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topics: present, fromBeginning: true });
+  const seen = new Map<string, number>();
+  const chunks: string[] = [];
+  let records = 0;
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      records += 1;
+      chunks.push(message.key?.toString('utf8') ?? '', message.value?.toString('utf8') ?? '');
+      for (const value of Object.values(message.headers ?? {})) chunks.push(String(value));
+      seen.set(`${topic}/${partition}`, Number(message.offset) + 1);
+    },
+  });
+  await waitFor(
+    () => [...ends].every(([key, end]) => end === 0 || (seen.get(key) ?? 0) >= end) || undefined,
+    { timeoutMs: 30_000, message: 'every topic read to its end' },
+  );
+  await consumer.disconnect();
+  return { text: chunks.join('\n'), records };
+}
