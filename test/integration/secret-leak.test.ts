@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { freePort } from '../support/free-port';
 import { Mailbox } from '../support/mailbox';
-import { pipelineEnv, testAdminKey } from '../support/pipeline';
+import { dropTestResources, pipelineEnv, testAdminKey } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
 import { testKafka, testSerde } from '../support/stack';
 import { uniqueName } from '../support/unique';
@@ -93,16 +93,7 @@ describe('planted secrets', () => {
     for (const service of running) service.child.kill('SIGTERM');
     await Promise.all(running.map((service) => service.exited));
     await Promise.all([receiver.stop(), mailbox.stop()]);
-    const admin = testKafka('it-leak-cleanup').admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await admin.disconnect();
-    const client = new MongoClient(endpoints.mongodbUri);
-    await client
-      .db(database)
-      .dropDatabase()
-      .catch(() => undefined);
-    await client.close();
+    await dropTestResources(topics, database);
   });
 
   it('appear nowhere but in the requests to the receiver', async () => {

@@ -1,5 +1,11 @@
 import { startApi } from '@wms-webhooks/api';
-import { catalogueSchema, topicCatalogue, topicNames, type WmsEvent } from '@wms-webhooks/contracts';
+import {
+  catalogueSchema,
+  type TopicNames,
+  topicCatalogue,
+  topicNames,
+  type WmsEvent,
+} from '@wms-webhooks/contracts';
 import { startIngester } from '@wms-webhooks/ingester';
 import { AvroTopicProducer, createDurableProducer } from '@wms-webhooks/kafka';
 import { startMatcher } from '@wms-webhooks/matcher';
@@ -15,6 +21,20 @@ import { waitFor } from './wait-for';
 
 /** The admin key every test pipeline seeds; tests of access control make scoped keys with it. */
 export const testAdminKey = 'test-admin-key-0123456789';
+
+/** Deletes a test's topics and drops its database; what is already gone is fine. */
+export async function dropTestResources(topics: TopicNames, database: string) {
+  const admin = testKafka('it-cleanup').admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await admin.disconnect();
+  const client = new MongoClient(testEndpoints().mongodbUri);
+  await client
+    .db(database)
+    .dropDatabase()
+    .catch(() => undefined);
+  await client.close();
+}
 
 /** A fresh topic prefix and database, and the variables every service of a test pipeline gets. */
 export function pipelineEnv(overrides: Record<string, string> = {}) {
@@ -148,16 +168,7 @@ export async function startPipeline(
       ].flatMap((service) => service.shutdownSteps);
       for (const step of steps) await step.run().catch(() => undefined);
       await producer.disconnect();
-      const admin = kafka.admin();
-      await admin.connect();
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-      await admin.disconnect();
-      const client = new MongoClient(endpoints.mongodbUri);
-      await client
-        .db(database)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
+      await dropTestResources(topics, database);
     },
   };
 }

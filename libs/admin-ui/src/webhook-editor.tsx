@@ -6,6 +6,7 @@ import {
   emptyForm,
   type FormField,
   formFromWebhook,
+  type HeaderRow,
   problemsByField,
   type WebhookForm,
 } from './form-model';
@@ -59,6 +60,11 @@ export function WebhookEditor({
     setForm({ ...form, [field]: value });
     setSaved(false);
   };
+  const setHeader = (index: number, change: Partial<HeaderRow>) =>
+    set(
+      'headers',
+      form.headers.map((row, at) => (at === index ? { ...row, ...change } : row)),
+    );
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -208,12 +214,7 @@ export function WebhookEditor({
                 aria-label={`Header ${index + 1} name`}
                 placeholder="Name"
                 value={row.name}
-                onChange={(e) =>
-                  set(
-                    'headers',
-                    form.headers.map((item, at) => (at === index ? { ...item, name: e.target.value } : item)),
-                  )
-                }
+                onChange={(e) => setHeader(index, { name: e.target.value })}
               />
               <input
                 aria-label={`Header ${index + 1} value`}

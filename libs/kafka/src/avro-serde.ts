@@ -51,4 +51,11 @@ export class AvroSerde {
   decode<T>(buffer: Buffer): Promise<T> {
     return this.registry.decode(buffer) as Promise<T>;
   }
+
+  /** The values of a batch, in order; tombstones (null values) are skipped. */
+  async decodeValues<T>(messages: ReadonlyArray<{ value: Buffer | null }>): Promise<T[]> {
+    const values: T[] = [];
+    for (const message of messages) if (message.value) values.push(await this.decode<T>(message.value));
+    return values;
+  }
 }

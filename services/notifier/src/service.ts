@@ -74,10 +74,7 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     topic: topics.dead,
     prepare: allReady,
     handle: async (messages) => {
-      const tasks: DeliveryTask[] = [];
-      for (const message of messages) {
-        if (message.value) tasks.push(await context.serde.decode<DeliveryTask>(message.value));
-      }
+      const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
       await recordDeadLetters(deps, tasks);
     },
   });

@@ -72,10 +72,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
     prepare: allReady,
     handle: async (messages) => {
-      const tasks: DeliveryTask[] = [];
-      for (const message of messages) {
-        if (message.value) tasks.push(await context.serde.decode<DeliveryTask>(message.value));
-      }
+      const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
       const settled = await deliverBatch(
         {
           client,
