@@ -14,6 +14,15 @@ export function createSchemaRegistry(url: string): SchemaRegistry {
   return new SchemaRegistry({ host: url });
 }
 
+/** The client does not export its error classes; the name and message are how they tell apart. */
+function isCreationRace(error: unknown): boolean {
+  const { name, message } = error as Error;
+  return (
+    name === 'ConfluentSchemaRegistryCompatibilityError' ||
+    /rule named 'COMPATIBILITY' already exists/.test(message)
+  );
+}
+
 /**
  * Avro in the Confluent wire format (magic byte, 4-byte schema id, body) for the project's topics.
  * Each topic's value schema is registered under `<topic>-value` with BACKWARD compatibility, and the
@@ -25,13 +34,26 @@ export class AvroSerde {
 
   constructor(readonly registry: SchemaRegistry) {}
 
+  /**
+   * Services starting together race to create a subject: the client registers, then sets BACKWARD, and
+   * a second registrar in between reads the registry default, or sets the rule too and is told it exists.
+   * Both heal in moments, so they are retried for a few seconds; a mismatch that persists is a real
+   * misconfiguration and is thrown.
+   */
   async register(topic: string, schema: AvroSchema): Promise<number> {
-    const { id } = await this.registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
-      { subject: subjectFor(topic), compatibility: COMPATIBILITY.BACKWARD },
-    );
-    this.ids.set(topic, id);
-    return id;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { id } = await this.registry.register(
+          { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+          { subject: subjectFor(topic), compatibility: COMPATIBILITY.BACKWARD },
+        );
+        this.ids.set(topic, id);
+        return id;
+      } catch (error) {
+        if (!isCreationRace(error) || attempt >= 25) throw error;
+        await new Promise((retry) => setTimeout(retry, 200));
+      }
+    }
   }
 
   schemaId(topic: string): number {
