@@ -11,6 +11,7 @@ export default defineConfig({
             'libs/*/src/**/*.test.tsx',
             'deploy/*/src/**/*.test.ts',
             'schemas/**/*.test.ts',
+            'test/bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { balanceLedger } from './ledger';
+import { percentile, perSecond, slope, sustainedRate } from './stats';
+
+describe('the ledger', () => {
+  const expected = new Set(['a', 'b', 'c', 'd']);
+
+  it('balances when every expected delivery is delivered, dead or in retry', () => {
+    const ledger = balanceLedger({
+      expected,
+      delivered: new Set(['a', 'b']),
+      deadLettered: new Set(['c']),
+      retrying: new Set(['c', 'd']),
+      duplicateRequests: 3,
+    });
+    expect(ledger).toEqual({
+      expected: 4,
+      delivered: 2,
+      failedFinal: 1,
+      stillInRetry: 1,
+      missing: 0,
+      unexpected: 0,
+      duplicates: 3,
+      balanced: true,
+    });
+  });
+
+  it('is invalid when a delivery is missing', () => {
+    const ledger = balanceLedger({
+      expected,
+      delivered: new Set(['a', 'b', 'c']),
+      deadLettered: new Set(),
+      retrying: new Set(),
+      duplicateRequests: 0,
+    });
+    expect(ledger).toMatchObject({ missing: 1, balanced: false });
+  });
+
+  it('is invalid when a delivery arrives that no event should cause', () => {
+    const ledger = balanceLedger({
+      expected,
+      delivered: new Set(['a', 'b', 'c', 'd', 'stray']),
+      deadLettered: new Set(),
+      retrying: new Set(),
+      duplicateRequests: 0,
+    });
+    expect(ledger).toMatchObject({ unexpected: 1, balanced: false });
+  });
+});
+
+describe('the statistics', () => {
+  it('takes nearest-rank percentiles', () => {
+    const samples = Array.from({ length: 100 }, (_, index) => index + 1);
+    expect([percentile(samples, 50), percentile(samples, 99), percentile(samples, 100)]).toEqual([
+      50, 99, 100,
+    ]);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('buckets arrivals per second and trims ramp-up and drain from the sustained rate', () => {
+    const arrivals = [
+      ...Array.from({ length: 10 }, (_, index) => ({ at: 1_000 + index, latencyMs: 5 })),
+      ...Array.from({ length: 100 }, (_, index) => ({ at: 2_000 + index, latencyMs: 10 })),
+      ...Array.from({ length: 100 }, (_, index) => ({ at: 3_000 + index, latencyMs: 20 })),
+      ...Array.from({ length: 10 }, (_, index) => ({ at: 4_000 + index, latencyMs: 5 })),
+    ];
+    const series = perSecond(arrivals, 1_000, 5_000);
+    expect(series.map((bucket) => bucket.deliveries)).toEqual([10, 100, 100, 10]);
+    expect(series[2]).toMatchObject({ p50Ms: 20, p99Ms: 20 });
+    expect(sustainedRate(series, 1)).toBe(100);
+  });
+
+  it('measures growth as a least-squares slope', () => {
+    expect(slope([0, 1, 2, 3].map((x) => ({ x, y: 100 + 2 * x })))).toBeCloseTo(2);
+    expect(slope([0, 1, 2, 3].map((x) => ({ x, y: 7 })))).toBe(0);
+  });
+});
+
+describe('the bench options', async () => {
+  const { parseBenchArgs } = await import('./presets');
+
+  it('starts from the preset and applies overrides', () => {
+    expect(parseBenchArgs(['--preset', 'scale-out', '--rate=500'])).toMatchObject({
+      preset: 'scale-out',
+      senders: 2,
+      matchers: 2,
+      rate: 500,
+      keep: false,
+    });
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseBenchArgs(['--preset', 'fast'])).toThrow(
+      'unknown preset "fast"; known: smoke, throughput',
+    );
+    expect(() => parseBenchArgs(['--rate', 'lots'])).toThrow('--rate must be a number ≥ 0, not "lots"');
+    expect(() => parseBenchArgs(['--speed', '1'])).toThrow('unknown option --speed');
+  });
+});

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Whether the receiver fails this delivery's first attempt: a stable choice per id, about `share` of all. */
+export function failsFirstAttempt(deliveryId: string, share: number): boolean {
+  if (share <= 0) return false;
+  return createHash('sha1').update(deliveryId).digest().readUInt32BE(0) / 0xffffffff < share;
+}
+
+/**
+ * The bench's receiver: keep-alive HTTP on loopback that answers at once, fails the first attempt of a
+ * chosen share of deliveries (their retries succeed), and counts distinct delivery ids and duplicates.
+ */
+export class BenchReceiver {
+  readonly delivered = new Set<string>();
+  readonly failed = new Set<string>();
+  readonly arrivals: Array<{ at: number; latencyMs: number }> = [];
+  readonly retriedArrivals: Array<{ at: number; latencyMs: number }> = [];
+  duplicateRequests = 0;
+  requests = 0;
+  private server?: Server;
+
+  constructor(
+    private readonly failShare: number,
+    /** When the event behind each delivery id was scheduled to be produced. */
+    private readonly scheduledAt: ReadonlyMap<string, number>,
+  ) {}
+
+  async start(): Promise<string> {
+    this.server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const now = Date.now();
+        this.requests += 1;
+        const id = String(request.headers['webhook-id'] ?? '');
+        const attempt = Number(request.headers['webhook-attempt'] ?? 1);
+        if (attempt === 1 && failsFirstAttempt(id, this.failShare)) {
+          this.failed.add(id);
+          response.writeHead(500, { 'content-length': '0' }).end();
+          return;
+        }
+        if (this.delivered.has(id)) {
+          this.duplicateRequests += 1;
+        } else {
+          this.delivered.add(id);
+          const scheduled = this.scheduledAt.get(id);
+          if (scheduled !== undefined) {
+            (attempt === 1 ? this.arrivals : this.retriedArrivals).push({
+              at: now,
+              latencyMs: now - scheduled,
+            });
+          }
+        }
+        response.writeHead(204).end();
+      });
+    });
+    this.server.maxRequestsPerSocket = 0;
+    await new Promise<void>((listening) => this.server?.listen(0, '127.0.0.1', listening));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise((closed) => this.server?.close(closed));
+  }
+}

@@ -1,0 +1,87 @@
+import { launchService, type RunningService, waitUntilReady } from '@wms-webhooks/tools';
+import { freePort } from '../support/free-port';
+
+export interface ServicePlan {
+  matchers: number;
+  senders: number;
+}
+
+export interface BenchServices {
+  apiUrl: string;
+  /** label → ops URL (`/metrics`), for every service. */
+  opsUrls: Map<string, string>;
+  pids: Map<string, number>;
+  running: RunningService[];
+  stop(): Promise<void>;
+}
+
+/** The whole pipeline as separate processes, as deployed: several matchers and senders share groups. */
+export async function launchBenchServices(
+  env: NodeJS.ProcessEnv,
+  plan: ServicePlan,
+  logsDir: string,
+): Promise<BenchServices> {
+  const specs = [
+    { name: 'api', label: 'api', extra: {} as Record<string, string> },
+    { name: 'ingester', label: 'ingester', extra: {} },
+    ...Array.from({ length: plan.matchers }, (_, index) => ({
+      name: 'matcher',
+      label: `matcher-${index + 1}`,
+      extra: {},
+    })),
+    ...Array.from({ length: plan.senders }, (_, index) => ({
+      name: 'sender',
+      label: `sender-${index + 1}`,
+      extra: {},
+    })),
+    ...['1m', '5m', '15m', '30m', '2h'].map((tier) => ({
+      name: 'retrier',
+      label: `retrier-${tier}`,
+      extra: { RETRY_TIER: tier },
+    })),
+  ];
+  const opsUrls = new Map<string, string>();
+  const running = await Promise.all(
+    specs.map(async (spec) => {
+      const port = await freePort();
+      const service = launchService(
+        {
+          name: spec.name,
+          label: spec.label,
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
+          env: {
+            ...process.env,
+            ...env,
+            ...(spec.name === 'api' ? { API_PORT: String(port) } : { OPS_PORT: String(port) }),
+            ...spec.extra,
+          },
+        },
+        logsDir,
+      );
+      opsUrls.set(spec.label, `http://127.0.0.1:${port}`);
+      return service;
+    }),
+  );
+  await Promise.all(running.map((service) => waitUntilReady(service, 120_000)));
+  return {
+    apiUrl: opsUrls.get('api') as string,
+    opsUrls,
+    pids: new Map(
+      running.map((service) => [service.spec.label ?? service.spec.name, service.child.pid as number]),
+    ),
+    running,
+    async stop() {
+      for (const service of running) service.child.kill('SIGTERM');
+      await Promise.all(running.map((service) => service.exited));
+    },
+  };
+}
+
+/** A gauge's value summed over the exposition text, e.g. wms_webhooks_definitions_cached. */
+export async function scrapeGauge(opsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${opsUrl}/metrics`)).text();
+  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}

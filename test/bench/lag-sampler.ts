@@ -1,0 +1,60 @@
+import type { Admin } from 'kafkajs';
+
+export interface LagSample {
+  at: number;
+  byGroup: Record<string, number>;
+}
+
+/** Each consumer group's lag (end offset minus committed, summed over partitions), once a second. */
+export class LagSampler {
+  readonly samples: LagSample[] = [];
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly groups: ReadonlyArray<{ group: string; topic: string }>,
+  ) {}
+
+  start(intervalMs = 1_000) {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = true;
+      void this.sample().finally(() => {
+        this.running = false;
+      });
+    }, intervalMs);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+
+  private async sample() {
+    const at = Date.now();
+    const byGroup: Record<string, number> = {};
+    await Promise.all(
+      this.groups.map(async ({ group, topic }) => {
+        try {
+          const [ends, committed] = await Promise.all([
+            this.admin.fetchTopicOffsets(topic),
+            this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+          ]);
+          const committedBy = new Map(
+            (committed[0]?.partitions ?? []).map((partition) => [
+              partition.partition,
+              Number(partition.offset),
+            ]),
+          );
+          byGroup[group] = ends.reduce((sum, end) => {
+            const done = committedBy.get(end.partition) ?? -1;
+            return sum + Math.max(0, Number(end.high) - Math.max(done, Number(end.low)));
+          }, 0);
+        } catch {
+          // A group that has not committed yet has no lag to show.
+        }
+      }),
+    );
+    this.samples.push({ at, byGroup });
+  }
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+
+const ticksPerSecond = 100;
+
+export interface ProcessSample {
+  at: number;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+function read(pid: number): Omit<ProcessSample, 'at'> | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return { cpuSeconds: ticks / ticksPerSecond, rssBytes: Number(rss ?? 0) * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time and resident memory of named processes, from /proc, once a second. */
+export class ProcessSampler {
+  readonly samples = new Map<string, ProcessSample[]>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly pids: ReadonlyMap<string, number>) {}
+
+  start(intervalMs = 1_000) {
+    const sample = () => {
+      const at = Date.now();
+      for (const [name, pid] of this.pids) {
+        const reading = read(pid);
+        if (reading) this.samples.set(name, [...(this.samples.get(name) ?? []), { at, ...reading }]);
+      }
+    };
+    sample();
+    this.timer = setInterval(sample, intervalMs);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+
+  /** Per process: CPU share of one core between two times, peak RSS, and samples for the memory trend. */
+  summary(from: number, to: number) {
+    return [...this.samples].map(([name, samples]) => {
+      const inWindow = samples.filter((sample) => sample.at >= from && sample.at <= to);
+      const first = inWindow[0];
+      const last = inWindow[inWindow.length - 1];
+      const cpuPercent =
+        first && last && last.at > first.at
+          ? (100 * (last.cpuSeconds - first.cpuSeconds)) / ((last.at - first.at) / 1000)
+          : 0;
+      return {
+        name,
+        cpuPercent: Math.round(cpuPercent),
+        peakRssMb: Math.round(Math.max(0, ...samples.map((sample) => sample.rssBytes)) / 2 ** 20),
+        rssMb: inWindow.map((sample) => ({ x: (sample.at - from) / 1000, y: sample.rssBytes / 2 ** 20 })),
+      };
+    });
+  }
+}

@@ -1,0 +1,311 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { newApiKey } from '@wms-webhooks/access';
+import {
+  catalogueSchema,
+  type DeliveryTask,
+  topicCatalogue,
+  topicNames,
+  type WmsEvent,
+} from '@wms-webhooks/contracts';
+import { deliveryIdFor } from '@wms-webhooks/delivery';
+import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import {
+  AvroSerde,
+  AvroTopicProducer,
+  createDurableProducer,
+  createKafkaClient,
+  createSchemaRegistry,
+} from '@wms-webhooks/kafka';
+import { loadStackLayout } from '@wms-webhooks/local-stack';
+import { newSecretKey } from '@wms-webhooks/secrets';
+import type { Webhook } from '@wms-webhooks/webhooks';
+import { MongoClient } from 'mongodb';
+import { BenchReceiver } from './bench-receiver';
+import { launchBenchServices, scrapeGauge } from './bench-services';
+import { expectedMatches, webhookBodies } from './bench-webhooks';
+import { buildChart, renderPng } from './chart';
+import { LagSampler } from './lag-sampler';
+import { balanceLedger } from './ledger';
+import { produceLoad } from './load-generator';
+import { BenchUsageError, parseBenchArgs } from './presets';
+import { ProcessSampler } from './process-sampler';
+import { percentile, perSecond, slope, sustainedRate } from './stats';
+import { readDeadLetters, waitUntil } from './topic-reader';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+async function main() {
+  const settings = parseBenchArgs(process.argv.slice(2));
+  const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${settings.preset}`;
+  const resultsDir = join(repoRoot, 'test', 'bench', 'results', runId);
+  mkdirSync(resultsDir, { recursive: true });
+  console.log(`bench ${settings.preset}: ${JSON.stringify(settings)}`);
+
+  const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+  const prefix = `bench-${Date.now()}.`;
+  const database = `bench_${Date.now()}`;
+  const topics = topicNames(prefix);
+  const adminKey = newApiKey();
+  const env: NodeJS.ProcessEnv = {
+    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    MONGODB_URI: endpoints.mongodbUri,
+    WEBHOOKS_TOPIC_PREFIX: prefix,
+    MONGODB_DATABASE: database,
+    LOG_LEVEL: 'warn',
+    WEBHOOKS_ALLOWED_TARGETS: '127.0.0.0/8',
+    WEBHOOKS_ADMIN_KEY: adminKey,
+    WEBHOOKS_SECRET_KEYS: newSecretKey('bench'),
+    WEBHOOKS_TIME_SCALE: String(settings.timeScale),
+  };
+
+  const scheduledAt = new Map<string, number>();
+  const receiver = new BenchReceiver(settings.failShare, scheduledAt);
+  const receiverUrl = await receiver.start();
+  const services = await launchBenchServices(env, settings, join(resultsDir, 'logs'));
+  const kafka = createKafkaClient({ clientId: 'wms-bench', brokers: endpoints.kafkaBrokers });
+  const admin = kafka.admin();
+  const producer = createDurableProducer(kafka);
+  const mongo = new MongoClient(endpoints.mongodbUri);
+  try {
+    await Promise.all([admin.connect(), producer.connect(), mongo.connect()]);
+    const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
+    await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
+    const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
+
+    const webhooks: Webhook[] = [];
+    for (const body of webhookBodies(settings, receiverUrl)) {
+      const response = await fetch(`${services.apiUrl}/api/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 201) throw new Error(`creating a webhook failed: ${await response.text()}`);
+      webhooks.push((await response.json()) as Webhook);
+    }
+    const caches = [...services.opsUrls].filter(([label]) => /^(matcher|sender)-/.test(label));
+    await waitUntil(
+      async () => {
+        const sizes = await Promise.all(
+          caches.map(([, url]) => scrapeGauge(url, 'wms_webhooks_definitions_cached')),
+        );
+        return sizes.every((size) => size >= webhooks.length);
+      },
+      60_000,
+      'every matcher and sender to hold the webhooks',
+    );
+
+    const groups = [
+      { group: `${prefix}wms-webhooks-ingester`, topic: topics.wmsEvents },
+      { group: `${prefix}wms-webhooks-matcher`, topic: topics.acceptedEvents },
+      { group: `${prefix}wms-webhooks-sender`, topic: topics.deliveries },
+      { group: `${prefix}wms-webhooks-retrier-1m`, topic: topics.retry1m },
+    ];
+    const lag = new LagSampler(admin, groups);
+    const processes = new ProcessSampler(
+      new Map([...services.pids, ...stackPids(), ['bench (generator + receiver)', process.pid]]),
+    );
+    processes.start();
+    lag.start();
+
+    const expected = new Set<string>();
+    const load = await produceLoad(wms, settings, (event) => {
+      for (const webhook of expectedMatches(webhooks, event)) {
+        const id = deliveryIdFor(event.eventId, webhook.id);
+        expected.add(id);
+        scheduledAt.set(id, event.occurredAt);
+      }
+    });
+    console.log(
+      `produced ${settings.events} events in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)} s; ${expected.size} deliveries expected`,
+    );
+
+    const seen = () =>
+      [...expected].filter((id) => receiver.delivered.has(id) || receiver.failed.has(id)).length;
+    await waitUntil(
+      async () => seen() === expected.size,
+      settings.drainSeconds * 1000,
+      'every delivery to reach the receiver',
+    ).catch((error: Error) =>
+      console.warn(`${error.message} (${seen()} of ${expected.size}); the ledger says where the rest are`),
+    );
+    const drainedAt = Date.now();
+    const attempts = mongo.db(database).collection('delivery_attempts');
+    await waitUntil(
+      async () => (await attempts.countDocuments()) >= receiver.requests,
+      30_000,
+      'every attempt to be logged',
+    ).catch((error: Error) => console.warn(error.message));
+    processes.stop();
+    lag.stop();
+    // Each service's own view (HTTP and store latency histograms, batch sizes) for finding where time goes.
+    mkdirSync(join(resultsDir, 'metrics'), { recursive: true });
+    for (const [label, url] of services.opsUrls) {
+      const text = await (await fetch(`${url}/metrics`)).text().catch(() => '');
+      writeFileSync(join(resultsDir, 'metrics', `${label}.prom`), text);
+    }
+
+    const deadLettered = new Set(
+      (await readDeadLetters<DeliveryTask>(kafka, admin, serde, topics.dead)).map((task) => task.deliveryId),
+    );
+    const retrying = new Set(
+      (await attempts.find({ final: false }, { projection: { deliveryId: 1 } }).toArray()).map(
+        (attempt) => attempt.deliveryId as string,
+      ),
+    );
+    for (const id of receiver.delivered) retrying.delete(id);
+    for (const id of deadLettered) retrying.delete(id);
+    const ledger = balanceLedger({
+      expected,
+      delivered: receiver.delivered,
+      deadLettered,
+      retrying,
+      duplicateRequests: receiver.duplicateRequests,
+    });
+
+    const series = perSecond(receiver.arrivals, load.startedAt, Math.max(drainedAt, load.finishedAt));
+    const latencies = receiver.arrivals.map((arrival) => arrival.latencyMs);
+    const processSummary = processes.summary(load.startedAt, drainedAt).map((entry) => ({
+      name: entry.name,
+      cpuPercent: entry.cpuPercent,
+      peakRssMb: entry.peakRssMb,
+      rssGrowthMbPerMinute: Number((slope(entry.rssMb) * 60).toFixed(2)),
+    }));
+    const results = {
+      runId,
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      settings,
+      expectedPerEvent: Number((expected.size / settings.events).toFixed(2)),
+      ledger,
+      valid: ledger.balanced,
+      producing: {
+        seconds: (load.finishedAt - load.startedAt) / 1000,
+        eventsPerSecond: Math.round(settings.events / ((load.finishedAt - load.startedAt) / 1000)),
+      },
+      throughput: {
+        sustainedDeliveriesPerSecond: Math.round(sustainedRate(series)),
+        peakDeliveriesPerSecond: Math.max(...series.map((bucket) => bucket.deliveries)),
+      },
+      latencyMs: {
+        firstAttempt: {
+          p50: percentile(latencies, 50),
+          p95: percentile(latencies, 95),
+          p99: percentile(latencies, 99),
+          max: percentile(latencies, 100),
+          count: latencies.length,
+        },
+        afterRetry: {
+          p50: percentile(
+            receiver.retriedArrivals.map((arrival) => arrival.latencyMs),
+            50,
+          ),
+          count: receiver.retriedArrivals.length,
+        },
+      },
+      processes: processSummary,
+      series,
+      lag: lag.samples.map((sample) => ({
+        second: Math.floor((sample.at - load.startedAt) / 1000),
+        byGroup: sample.byGroup,
+      })),
+    };
+    writeFileSync(join(resultsDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const svg = buildChart({
+      title: `${settings.preset}: ${settings.events} events at ${settings.rate || 'max'}/s, ${settings.webhooks} webhooks, ${settings.senders} sender(s), ${settings.matchers} matcher(s)`,
+      series,
+      lag: results.lag,
+    });
+    writeFileSync(join(resultsDir, 'chart.svg'), svg);
+    const pngProblem = await renderPng(svg, join(resultsDir, 'chart.png'));
+    printReport(results, resultsDir, pngProblem);
+    process.exitCode = ledger.balanced ? 0 : 2;
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+    await services.stop();
+    await receiver.stop();
+    if (!settings.keep) {
+      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await mongo
+        .db(database)
+        .dropDatabase()
+        .catch(() => undefined);
+    }
+    await admin.disconnect().catch(() => undefined);
+    await mongo.close();
+  }
+}
+
+/** The native stack's processes, when it runs here, so the broker, registry and store show in the table. */
+function stackPids(): Array<[string, number]> {
+  try {
+    const { pidsDir } = loadStackLayout();
+    return readdirSync(pidsDir)
+      .filter((file) => file.endsWith('.pid.json'))
+      .map((file) => [
+        file.replace('.pid.json', ''),
+        (JSON.parse(readFileSync(join(pidsDir, file), 'utf8')) as { pid: number }).pid,
+      ]);
+  } catch {
+    return [];
+  }
+}
+
+function printReport(
+  results: {
+    settings: { preset: string };
+    ledger: ReturnType<typeof balanceLedger>;
+    throughput: { sustainedDeliveriesPerSecond: number; peakDeliveriesPerSecond: number };
+    latencyMs: { firstAttempt: Record<string, number | undefined> };
+    producing: { eventsPerSecond: number };
+    processes: Array<{ name: string; cpuPercent: number; peakRssMb: number; rssGrowthMbPerMinute: number }>;
+    expectedPerEvent: number;
+  },
+  resultsDir: string,
+  pngProblem: string | undefined,
+) {
+  const { ledger } = results;
+  const first = results.latencyMs.firstAttempt;
+  console.log('');
+  console.log(
+    `ledger      expected ${ledger.expected} = delivered ${ledger.delivered} + failed-final ${ledger.failedFinal} + in retry ${ledger.stillInRetry}`,
+  );
+  console.log(
+    `            missing ${ledger.missing}, unexpected ${ledger.unexpected}, duplicates ${ledger.duplicates}: ${ledger.balanced ? 'BALANCED' : 'DOES NOT BALANCE: run invalid'}`,
+  );
+  console.log(
+    `load        ${results.producing.eventsPerSecond} events/s produced, ${results.expectedPerEvent} deliveries per event`,
+  );
+  console.log(
+    `throughput  ${results.throughput.sustainedDeliveriesPerSecond} deliveries/s sustained (peak ${results.throughput.peakDeliveriesPerSecond})`,
+  );
+  console.log(
+    `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
+  );
+  console.log('');
+  console.log(`${'process'.padEnd(30)}${'cpu %'.padStart(7)}${'peak MB'.padStart(9)}${'MB/min'.padStart(9)}`);
+  for (const entry of results.processes) {
+    console.log(
+      `${entry.name.padEnd(30)}${String(entry.cpuPercent).padStart(7)}${String(entry.peakRssMb).padStart(9)}${entry.rssGrowthMbPerMinute.toFixed(1).padStart(9)}`,
+    );
+  }
+  console.log('');
+  console.log(`results: ${join(resultsDir, 'results.json')}`);
+  console.log(
+    pngProblem
+      ? `chart: ${join(resultsDir, 'chart.svg')} (${pngProblem})`
+      : `chart: ${join(resultsDir, 'chart.png')}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof BenchUsageError ? `bench: ${error.message}` : error);
+  process.exit(1);
+});
