@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { launchService, type RunningService, waitUntilReady } from '@wms-webhooks/tools';
 import { freePort } from '../support/free-port';
 
@@ -20,6 +21,8 @@ export async function launchBenchServices(
   env: NodeJS.ProcessEnv,
   plan: ServicePlan,
   logsDir: string,
+  /** Where each service writes a V8 CPU profile on exit (node --cpu-prof), if profiling. */
+  profileDir?: string,
 ): Promise<BenchServices> {
   const specs = [
     { name: 'api', label: 'api', extra: {} as Record<string, string> },
@@ -49,6 +52,10 @@ export async function launchBenchServices(
           name: spec.name,
           label: spec.label,
           readyUrl: `http://127.0.0.1:${port}/readyz`,
+          nodeArgs: profileDir
+            ? // One folder per service: the tsx loader's worker thread writes a profile of its own.
+              ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, spec.label)}`]
+            : [],
           env: {
             ...process.env,
             ...env,

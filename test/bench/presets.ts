@@ -66,15 +66,17 @@ const flags: Record<string, Exclude<keyof BenchSettings, 'preset'>> = {
 export class BenchUsageError extends Error {}
 
 /** `--preset NAME` and any overrides; every problem is named, with what would be accepted. */
-export function parseBenchArgs(args: readonly string[]): BenchSettings & { keep: boolean } {
+export function parseBenchArgs(args: readonly string[]): BenchSettings & { keep: boolean; profile: boolean } {
   let keep = false;
+  let profile = false;
   let preset = 'smoke';
   const overrides: Partial<Record<Exclude<keyof BenchSettings, 'preset'>, number>> = {};
   for (let index = 0; index < args.length; index++) {
     const arg = args[index] as string;
     const [name, inline] = arg.split('=', 2) as [string, string | undefined];
-    if (name === '--keep') {
-      keep = true;
+    if (name === '--keep' || name === '--profile') {
+      if (name === '--keep') keep = true;
+      else profile = true;
       continue;
     }
     const value = inline ?? args[++index];
@@ -88,14 +90,14 @@ export function parseBenchArgs(args: readonly string[]): BenchSettings & { keep:
     const key = flags[name];
     if (!key)
       throw new BenchUsageError(
-        `unknown option ${name}; known: --preset, --keep, ${Object.keys(flags).join(', ')}`,
+        `unknown option ${name}; known: --preset, --keep, --profile, ${Object.keys(flags).join(', ')}`,
       );
     const number = Number(value);
     if (!Number.isFinite(number) || number < 0)
       throw new BenchUsageError(`${name} must be a number ≥ 0, not "${value}"`);
     overrides[key] = number;
   }
-  const settings = { ...(presets[preset] as BenchSettings), ...overrides, keep };
+  const settings = { ...(presets[preset] as BenchSettings), ...overrides, keep, profile };
   if (settings.failShare > 1) throw new BenchUsageError('--fail-share is a share: 0 to 1');
   if (settings.senders < 1 || settings.matchers < 1)
     throw new BenchUsageError('--senders and --matchers must be at least 1');

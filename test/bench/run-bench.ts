@@ -64,7 +64,12 @@ async function main() {
   const scheduledAt = new Map<string, number>();
   const receiver = new BenchReceiver(settings.failShare, scheduledAt);
   const receiverUrl = await receiver.start();
-  const services = await launchBenchServices(env, settings, join(resultsDir, 'logs'));
+  const services = await launchBenchServices(
+    env,
+    settings,
+    join(resultsDir, 'logs'),
+    settings.profile ? join(resultsDir, 'profiles') : undefined,
+  );
   const kafka = createKafkaClient({ clientId: 'wms-bench', brokers: endpoints.kafkaBrokers });
   const admin = kafka.admin();
   const producer = createDurableProducer(kafka);

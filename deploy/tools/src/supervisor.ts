@@ -13,6 +13,8 @@ export interface ServiceSpec {
   /** Where its /readyz answers. */
   readyUrl: string;
   env: NodeJS.ProcessEnv;
+  /** Extra options for node itself, e.g. --cpu-prof (which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 export interface RunningService {
@@ -29,7 +31,7 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')],
+    [...(spec.nodeArgs ?? []), '--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')],
     {
       cwd: repoRoot,
       env: spec.env,
