@@ -35,6 +35,11 @@ export interface LaneConsumerOptions<T> {
   onHold?: (partition: number, waitMs: number) => void;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  /**
+   * The fetch long-poll. A resumed partition joins the next fetch request only, so this bounds how long
+   * it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
+   */
+  fetchMaxWaitMs?: number;
   now?: () => number;
 }
 
@@ -59,9 +64,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     allowAutoTopicCreation: false,
     sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
-    // A resumed partition joins the next fetch request only; a short long-poll keeps that wait small
-    // (an idle consumer then sends ~40 small fetches a second, which the broker does not notice).
-    maxWaitTimeInMs: 25,
+    maxWaitTimeInMs: options.fetchMaxWaitMs ?? 25,
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
   const busy = new Map<number, Promise<void>>();

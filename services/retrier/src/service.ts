@@ -1,6 +1,7 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
+  type AttemptLog,
   AttemptLogRepository,
   createDeliveryClient,
   createDeliveryMetrics,
@@ -9,6 +10,7 @@ import {
   retryTiers,
   retryTopic,
 } from '@wms-webhooks/delivery';
+import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   consume,
@@ -46,6 +48,10 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);
+  // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
+  const writeLogs = groupCommit<AttemptLog>((logs) =>
+    timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
+  );
   const oldestDueAge = new Gauge({
     name: 'wms_webhooks_retry_oldest_due_age_seconds',
     help: 'How long the oldest due record of each partition has been due; 0 while it holds only records not yet due.',
@@ -63,6 +69,9 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
+    // Retries wait minutes by design; 100 ms more per resume is nothing, and five idle tiers polling four
+    // times less often spare the broker.
+    fetchMaxWaitMs: 100,
     prepare: dueRecords(
       (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
       (task) => task.dueAt ?? 0,
@@ -82,7 +91,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
           timeScale: config.WEBHOOKS_TIME_SCALE,
           origin: service,
           ...routes,
-          writeLogs: (logs) => timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
+          writeLogs,
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
             lateness.observe(

@@ -1,6 +1,7 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
+  type AttemptLog,
   AttemptLogRepository,
   CircuitBreaker,
   createDeliveryClient,
@@ -8,6 +9,7 @@ import {
   createDeliveryRoutes,
   deliverBatch,
 } from '@wms-webhooks/delivery';
+import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   allReady,
@@ -56,6 +58,10 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const routes = createDeliveryRoutes(context.producer, context.serde, topics);
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);
+  // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
+  const writeLogs = groupCommit<AttemptLog>((logs) =>
+    timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
+  );
   const breaker = new CircuitBreaker({
     failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
     openMs: config.BREAKER_OPEN_MS,
@@ -84,7 +90,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
           origin: 'sender',
           breaker,
           ...routes,
-          writeLogs: (logs) => timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
+          writeLogs,
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
             const fields = {

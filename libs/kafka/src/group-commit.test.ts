@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { groupCommit } from './group-commit';
+
+describe('groupCommit', () => {
+  it('writes what arrives during a write together in the next one', async () => {
+    const writes: number[][] = [];
+    let release: () => void = () => {};
+    const write = groupCommit<number>(async (items) => {
+      writes.push(items);
+      if (writes.length === 1) await new Promise<void>((done) => (release = done));
+    });
+    const first = write([1]);
+    const second = write([2, 3]);
+    const third = write([4]);
+    release();
+    await Promise.all([first, second, third]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('fails exactly the callers whose write failed', async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const write = groupCommit<number>(async () => {
+      calls += 1;
+      if (calls === 1) await new Promise<void>((done) => (release = done));
+      if (calls === 2) throw new Error('store down');
+    });
+    const first = write([1]);
+    const second = write([2]);
+    release();
+    await expect(first).resolves.toBeUndefined();
+    await expect(second).rejects.toThrow('store down');
+    await expect(write([3])).resolves.toBeUndefined();
+  });
+});
