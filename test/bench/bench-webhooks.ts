@@ -4,17 +4,18 @@ import { matchWebhooks, type Webhook } from '@wms-webhooks/webhooks';
 export interface WebhookMix {
   webhooks: number;
   goodsOwners: number;
+  allOwnerWebhooks: number;
 }
 
 /**
  * W webhooks over G goods owners, a mix like a real tenant base: mostly regular order.picked webhooks,
- * every fifth an automation webhook over three owners, every twentieth for all owners, every third
- * filtered on orderType, and every seventh on order.shipped.
+ * every fifth an automation webhook over three owners, the first `allOwnerWebhooks` twentieths for all
+ * owners, every third filtered on orderType, and every seventh on order.shipped.
  */
 export function webhookBodies(mix: WebhookMix, receiverUrl: string) {
   return Array.from({ length: mix.webhooks }, (_, index) => {
     const owner = (index % mix.goodsOwners) + 1;
-    const allOwners = index % 20 === 19;
+    const allOwners = index % 20 === 19 && Math.floor(index / 20) < mix.allOwnerWebhooks;
     const automation = allOwners || index % 5 === 4;
     return {
       name: `bench ${index + 1}`,

@@ -43,7 +43,10 @@ export class ProcessSampler {
     clearInterval(this.timer);
   }
 
-  /** Per process: CPU share of one core between two times, peak RSS, and samples for the memory trend. */
+  /**
+   * Per process: CPU share of one core between two times, peak RSS, and the second half's RSS samples
+   * for the memory trend (the first half holds start-up: JIT, caches and pools filling).
+   */
   summary(from: number, to: number) {
     return [...this.samples].map(([name, samples]) => {
       const inWindow = samples.filter((sample) => sample.at >= from && sample.at <= to);
@@ -57,7 +60,9 @@ export class ProcessSampler {
         name,
         cpuPercent: Math.round(cpuPercent),
         peakRssMb: Math.round(Math.max(0, ...samples.map((sample) => sample.rssBytes)) / 2 ** 20),
-        rssMb: inWindow.map((sample) => ({ x: (sample.at - from) / 1000, y: sample.rssBytes / 2 ** 20 })),
+        rssMb: inWindow
+          .filter((sample) => sample.at >= from + (to - from) / 2)
+          .map((sample) => ({ x: (sample.at - from) / 1000, y: sample.rssBytes / 2 ** 20 })),
       };
     });
   }

@@ -295,7 +295,9 @@ function printReport(
     `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
   );
   console.log('');
-  console.log(`${'process'.padEnd(30)}${'cpu %'.padStart(7)}${'peak MB'.padStart(9)}${'MB/min'.padStart(9)}`);
+  console.log(
+    `${'process'.padEnd(30)}${'cpu %'.padStart(7)}${'peak MB'.padStart(9)}${'MB/min'.padStart(9)}  (RSS trend over the second half)`,
+  );
   for (const entry of results.processes) {
     console.log(
       `${entry.name.padEnd(30)}${String(entry.cpuPercent).padStart(7)}${String(entry.peakRssMb).padStart(9)}${entry.rssGrowthMbPerMinute.toFixed(1).padStart(9)}`,
