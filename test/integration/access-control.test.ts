@@ -61,6 +61,18 @@ describe('access control on the API', () => {
       }
     });
 
+    it('lets no other spelling of an /api path through', async () => {
+      for (const path of [
+        '/api/webhooks/',
+        '//api/webhooks',
+        '/api/./webhooks',
+        '/api/webhooks?goodsOwnerId=1',
+      ]) {
+        const response = await fetch(`${pipeline.apiUrl}${path}`);
+        expect({ path, status: response.status }).toEqual({ path, status: expect.toBeOneOf([401, 404]) });
+      }
+    });
+
     it('leaves health and metrics open for probes and scrapers', async () => {
       expect((await fetch(`${pipeline.apiUrl}/healthz`)).status).toBe(200);
       expect((await fetch(`${pipeline.apiUrl}/metrics`)).status).toBe(200);

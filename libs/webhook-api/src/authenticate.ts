@@ -16,7 +16,9 @@ function unauthorized(reply: FastifyReply, message: string) {
 export function registerAuthentication(app: FastifyInstance, deps: ApiDeps) {
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The matched route decides, so no spelling of a path reaches an /api handler unauthenticated.
+    const route = request.routeOptions.url ?? '';
+    if (!route.startsWith('/api/') && !request.url.startsWith('/api')) return;
     const header = request.headers.authorization;
     if (!header) return unauthorized(reply, 'authentication required: send Authorization: Bearer <api key>');
     const match = /^Bearer\s+(\S+)$/i.exec(header);

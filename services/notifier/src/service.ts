@@ -47,7 +47,19 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
   const store = new NoticeStore(context.db);
   await store.ensureIndexes();
   const contacts = new WebhookContacts(context.db);
-  const transport = createTransport(config.SMTP_URL);
+  const smtp = new URL(config.SMTP_URL);
+  // nodemailer's defaults wait minutes on a silent server; a dead-letter batch should not.
+  const transport = createTransport({
+    host: smtp.hostname,
+    port: smtp.port ? Number(smtp.port) : undefined,
+    secure: smtp.protocol === 'smtps:',
+    auth: smtp.username
+      ? { user: decodeURIComponent(smtp.username), pass: decodeURIComponent(smtp.password) }
+      : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   const deps: NotifierDeps = {
     store,
     contactOf: (id) => contacts.find(id),
@@ -96,6 +108,6 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     ],
     release: () => transport.close(),
   });
-  logger.info({ ops: ops.url, smtp: new URL(config.SMTP_URL).host }, 'notifier running');
+  logger.info({ ops: ops.url, smtp: smtp.host }, 'notifier running');
   return { context, ops, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }
