@@ -24,3 +24,33 @@ export function Field({
     </div>
   );
 }
+
+/** A password or token: never shown back by the API, so while editing a blank input keeps the stored one. */
+export function SecretField({
+  id,
+  label,
+  problems,
+  value,
+  editing,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  problems?: string[];
+  value: string;
+  editing: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={label} problems={problems}>
+      <input
+        id={id}
+        type="password"
+        autoComplete="new-password"
+        placeholder={editing ? 'unchanged' : ''}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
+}

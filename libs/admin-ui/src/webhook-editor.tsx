@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { Api, ApiError } from './api-client';
-import { Field } from './field';
+import { Field, SecretField } from './field';
 import {
   bodyFromForm,
   emptyForm,
@@ -181,29 +181,25 @@ export function WebhookEditor({
             <Field id="username" label="Username" problems={problems.username}>
               <input id="username" value={form.username} onChange={(e) => set('username', e.target.value)} />
             </Field>
-            <Field id="password" label="Password" problems={problems.password}>
-              <input
-                id="password"
-                type="password"
-                autoComplete="new-password"
-                placeholder={id ? 'unchanged' : ''}
-                value={form.password}
-                onChange={(e) => set('password', e.target.value)}
-              />
-            </Field>
+            <SecretField
+              id="password"
+              label="Password"
+              problems={problems.password}
+              value={form.password}
+              editing={Boolean(id)}
+              onChange={(value) => set('password', value)}
+            />
           </>
         )}
         {form.authType === 'token' && (
-          <Field id="token" label="Token" problems={problems.token}>
-            <input
-              id="token"
-              type="password"
-              autoComplete="off"
-              placeholder={id ? 'unchanged' : ''}
-              value={form.token}
-              onChange={(e) => set('token', e.target.value)}
-            />
-          </Field>
+          <SecretField
+            id="token"
+            label="Token"
+            problems={problems.token}
+            value={form.token}
+            editing={Boolean(id)}
+            onChange={(value) => set('token', value)}
+          />
         )}
         <fieldset className={problems.headers ? 'invalid' : ''}>
           <legend>Additional headers</legend>
