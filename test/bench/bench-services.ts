@@ -69,7 +69,13 @@ export async function launchBenchServices(
       return service;
     }),
   );
-  await Promise.all(running.map((service) => waitUntilReady(service, 120_000)));
+  try {
+    await Promise.all(running.map((service) => waitUntilReady(service, 120_000)));
+  } catch (error) {
+    // One that failed to start must not leave the others running (and polling Kafka) after the bench.
+    for (const service of running) service.child.kill('SIGKILL');
+    throw error;
+  }
   return {
     apiUrl: opsUrls.get('api') as string,
     opsUrls,

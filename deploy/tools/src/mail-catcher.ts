@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 /**
@@ -21,10 +22,12 @@ export async function startMailCatcher(dir: string, port: number) {
         const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}-${count}.eml`);
         const message = Buffer.concat(chunks);
         writeFileSync(file, message);
-        const subject = /^Subject: (.*)$/m.exec(message.toString('utf8'))?.[1] ?? '(no subject)';
         const to = session.envelope.rcptTo.map((recipient) => recipient.address).join(', ');
-        console.log(`[mail] to ${to}: ${subject}  (${file})`);
-        callback();
+        // Subjects arrive MIME-encoded; the parser decodes them for the console line.
+        simpleParser(message)
+          .then((parsed) => console.log(`[mail] to ${to}: ${parsed.subject ?? '(no subject)'}  (${file})`))
+          .catch(() => console.log(`[mail] to ${to}  (${file})`))
+          .finally(() => callback());
       });
     },
   });
