@@ -1,5 +1,18 @@
 import type { ReactNode } from 'react';
 
+/** The server's problems for one input or group, each on its own line. */
+export function Problems({ problems }: { problems?: string[] }) {
+  return (
+    <>
+      {problems?.map((problem) => (
+        <p key={problem} className="problem">
+          {problem}
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** A labelled input with the server's problems for it right underneath. */
 export function Field({
   id,
@@ -16,11 +29,7 @@ export function Field({
     <div className={`field${problems?.length ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children}
-      {problems?.map((problem) => (
-        <p key={problem} className="problem" id={`${id}-problem`}>
-          {problem}
-        </p>
-      ))}
+      <Problems problems={problems} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { Api, ApiError } from './api-client';
-import { Field, SecretField } from './field';
+import { Field, Problems, SecretField } from './field';
 import {
   bodyFromForm,
   emptyForm,
@@ -15,7 +15,7 @@ import { TestButton } from './test-button';
 import type { EventTypeInfo, Principal, PublicWebhook } from './types';
 import { navigate } from './use-hash-route';
 
-type Problems = Partial<Record<FormField | 'form', string[]>>;
+type ProblemsByField = Partial<Record<FormField | 'form', string[]>>;
 
 export function WebhookEditor({
   api,
@@ -31,7 +31,7 @@ export function WebhookEditor({
   const [eventTypes, setEventTypes] = useState<EventTypeInfo[]>([]);
   const [form, setForm] = useState<WebhookForm>();
   const [stored, setStored] = useState<PublicWebhook>();
-  const [problems, setProblems] = useState<Problems>({});
+  const [problems, setProblems] = useState<ProblemsByField>({});
   const [secret, setSecret] = useState<{ secret: string; previousValidUntil?: string }>();
   const [saved, setSaved] = useState(false);
 
@@ -242,11 +242,7 @@ export function WebhookEditor({
           <button type="button" onClick={() => set('headers', [...form.headers, { name: '', value: '' }])}>
             Add header
           </button>
-          {problems.headers?.map((problem) => (
-            <p key={problem} className="problem">
-              {problem}
-            </p>
-          ))}
+          <Problems problems={problems.headers} />
         </fieldset>
         <fieldset className={problems.filters ? 'invalid' : ''}>
           <legend>Filters (comma-separated values; blank means any)</legend>
@@ -260,11 +256,7 @@ export function WebhookEditor({
               />
             </Field>
           ))}
-          {problems.filters?.map((problem) => (
-            <p key={problem} className="problem">
-              {problem}
-            </p>
-          ))}
+          <Problems problems={problems.filters} />
         </fieldset>
         <Field id="retryPolicy" label="Retry policy" problems={problems.retryPolicy}>
           <select
