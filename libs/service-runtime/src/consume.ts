@@ -13,6 +13,8 @@ export async function consume<T>(context: ServiceContext, options: ConsumeOption
     topic: options.topic,
   };
   const consumer = await runLaneConsumer<T>({
+    fetchMaxWaitMs: context.config.KAFKA_FETCH_MAX_WAIT_MS,
+    fetchMinBytes: context.config.KAFKA_FETCH_MIN_BYTES,
     ...options,
     ...group,
     kafka: context.kafka,

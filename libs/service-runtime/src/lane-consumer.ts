@@ -40,6 +40,8 @@ export interface LaneConsumerOptions<T> {
    * it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
    */
   fetchMaxWaitMs?: number;
+  /** The fetch returns early once it holds this much; 1 returns as soon as anything arrives. */
+  fetchMinBytes?: number;
   now?: () => number;
 }
 
@@ -65,6 +67,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: options.fetchMaxWaitMs ?? 25,
+    minBytes: options.fetchMinBytes ?? 1,
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
   const busy = new Map<number, Promise<void>>();

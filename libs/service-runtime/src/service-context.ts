@@ -34,6 +34,8 @@ export interface ContextConfig {
   WEBHOOKS_TOPIC_PREFIX: string;
   MONGODB_DATABASE: string;
   KAFKA_SESSION_TIMEOUT_MS: number;
+  KAFKA_FETCH_MIN_BYTES: number;
+  KAFKA_FETCH_MAX_WAIT_MS: number;
 }
 
 /**

@@ -22,6 +22,13 @@ export const serviceEnv = {
     .int()
     .min(6_000, 'must be at least 6000 (the broker minimum)')
     .default(30_000),
+  /**
+   * A fetch returns once it holds this many bytes or has waited KAFKA_FETCH_MAX_WAIT_MS. A busy consumer
+   * thus fetches fewer, larger batches, and produces and commits once per batch: fewer requests for the
+   * broker and each service, for at most the wait added per hop. 1 returns as soon as anything arrives.
+   */
+  KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1, 'must be at least 1').default(16_384),
+  KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1, 'must be at least 1').max(10_000).default(25),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Adds a goods_owner label to the delivery attempt counter: one series per owner, so opt in knowingly. */
   METRICS_PER_GOODS_OWNER: booleanFlag().default(false),
