@@ -1,0 +1,58 @@
+import { type AttemptLog, AttemptLogRepository } from '@wms-webhooks/delivery';
+import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import { MongoClient } from 'mongodb';
+import { percentile } from './stats';
+
+/**
+ * `npx tsx test/bench/store-insert.ts [documents per write] [writes]`: what one attempt log costs the
+ * store, written as the sender writes them (its repository, its indexes, one insertMany per group
+ * commit). Run it on an otherwise idle machine: the figure is the store's own cost per attempt, which
+ * bounds deliveries per second no matter how fast the services are.
+ */
+const perWrite = Number(process.argv[2] ?? 1_400);
+const writes = Number(process.argv[3] ?? 10);
+
+function attempt(index: number): AttemptLog {
+  return {
+    deliveryId: `${index.toString(16).padStart(12, '0')}-bench-delivery`,
+    webhookId: `webhook-${index % 100}`,
+    eventId: `event-${index}`,
+    eventType: 'order.picked',
+    goodsOwnerId: (index % 20) + 1,
+    attempt: 1,
+    dueAt: null,
+    startedAt: new Date(),
+    durationMs: 2,
+    outcome: 'succeeded',
+    statusCode: 204,
+    errorKind: null,
+    error: null,
+    test: false,
+    final: true,
+    nextAttemptAt: null,
+    url: 'https://receiver.example/hooks/wms',
+  };
+}
+
+const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+const client = await MongoClient.connect(endpoints.mongodbUri);
+const database = client.db(`store_insert_${Date.now()}`);
+try {
+  const logs = new AttemptLogRepository(database);
+  await logs.ensureIndexes();
+  const durations: number[] = [];
+  for (let write = 0; write < writes; write++) {
+    const batch = Array.from({ length: perWrite }, (_, offset) => attempt(write * perWrite + offset));
+    const started = performance.now();
+    await logs.insertMany(batch);
+    durations.push(performance.now() - started);
+  }
+  const median = percentile(durations, 50) ?? 0;
+  console.log(
+    `${writes} writes of ${perWrite} attempt logs to ${endpoints.mongodbUri}: median ${median.toFixed(0)} ms per write, ` +
+      `${((median * 1000) / perWrite).toFixed(0)} µs per attempt, at most ${Math.round((perWrite * 1000) / median)} attempts/s from one writer`,
+  );
+} finally {
+  await database.dropDatabase();
+  await client.close();
+}
