@@ -125,7 +125,7 @@ async function main() {
       }
     });
     console.log(
-      `produced ${settings.events} events in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)} s; ${expected.size} deliveries expected`,
+      `produced ${settings.events} events in ${((load.finishedAt - load.startedAt) / 1000).toFixed(1)} s; ${expected.size} deliveries expected, warm-up included`,
     );
 
     await waitForArrivals(receiver, expected, settings.drainSeconds, 'every delivery to reach the receiver');
@@ -217,10 +217,13 @@ async function main() {
       },
       processes: processSummary,
       series,
-      lag: lag.samples.map((sample) => ({
-        second: Math.floor((sample.at - load.startedAt) / 1000),
-        byGroup: sample.byGroup,
-      })),
+      // The warm-up's samples come before the measured load; the chart's time axis starts with it.
+      lag: lag.samples
+        .filter((sample) => sample.at >= load.startedAt)
+        .map((sample) => ({
+          second: Math.floor((sample.at - load.startedAt) / 1000),
+          byGroup: sample.byGroup,
+        })),
     };
     writeFileSync(join(resultsDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     const svg = buildChart({
