@@ -7,7 +7,7 @@ import { buildDeliveryRequest } from './delivery-request';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
 import { decideRetry, type RetryTier } from './retry-schedule';
 
-export interface DeliveryDeps {
+export interface AttemptDeps {
   client: DeliveryClient;
   /** The current definition: credentials, URL and enabled state come from here, never from the task. */
   webhookById: (id: string) => Webhook | undefined | Promise<Webhook | undefined>;
@@ -19,10 +19,13 @@ export interface DeliveryDeps {
   /** Each resolves once its records are durable; logs are written after both. */
   enqueueRetries: (tasks: Array<{ tier: RetryTier; task: DeliveryTask }>) => Promise<void>;
   deadLetter: (tasks: DeliveryTask[]) => Promise<void>;
-  writeLogs: (logs: AttemptLog[]) => Promise<void>;
   onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
   /** The sender's: while an endpoint's circuit is open, its deliveries go to the retry path unsent. */
   breaker?: CircuitBreaker;
+}
+
+export interface DeliveryDeps extends AttemptDeps {
+  writeLogs: (logs: AttemptLog[]) => Promise<void>;
 }
 
 /** The endpoint is alive if it answered at all, unless the answer was 5xx or 429. */
@@ -37,7 +40,7 @@ function endpointHealthy(outcome: AttemptOutcome): boolean {
 }
 
 async function send(
-  deps: DeliveryDeps,
+  deps: AttemptDeps,
   task: DeliveryTask,
   webhook: Webhook,
   startedAt: number,
@@ -136,7 +139,7 @@ function stopped(
 }
 
 /** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
-export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): Promise<Settlement> {
+export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Promise<Settlement> {
   const startedAt = deps.now();
   const webhook = await deps.webhookById(task.webhookId);
   if (!webhook) return stopped(task, startedAt, 'webhook-deleted');
@@ -214,15 +217,12 @@ export async function attemptDelivery(deps: DeliveryDeps, task: DeliveryTask): P
 }
 
 /**
- * Attempts a batch of tasks and makes what follows durable before resolving, so the caller may commit:
- * retries and dead letters produced first, then every attempt logged. Tasks of one webhook go one after
- * another, in order; different webhooks go in parallel up to `concurrency`, so a slow receiver holds up
- * only its own deliveries.
+ * Attempts a batch of tasks and produces what follows: retries and dead letters are durable when it
+ * resolves, the attempt logs are not yet written. Tasks of one webhook go one after another, in order;
+ * different webhooks go in parallel up to `concurrency`, so a slow receiver holds up only its own
+ * deliveries.
  */
-export async function deliverBatch(
-  deps: DeliveryDeps,
-  tasks: readonly DeliveryTask[],
-): Promise<Settlement[]> {
+export async function attemptBatch(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
   const byWebhook = new Map<string, DeliveryTask[]>();
   for (const task of tasks) {
     const queue = byWebhook.get(task.webhookId) ?? [];
@@ -241,6 +241,18 @@ export async function deliverBatch(
     retries.length > 0 ? deps.enqueueRetries(retries) : undefined,
     dead.length > 0 ? deps.deadLetter(dead) : undefined,
   ]);
+  return settlements;
+}
+
+/**
+ * attemptBatch, then every attempt logged: when it resolves, all that follows from the batch is durable
+ * and the caller may commit.
+ */
+export async function deliverBatch(
+  deps: DeliveryDeps,
+  tasks: readonly DeliveryTask[],
+): Promise<Settlement[]> {
+  const settlements = await attemptBatch(deps, tasks);
   await deps.writeLogs(settlements.map((settled) => settled.log));
   return settlements;
 }

@@ -9,6 +9,8 @@ export {
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
 export { forEachConcurrently } from './concurrency';
 export {
+  type AttemptDeps,
+  attemptBatch,
   attemptDelivery,
   type DeliveryDeps,
   deliverBatch,

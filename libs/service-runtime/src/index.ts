@@ -9,6 +9,7 @@ export {
   type PreparedBatch,
   type RunningConsumer,
   runLaneConsumer,
+  type StagedBatch,
 } from './lane-consumer';
 export { createLogger, kafkaLogCreator, type Logger } from './logger';
 export { trackMembership } from './membership';

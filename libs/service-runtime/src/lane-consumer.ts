@@ -24,14 +24,27 @@ export interface PreparedBatch<T> {
   holdUntil?: number;
 }
 
+/**
+ * A batch whose records were acted on, with the step that makes the results durable. The lane lets the
+ * partition's next batch start at once and runs `finish` meanwhile; the offset is committed once it
+ * resolves. At most one batch per partition waits on its finish, so a slow store holds the lane back.
+ */
+export interface StagedBatch {
+  finish: () => Promise<void>;
+}
+
 export interface LaneConsumerOptions<T> {
   kafka: Kafka;
   groupId: string;
   topic: string;
   logger: Logger;
   prepare: (messages: KafkaMessage[]) => Promise<PreparedBatch<T>>;
-  /** Processes one partition's ready records; resolves once their results are durable. */
-  handle: (values: T[], context: BatchContext) => Promise<void>;
+  /**
+   * Processes one partition's ready records: resolves once their results are durable, or returns the
+   * step that makes them durable (see StagedBatch).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that makes its results durable itself returns nothing.
+  handle: (values: T[], context: BatchContext) => Promise<StagedBatch | void>;
   onHold?: (partition: number, waitMs: number) => void;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
@@ -71,6 +84,8 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
   const busy = new Map<number, Promise<void>>();
+  /** Per partition, the staged batch still finishing: its finish, then its commit. False if it never will. */
+  const finishing = new Map<number, Promise<boolean>>();
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
@@ -87,27 +102,45 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     busy.set(partition, Promise.resolve());
   };
 
-  const work = async (values: T[], context: BatchContext) => {
+  /** Runs a step until it succeeds; undefined if the consumer stops first. */
+  const untilDone = async <R>(step: () => Promise<R>, context: BatchContext, what: string) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await options.handle(values, context);
-        return true;
+        return { value: await step() };
       } catch (error) {
         // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
-        if (stopping) return false;
+        if (stopping) return undefined;
         const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
         options.logger.warn(
           { err: errorMessage(error), attempt, backoffMs, ...context },
-          'batch failed; retrying',
+          `${what}; retrying`,
         );
         await new Promise((resolveDelay) => setTimeout(resolveDelay, backoffMs));
       }
     }
   };
 
+  /** Offsets are committed in order: after the partition's previous staged batch, and after `durable`. */
+  const commitAfter = (partition: number, durable: () => Promise<boolean>, commit: () => Promise<void>) => {
+    const previous = finishing.get(partition) ?? Promise.resolve(true);
+    const chain = previous.then(async (previousDone) => {
+      const done = previousDone && (await durable());
+      if (done) await commit();
+      return done;
+    });
+    finishing.set(partition, chain);
+    void chain.finally(() => {
+      if (finishing.get(partition) === chain) finishing.delete(partition);
+    });
+    return { previous, chain };
+  };
+
   await consumer.connect();
   await consumer.subscribe({ topic: options.topic, fromBeginning: true });
   await consumer.run({
+    // Offsets are committed here, each once its batch is durable; kafkajs's own commits would take the
+    // fetch position, which runs ahead of what is durable while a staged batch finishes.
+    autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 12,
     eachBatch: async ({ batch, resolveOffset, pause }) => {
@@ -126,19 +159,28 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
         return;
       }
       const readyThrough = prepared.readyThrough;
-      const lane = work(prepared.ready, context)
-        .then(async (done) => {
-          if (!done) return;
-          resolveOffset(readyThrough);
-          const next = (BigInt(readyThrough) + 1n).toString();
-          await consumer
-            .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-            .catch((error: unknown) =>
-              options.logger.warn(
-                { err: errorMessage(error), ...context },
-                'commit failed; the next owner re-delivers',
-              ),
-            );
+      const commit = async () => {
+        const next = (BigInt(readyThrough) + 1n).toString();
+        await consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+          .catch((error: unknown) =>
+            options.logger.warn(
+              { err: errorMessage(error), ...context },
+              'commit failed; the next owner re-delivers',
+            ),
+          );
+      };
+      const lane = untilDone(() => options.handle(prepared.ready, context), context, 'batch failed')
+        .then(async (handled) => {
+          // Moves the fetch position only: with autoCommit off, nothing is committed before `commit`.
+          if (handled) resolveOffset(readyThrough);
+          const staged = handled?.value;
+          const durable = staged
+            ? async () => (await untilDone(staged.finish, context, 'finishing a batch failed')) !== undefined
+            : async () => handled !== undefined;
+          const { previous, chain } = commitAfter(batch.partition, durable, commit);
+          // A staged batch finishes while the next one is handled; only one may be outstanding.
+          await (staged ? previous : chain);
         })
         .finally(() => {
           busy.delete(batch.partition);
@@ -155,6 +197,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       for (const timer of timers) clearTimeout(timer);
       consumer.pause([{ topic: options.topic }]);
       await Promise.allSettled(busy.values());
+      await Promise.allSettled(finishing.values());
       await consumer.disconnect();
     },
   };

@@ -3,11 +3,11 @@ import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   type AttemptLog,
   AttemptLogRepository,
+  attemptBatch,
   CircuitBreaker,
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryRoutes,
-  deliverBatch,
 } from '@wms-webhooks/delivery';
 import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
@@ -79,7 +79,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     prepare: allReady,
     handle: async (messages) => {
       const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
-      const settled = await deliverBatch(
+      const settled = await attemptBatch(
         {
           client,
           // A webhook created a moment ago may reach this task before its change notice reaches the cache.
@@ -90,7 +90,6 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
           origin: 'sender',
           breaker,
           ...routes,
-          writeLogs,
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
             const fields = {
@@ -107,6 +106,8 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
         tasks,
       );
       deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
+      // The partition's next batch goes out while these logs are written; its offset is committed after.
+      return { finish: () => writeLogs(settled.map((settlement) => settlement.log)) };
     },
   });
   const { ops, shutdownSteps } = await serveConsumer({
