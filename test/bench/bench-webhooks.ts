@@ -1,4 +1,5 @@
 import type { WmsEvent } from '@wms-webhooks/contracts';
+import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { matchWebhooks, type Webhook } from '@wms-webhooks/webhooks';
 
 export interface WebhookMix {
@@ -40,7 +41,7 @@ export function webhookBodies(mix: WebhookMix, receiverUrl: string) {
   });
 }
 
-/** The deliveries an event causes, by the same rule the matcher applies. */
-export function expectedMatches(webhooks: readonly Webhook[], event: WmsEvent): Webhook[] {
-  return matchWebhooks(webhooks, event);
+/** The delivery ids an event causes, by the same rule the matcher applies: one per webhook it matches. */
+export function expectedDeliveryIds(webhooks: readonly Webhook[], event: WmsEvent): string[] {
+  return matchWebhooks(webhooks, event).map((webhook) => deliveryIdFor(event.eventId, webhook.id));
 }

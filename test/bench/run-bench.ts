@@ -9,7 +9,6 @@ import {
   topicNames,
   type WmsEvent,
 } from '@wms-webhooks/contracts';
-import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import {
   AvroSerde,
@@ -24,7 +23,7 @@ import type { Webhook } from '@wms-webhooks/webhooks';
 import { MongoClient } from 'mongodb';
 import { BenchReceiver } from './bench-receiver';
 import { launchBenchServices, scrapeGauge } from './bench-services';
-import { expectedMatches, webhookBodies } from './bench-webhooks';
+import { expectedDeliveryIds, webhookBodies } from './bench-webhooks';
 import { buildChart, renderPng } from './chart';
 import { LagSampler } from './lag-sampler';
 import { balanceLedger } from './ledger';
@@ -118,8 +117,7 @@ async function main() {
     const expected = new Set<string>();
     const warmup = await warmUp(settings, wms, webhooks, expected, receiver);
     const load = await produceLoad(wms, settings, (event) => {
-      for (const webhook of expectedMatches(webhooks, event)) {
-        const id = deliveryIdFor(event.eventId, webhook.id);
+      for (const id of expectedDeliveryIds(webhooks, event)) {
         expected.add(id);
         scheduledAt.set(id, event.occurredAt);
       }
@@ -267,7 +265,7 @@ async function warmUp(
   if (events === 0) return { events: 0, rate, drainedInSeconds: 0 };
   const ids = new Set<string>();
   const load = await produceLoad(wms, { events, rate, goodsOwners: settings.goodsOwners }, (event) => {
-    for (const webhook of expectedMatches(webhooks, event)) ids.add(deliveryIdFor(event.eventId, webhook.id));
+    for (const id of expectedDeliveryIds(webhooks, event)) ids.add(id);
   });
   for (const id of ids) expected.add(id);
   await waitForArrivals(receiver, ids, settings.drainSeconds, 'the warm-up deliveries to arrive');

@@ -49,14 +49,14 @@ try {
     await logs.insertMany(batch);
     durations.push(performance.now() - started);
   }
+  const perAttempt = (part: number[]) => (((percentile(part, 50) ?? 0) * 1000) / perWrite).toFixed(0);
   const median = percentile(durations, 50) ?? 0;
   console.log(
     `${writes} writes of ${perWrite} attempt logs to ${endpoints.mongodbUri}: median ${median.toFixed(0)} ms per write, ` +
-      `${((median * 1000) / perWrite).toFixed(0)} µs per attempt, at most ${Math.round((perWrite * 1000) / median)} attempts/s from one writer`,
+      `${perAttempt(durations)} µs per attempt, at most ${Math.round((perWrite * 1000) / median)} attempts/s from one writer`,
   );
   // A store whose writes slow as the collection grows shows it here: the last tenth against the first.
   const tenth = Math.max(1, Math.floor(writes / 10));
-  const perAttempt = (part: number[]) => (((percentile(part, 50) ?? 0) * 1000) / perWrite).toFixed(0);
   console.log(
     `first ${tenth} writes: ${perAttempt(durations.slice(0, tenth))} µs per attempt; ` +
       `last ${tenth}, with ${(writes - tenth) * perWrite} attempts already stored: ${perAttempt(durations.slice(-tenth))} µs`,
