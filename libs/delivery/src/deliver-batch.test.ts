@@ -2,7 +2,8 @@ import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks';
 import { describe, expect, it } from 'vitest';
 import type { AttemptLog } from './attempt-log';
-import { type DeliveryDeps, deliverBatch } from './deliver-batch';
+import { createKeyedQueue } from './concurrency';
+import { type DeliveryDeps, deliverBatch, stageDelivery } from './deliver-batch';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
 
 const task = (webhookId: string, eventId: string, extra: Partial<DeliveryTask> = {}): DeliveryTask => ({
@@ -68,7 +69,7 @@ function deps(
     enqueueRetries: async (tasks) => void routed.retries.push(...tasks),
     deadLetter: async (tasks) => void routed.dead.push(...tasks),
     now: () => 1_000,
-    concurrency: 8,
+    queue: createKeyedQueue(8),
     timeScale: 1,
     origin: 'sender',
   };
@@ -151,6 +152,66 @@ describe('deliverBatch', () => {
       expect(routed.dead[0]?.finalReason).toMatch(
         /^the target address is not allowed; last error: inside resolves/,
       );
+    });
+  });
+});
+
+describe('stageDelivery', () => {
+  it('starts a batch at once, behind the earlier batch for the same webhook only', async () => {
+    const slow = testWebhook({ id: 'slow', url: 'http://slow' });
+    const fast = testWebhook({ id: 'fast', url: 'http://fast' });
+    const { client, started } = scriptedClient({ 'http://slow': { status: 200, delayMs: 30 } });
+    const shared = deps(client, [slow, fast], []);
+    const first = stageDelivery(shared, [task('slow', 's1'), task('slow', 's2')]);
+    const second = stageDelivery(shared, [task('slow', 's3'), task('fast', 'f1')]);
+    await Promise.all([first.finish(), second.finish()]);
+    expect(started).toEqual(['s1', 'f1', 's2', 's3']);
+  });
+
+  describe('when the log write fails', () => {
+    it('writes again on the next finish without sending again', async () => {
+      const hook = testWebhook({ id: 'hook', url: 'http://hook' });
+      const { client, started } = scriptedClient({});
+      const written: AttemptLog[][] = [];
+      let writes = 0;
+      const staged = stageDelivery(
+        {
+          ...deps(client, [hook], written),
+          writeLogs: async (logs) => {
+            writes++;
+            if (writes === 1) throw new Error('store unavailable');
+            written.push(logs);
+          },
+        },
+        [task('hook', 'a')],
+      );
+      await expect(staged.finish()).rejects.toThrow('store unavailable');
+      const settled = await staged.finish();
+      expect(started).toEqual(['a']);
+      expect(settled.map((settlement) => settlement.kind)).toEqual(['delivered']);
+      expect(written).toHaveLength(1);
+    });
+  });
+
+  describe('when a retry could not be produced', () => {
+    it('attempts the batch again on the next finish', async () => {
+      const hook = testWebhook({ id: 'hook', url: 'http://hook', retryPolicy: 'one-day' });
+      const { client, started } = scriptedClient({ 'http://hook': { status: 503, delayMs: 0 } });
+      let produced = 0;
+      const staged = stageDelivery(
+        {
+          ...deps(client, [hook], []),
+          enqueueRetries: async () => {
+            produced++;
+            if (produced === 1) throw new Error('broker unavailable');
+          },
+        },
+        [task('hook', 'a')],
+      );
+      await expect(staged.finish()).rejects.toThrow('broker unavailable');
+      const settled = await staged.finish();
+      expect(started).toEqual(['a', 'a']);
+      expect(settled.map((settlement) => settlement.kind)).toEqual(['retry']);
     });
   });
 });

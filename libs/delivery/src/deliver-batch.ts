@@ -2,7 +2,7 @@ import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import type { AttemptLog } from './attempt-log';
 import { type CircuitBreaker, endpointOf } from './circuit-breaker';
-import { forEachConcurrently } from './concurrency';
+import type { KeyedQueue } from './concurrency';
 import { buildDeliveryRequest } from './delivery-request';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
 import { decideRetry, type RetryTier } from './retry-schedule';
@@ -12,7 +12,8 @@ export interface AttemptDeps {
   /** The current definition: credentials, URL and enabled state come from here, never from the task. */
   webhookById: (id: string) => Webhook | undefined | Promise<Webhook | undefined>;
   now: () => number;
-  concurrency: number;
+  /** Shared by every batch of the process: one webhook's deliveries go one at a time, across batches. */
+  queue: KeyedQueue;
   timeScale: number;
   /** Names this step on the records it produces: sender, retrier-5m, … */
   origin: string;
@@ -218,21 +219,18 @@ export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Pr
 
 /**
  * Attempts a batch of tasks and produces what follows: retries and dead letters are durable when it
- * resolves, the attempt logs are not yet written. Tasks of one webhook go one after another, in order;
- * different webhooks go in parallel up to `concurrency`, so a slow receiver holds up only its own
- * deliveries.
+ * resolves, the attempt logs are not yet written. Tasks of one webhook go one after another, in order, and
+ * after the same webhook's tasks from earlier batches; different webhooks go in parallel, so a slow
+ * receiver holds up only its own deliveries.
  */
 export async function attemptBatch(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
-  const byWebhook = new Map<string, DeliveryTask[]>();
-  for (const task of tasks) {
-    const queue = byWebhook.get(task.webhookId) ?? [];
-    queue.push(task);
-    byWebhook.set(task.webhookId, queue);
-  }
-  const settlements: Settlement[] = [];
-  await forEachConcurrently([...byWebhook.values()], deps.concurrency, async (queue) => {
-    for (const task of queue) settlements.push(await attemptDelivery(deps, task));
-  });
+  const attempts = await Promise.allSettled(
+    tasks.map((task) => deps.queue.run(task.webhookId, () => attemptDelivery(deps, task))),
+  );
+  // Only once every task has settled: a batch started again must not overtake its own first try.
+  const failure = attempts.find((attempt) => attempt.status === 'rejected');
+  if (failure) throw failure.reason;
+  const settlements = attempts.map((attempt) => (attempt as PromiseFulfilledResult<Settlement>).value);
   const retries = settlements.flatMap((settled) =>
     settled.kind === 'retry' ? [{ tier: settled.tier, task: settled.next }] : [],
   );
@@ -244,15 +242,41 @@ export async function attemptBatch(deps: AttemptDeps, tasks: readonly DeliveryTa
   return settlements;
 }
 
+export interface StagedDelivery {
+  /** Resolves once all that follows from the batch is durable, its attempt logs included. */
+  finish: () => Promise<Settlement[]>;
+}
+
 /**
- * attemptBatch, then every attempt logged: when it resolves, all that follows from the batch is durable
- * and the caller may commit.
+ * Starts a batch's attempts at once, queued behind earlier batches' deliveries to the same webhooks, and
+ * returns the step that waits for them and logs them. When `finish` fails and is called again, a failed
+ * log write is retried on its own, with no second send; a failure before the retries and dead letters
+ * were durable attempts the batch again.
  */
-export async function deliverBatch(
-  deps: DeliveryDeps,
-  tasks: readonly DeliveryTask[],
-): Promise<Settlement[]> {
-  const settlements = await attemptBatch(deps, tasks);
-  await deps.writeLogs(settlements.map((settled) => settled.log));
-  return settlements;
+export function stageDelivery(deps: DeliveryDeps, tasks: readonly DeliveryTask[]): StagedDelivery {
+  const attempt = () => {
+    const attempted = attemptBatch(deps, tasks);
+    // Awaited in finish; until then a failure must not surface as unhandled.
+    attempted.catch(() => undefined);
+    return attempted;
+  };
+  let attempted = attempt();
+  return {
+    finish: async () => {
+      let settlements: Settlement[];
+      try {
+        settlements = await attempted;
+      } catch (error) {
+        attempted = attempt();
+        throw error;
+      }
+      await deps.writeLogs(settlements.map((settled) => settled.log));
+      return settlements;
+    },
+  };
+}
+
+/** attemptBatch, then every attempt logged: when it resolves, all that follows from the batch is durable. */
+export function deliverBatch(deps: DeliveryDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
+  return stageDelivery(deps, tasks).finish();
 }

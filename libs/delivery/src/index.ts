@@ -7,7 +7,7 @@ export {
   type WebhookActivity,
 } from './attempt-log';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
-export { forEachConcurrently } from './concurrency';
+export { createKeyedQueue, type KeyedQueue } from './concurrency';
 export {
   type AttemptDeps,
   attemptBatch,
@@ -16,6 +16,8 @@ export {
   deliverBatch,
   manualResendOrigin,
   type Settlement,
+  type StagedDelivery,
+  stageDelivery,
 } from './deliver-batch';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export {

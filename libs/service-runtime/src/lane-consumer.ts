@@ -25,9 +25,10 @@ export interface PreparedBatch<T> {
 }
 
 /**
- * A batch whose records were acted on, with the step that makes the results durable. The lane lets the
- * partition's next batch start at once and runs `finish` meanwhile; the offset is committed once it
- * resolves. At most one batch per partition waits on its finish, so a slow store holds the lane back.
+ * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
+ * The lane lets the partition's next batch start at once and runs `finish` meanwhile; the offset is
+ * committed once it resolves. At most one batch per partition waits on its finish, so a slow receiver or
+ * store holds the lane back.
  */
 export interface StagedBatch {
   finish: () => Promise<void>;

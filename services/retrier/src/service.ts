@@ -6,6 +6,7 @@ import {
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryRoutes,
+  createKeyedQueue,
   deliverBatch,
   retryTiers,
   retryTopic,
@@ -31,7 +32,8 @@ const retrierEnv = z.object({
   RETRY_TIER: z.enum(retryTiers, { error: `must be one of ${retryTiers.join(', ')}` }),
   /** Defaults to 9111 for 1m … 9115 for 2h, so all tiers run side by side. */
   OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  RETRIER_CONCURRENCY: positiveInt().default(32),
+  /** Attempts in flight at once, over all partitions; one webhook's go one at a time. */
+  RETRIER_CONCURRENCY: positiveInt().default(128),
   RETRIER_GROUP_ID: z.string().default('wms-webhooks-retrier'),
 });
 
@@ -66,6 +68,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
+  const queue = createKeyedQueue(config.RETRIER_CONCURRENCY);
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
@@ -88,7 +91,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
           // Re-read before every retry: a webhook disabled, deleted or re-pointed meanwhile is honoured.
           webhookById: (id) => webhooks.findById(id),
           now: Date.now,
-          concurrency: config.RETRIER_CONCURRENCY,
+          queue,
           timeScale: config.WEBHOOKS_TIME_SCALE,
           origin: service,
           ...routes,

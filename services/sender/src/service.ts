@@ -3,11 +3,13 @@ import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   type AttemptLog,
   AttemptLogRepository,
-  attemptBatch,
   CircuitBreaker,
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryRoutes,
+  createKeyedQueue,
+  type DeliveryDeps,
+  stageDelivery,
 } from '@wms-webhooks/delivery';
 import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
@@ -29,7 +31,8 @@ const senderEnv = z.object({
   ...secretKeyEnv,
   OPS_PORT: listenPort(9103),
   SENDER_GROUP_ID: z.string().default('wms-webhooks-sender'),
-  SENDER_CONCURRENCY: positiveInt().default(64),
+  /** Requests in flight at once, over all partitions; one webhook's go one at a time. */
+  SENDER_CONCURRENCY: positiveInt().default(256),
   SENDER_MAX_SOCKETS_PER_HOST: positiveInt().default(50),
   DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
   /** Partitions worked on at once: a receiver that hangs stalls only its own partition. */
@@ -72,6 +75,31 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     },
   });
 
+  const deliveryDeps: DeliveryDeps = {
+    client,
+    // A webhook created a moment ago may reach this task before its change notice reaches the cache.
+    webhookById: (id) => cache.get(id) ?? webhooks.findById(id),
+    now: Date.now,
+    queue: createKeyedQueue(config.SENDER_CONCURRENCY),
+    timeScale: config.WEBHOOKS_TIME_SCALE,
+    origin: 'sender',
+    breaker,
+    ...routes,
+    writeLogs,
+    onAttempt: (task, outcome, log) => {
+      deliveryMetrics.onAttempt(task, outcome);
+      const fields = {
+        deliveryId: task.deliveryId,
+        webhookId: task.webhookId,
+        eventId: task.eventId,
+        attempt: task.attempt,
+      };
+      if (outcome.outcome === 'succeeded')
+        logger.debug({ ...fields, statusCode: outcome.statusCode }, 'delivered');
+      else logger.info({ ...fields, statusCode: log.statusCode, error: log.error }, 'delivery failed');
+    },
+  };
+
   const { consumer, group } = await consume(context, {
     groupId: config.SENDER_GROUP_ID,
     topic: topics.deliveries,
@@ -79,35 +107,15 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     prepare: allReady,
     handle: async (messages) => {
       const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
-      const settled = await attemptBatch(
-        {
-          client,
-          // A webhook created a moment ago may reach this task before its change notice reaches the cache.
-          webhookById: (id) => cache.get(id) ?? webhooks.findById(id),
-          now: Date.now,
-          concurrency: config.SENDER_CONCURRENCY,
-          timeScale: config.WEBHOOKS_TIME_SCALE,
-          origin: 'sender',
-          breaker,
-          ...routes,
-          onAttempt: (task, outcome, log) => {
-            deliveryMetrics.onAttempt(task, outcome);
-            const fields = {
-              deliveryId: task.deliveryId,
-              webhookId: task.webhookId,
-              eventId: task.eventId,
-              attempt: task.attempt,
-            };
-            if (outcome.outcome === 'succeeded')
-              logger.debug({ ...fields, statusCode: outcome.statusCode }, 'delivered');
-            else logger.info({ ...fields, statusCode: log.statusCode, error: log.error }, 'delivery failed');
-          },
+      // Sent at once, each behind its webhook's earlier deliveries; the partition's next batch may start
+      // before these are all sent, and its offset is committed only after these are logged.
+      const staged = stageDelivery(deliveryDeps, tasks);
+      return {
+        finish: async () => {
+          const settled = await staged.finish();
+          deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
         },
-        tasks,
-      );
-      deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
-      // The partition's next batch goes out while these logs are written; its offset is committed after.
-      return { finish: () => writeLogs(settled.map((settlement) => settlement.log)) };
+      };
     },
   });
   const { ops, shutdownSteps } = await serveConsumer({
