@@ -15,6 +15,7 @@ export async function consume<T>(context: ServiceContext, options: ConsumeOption
   const consumer = await runLaneConsumer<T>({
     fetchMaxWaitMs: context.config.KAFKA_FETCH_MAX_WAIT_MS,
     fetchMinBytes: context.config.KAFKA_FETCH_MIN_BYTES,
+    fetchMaxBytesPerPartition: context.config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     ...options,
     ...group,
     kafka: context.kafka,

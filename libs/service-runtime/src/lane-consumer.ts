@@ -56,6 +56,8 @@ export interface LaneConsumerOptions<T> {
   fetchMaxWaitMs?: number;
   /** The fetch returns early once it holds this much; 1 returns as soon as anything arrives. */
   fetchMinBytes?: number;
+  /** The most one partition's batch holds; kafkajs's default is 1 MB. */
+  fetchMaxBytesPerPartition?: number;
   now?: () => number;
 }
 
@@ -82,6 +84,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: options.fetchMaxWaitMs ?? 25,
     minBytes: options.fetchMinBytes ?? 1,
+    maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1_048_576,
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
   const busy = new Map<number, Promise<void>>();

@@ -36,6 +36,7 @@ export interface ContextConfig {
   KAFKA_SESSION_TIMEOUT_MS: number;
   KAFKA_FETCH_MIN_BYTES: number;
   KAFKA_FETCH_MAX_WAIT_MS: number;
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: number;
 }
 
 /**

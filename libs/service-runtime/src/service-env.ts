@@ -29,6 +29,12 @@ export const serviceEnv = {
    */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1, 'must be at least 1').default(16_384),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1, 'must be at least 1').max(10_000).default(25),
+  /** The most one partition's batch may hold: what a lane keeps in flight, twice over, per partition. */
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(1_024, 'must be at least 1024')
+    .default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Adds a goods_owner label to the delivery attempt counter: one series per owner, so opt in knowingly. */
   METRICS_PER_GOODS_OWNER: booleanFlag().default(false),
