@@ -174,6 +174,10 @@ async function main() {
       cpuPercent: entry.cpuPercent,
       peakRssMb: entry.peakRssMb,
       rssGrowthMbPerMinute: Number((slope(entry.rssMb) * 60).toFixed(2)),
+      // One sample per 10 s: enough to tell a garbage-collection sawtooth from growth by eye.
+      rssSecondHalfMb: entry.rssMb
+        .filter((_, index) => index % 10 === 0)
+        .map((sample) => [Math.round(sample.x), Math.round(sample.y)]),
     }));
     const results = {
       runId,
