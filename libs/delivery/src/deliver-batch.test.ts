@@ -194,7 +194,7 @@ describe('stageDelivery', () => {
   });
 
   describe('when a retry could not be produced', () => {
-    it('attempts the batch again on the next finish', async () => {
+    it('produces it again on the next finish without sending again', async () => {
       const hook = testWebhook({ id: 'hook', url: 'http://hook', retryPolicy: 'one-day' });
       const { client, started } = scriptedClient({ 'http://hook': { status: 503, delayMs: 0 } });
       let produced = 0;
@@ -210,8 +210,32 @@ describe('stageDelivery', () => {
       );
       await expect(staged.finish()).rejects.toThrow('broker unavailable');
       const settled = await staged.finish();
-      expect(started).toEqual(['a', 'a']);
+      expect(started).toEqual(['a']);
+      expect(produced).toBe(2);
       expect(settled.map((settlement) => settlement.kind)).toEqual(['retry']);
+    });
+  });
+
+  describe('when a webhook could not be read', () => {
+    it('attempts the batch again on the next finish', async () => {
+      const hook = testWebhook({ id: 'hook', url: 'http://hook' });
+      const { client, started } = scriptedClient({});
+      let reads = 0;
+      const staged = stageDelivery(
+        {
+          ...deps(client, [hook], []),
+          webhookById: async () => {
+            reads++;
+            if (reads === 1) throw new Error('store unavailable');
+            return hook;
+          },
+        },
+        [task('hook', 'a')],
+      );
+      await expect(staged.finish()).rejects.toThrow('store unavailable');
+      const settled = await staged.finish();
+      expect(started).toEqual(['a']);
+      expect(settled.map((settlement) => settlement.kind)).toEqual(['delivered']);
     });
   });
 });

@@ -218,19 +218,22 @@ export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Pr
 }
 
 /**
- * Attempts a batch of tasks and produces what follows: retries and dead letters are durable when it
- * resolves, the attempt logs are not yet written. Tasks of one webhook go one after another, in order, and
- * after the same webhook's tasks from earlier batches; different webhooks go in parallel, so a slow
- * receiver holds up only its own deliveries.
+ * Attempts every task of a batch. Tasks of one webhook go one after another, in order, and after the same
+ * webhook's tasks from earlier batches; different webhooks go in parallel, so a slow receiver holds up
+ * only its own deliveries.
  */
-export async function attemptBatch(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
+async function attemptAll(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
   const attempts = await Promise.allSettled(
     tasks.map((task) => deps.queue.run(task.webhookId, () => attemptDelivery(deps, task))),
   );
   // Only once every task has settled: a batch started again must not overtake its own first try.
   const failure = attempts.find((attempt) => attempt.status === 'rejected');
   if (failure) throw failure.reason;
-  const settlements = attempts.map((attempt) => (attempt as PromiseFulfilledResult<Settlement>).value);
+  return attempts.map((attempt) => (attempt as PromiseFulfilledResult<Settlement>).value);
+}
+
+/** Produces what follows from the attempts: retries on their tiers, dead letters. */
+async function routeSettlements(deps: AttemptDeps, settlements: readonly Settlement[]): Promise<void> {
   const retries = settlements.flatMap((settled) =>
     settled.kind === 'retry' ? [{ tier: settled.tier, task: settled.next }] : [],
   );
@@ -239,7 +242,6 @@ export async function attemptBatch(deps: AttemptDeps, tasks: readonly DeliveryTa
     retries.length > 0 ? deps.enqueueRetries(retries) : undefined,
     dead.length > 0 ? deps.deadLetter(dead) : undefined,
   ]);
-  return settlements;
 }
 
 export interface StagedDelivery {
@@ -249,18 +251,20 @@ export interface StagedDelivery {
 
 /**
  * Starts a batch's attempts at once, queued behind earlier batches' deliveries to the same webhooks, and
- * returns the step that waits for them and logs them. When `finish` fails and is called again, a failed
- * log write is retried on its own, with no second send; a failure before the retries and dead letters
- * were durable attempts the batch again.
+ * returns the step that waits for them, produces their retries and dead letters, and logs them. When
+ * `finish` fails and is called again, it resumes at the step that failed: a failed produce or log write
+ * is retried on its own, with no second send. Only an attempt that failed outright (its webhook could not
+ * be read) attempts the batch again.
  */
 export function stageDelivery(deps: DeliveryDeps, tasks: readonly DeliveryTask[]): StagedDelivery {
   const attempt = () => {
-    const attempted = attemptBatch(deps, tasks);
+    const attempted = attemptAll(deps, tasks);
     // Awaited in finish; until then a failure must not surface as unhandled.
     attempted.catch(() => undefined);
     return attempted;
   };
   let attempted = attempt();
+  let routed = false;
   return {
     finish: async () => {
       let settlements: Settlement[];
@@ -270,13 +274,17 @@ export function stageDelivery(deps: DeliveryDeps, tasks: readonly DeliveryTask[]
         attempted = attempt();
         throw error;
       }
+      if (!routed) {
+        await routeSettlements(deps, settlements);
+        routed = true;
+      }
       await deps.writeLogs(settlements.map((settled) => settled.log));
       return settlements;
     },
   };
 }
 
-/** attemptBatch, then every attempt logged: when it resolves, all that follows from the batch is durable. */
+/** Every task attempted, its retries and dead letters produced, and logged: all of it durable on resolve. */
 export function deliverBatch(deps: DeliveryDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
   return stageDelivery(deps, tasks).finish();
 }

@@ -10,7 +10,6 @@ export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } fr
 export { createKeyedQueue, type KeyedQueue } from './concurrency';
 export {
   type AttemptDeps,
-  attemptBatch,
   attemptDelivery,
   type DeliveryDeps,
   deliverBatch,
