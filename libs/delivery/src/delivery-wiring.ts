@@ -1,9 +1,24 @@
 import type { DeliveryTask, TopicNames } from '@wms-webhooks/contracts';
 import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createKeyedQueue, type KeyedQueue } from './concurrency';
 import type { DeliveryDeps } from './deliver-batch';
 import type { AttemptOutcome } from './http-client';
 import { type RetryTier, retryTiers } from './retry-schedule';
+
+/** The process's delivery queue, with a gauge of what it holds: a backlog behind slow webhooks shows here. */
+export function createDeliveryQueue(metrics: Registry, limit: number): KeyedQueue {
+  const queue = createKeyedQueue(limit);
+  new Gauge({
+    name: 'wms_webhooks_delivery_queued',
+    help: 'Deliveries handed to the sender or retrier and not yet answered: in flight, or waiting for their webhook or a free slot.',
+    registers: [metrics],
+    collect() {
+      this.set(queue.pending);
+    },
+  });
+  return queue;
+}
 
 export function retryTopic(topics: TopicNames, tier: RetryTier): string {
   return topics[`retry${tier}`];

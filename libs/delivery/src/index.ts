@@ -25,7 +25,12 @@ export {
   type DeliveryRequest,
   deliveryBody,
 } from './delivery-request';
-export { createDeliveryMetrics, createDeliveryRoutes, retryTopic } from './delivery-wiring';
+export {
+  createDeliveryMetrics,
+  createDeliveryQueue,
+  createDeliveryRoutes,
+  retryTopic,
+} from './delivery-wiring';
 export {
   type AttemptOutcome,
   classifyFailure,

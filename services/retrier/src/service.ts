@@ -5,8 +5,8 @@ import {
   AttemptLogRepository,
   createDeliveryClient,
   createDeliveryMetrics,
+  createDeliveryQueue,
   createDeliveryRoutes,
-  createKeyedQueue,
   deliverBatch,
   retryTiers,
   retryTopic,
@@ -68,7 +68,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const queue = createKeyedQueue(config.RETRIER_CONCURRENCY);
+  const queue = createDeliveryQueue(metrics, config.RETRIER_CONCURRENCY);
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),

@@ -6,8 +6,8 @@ import {
   CircuitBreaker,
   createDeliveryClient,
   createDeliveryMetrics,
+  createDeliveryQueue,
   createDeliveryRoutes,
-  createKeyedQueue,
   type DeliveryDeps,
   stageDelivery,
 } from '@wms-webhooks/delivery';
@@ -80,7 +80,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     // A webhook created a moment ago may reach this task before its change notice reaches the cache.
     webhookById: (id) => cache.get(id) ?? webhooks.findById(id),
     now: Date.now,
-    queue: createKeyedQueue(config.SENDER_CONCURRENCY),
+    queue: createDeliveryQueue(metrics, config.SENDER_CONCURRENCY),
     timeScale: config.WEBHOOKS_TIME_SCALE,
     origin: 'sender',
     breaker,
