@@ -28,6 +28,7 @@ import { buildChart, renderPng } from './chart';
 import { LagSampler } from './lag-sampler';
 import { balanceLedger } from './ledger';
 import { produceLoad } from './load-generator';
+import { LoopMonitor } from './loop-monitor';
 import { type BenchSettings, BenchUsageError, parseBenchArgs } from './presets';
 import { ProcessSampler } from './process-sampler';
 import { percentile, perSecond, slope, sustainedRate } from './stats';
@@ -111,11 +112,14 @@ async function main() {
     const processes = new ProcessSampler(
       new Map([...services.pids, ...stackPids(), ['bench (generator + receiver)', process.pid]]),
     );
+    const benchLoop = new LoopMonitor();
     processes.start();
     lag.start();
+    benchLoop.start();
 
     const expected = new Set<string>();
     const warmup = await warmUp(settings, wms, webhooks, expected, receiver);
+    benchLoop.measureFrom(Date.now());
     const load = await produceLoad(wms, settings, (event) => {
       for (const id of expectedDeliveryIds(webhooks, event)) {
         expected.add(id);
@@ -142,6 +146,7 @@ async function main() {
     );
     processes.stop();
     lag.stop();
+    benchLoop.stop();
     // Each service's own view (HTTP and store latency histograms, batch sizes) for finding where time goes.
     mkdirSync(join(resultsDir, 'metrics'), { recursive: true });
     for (const [label, url] of services.opsUrls) {
@@ -197,6 +202,7 @@ async function main() {
         seconds: (load.finishedAt - load.startedAt) / 1000,
         eventsPerSecond: Math.round(settings.events / ((load.finishedAt - load.startedAt) / 1000)),
       },
+      benchEventLoop: benchLoop.summary(),
       throughput: {
         sustainedDeliveriesPerSecond: Math.round(sustainedRate(series)),
         peakDeliveriesPerSecond: Math.max(...series.map((bucket) => bucket.deliveries)),
@@ -314,6 +320,7 @@ function printReport(
     throughput: { sustainedDeliveriesPerSecond: number; peakDeliveriesPerSecond: number };
     latencyMs: { firstAttempt: Record<string, number | undefined> };
     producing: { eventsPerSecond: number };
+    benchEventLoop: ReturnType<LoopMonitor['summary']>;
     processes: Array<{ name: string; cpuPercent: number; peakRssMb: number; rssGrowthMbPerMinute: number }>;
     expectedPerEvent: number;
   },
@@ -337,6 +344,10 @@ function printReport(
   );
   console.log(
     `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
+  );
+  const loop = results.benchEventLoop;
+  console.log(
+    `bench loop  longest delay ${loop.worstMs} ms; ${loop.stalls.length} second(s) with ${loop.thresholdMs} ms or more (the generator and receiver's own event loop)`,
   );
   console.log('');
   console.log(
