@@ -52,6 +52,19 @@ function scriptedClient(answers: Record<string, { status: number; delayMs: numbe
   return { client, started };
 }
 
+/** A dependency whose first call fails with `message`; later calls do what `then` does. Counts its calls. */
+function failingOnce<A extends unknown[], R>(message: string, then: (...args: A) => R) {
+  const dependency = Object.assign(
+    async (...args: A) => {
+      dependency.calls++;
+      if (dependency.calls === 1) throw new Error(message);
+      return then(...args);
+    },
+    { calls: 0 },
+  );
+  return dependency;
+}
+
 function deps(
   client: DeliveryClient,
   webhooks: ReturnType<typeof testWebhook>[],
@@ -173,15 +186,12 @@ describe('stageDelivery', () => {
       const hook = testWebhook({ id: 'hook', url: 'http://hook' });
       const { client, started } = scriptedClient({});
       const written: AttemptLog[][] = [];
-      let writes = 0;
       const staged = stageDelivery(
         {
           ...deps(client, [hook], written),
-          writeLogs: async (logs) => {
-            writes++;
-            if (writes === 1) throw new Error('store unavailable');
+          writeLogs: failingOnce('store unavailable', (logs: AttemptLog[]) => {
             written.push(logs);
-          },
+          }),
         },
         [task('hook', 'a')],
       );
@@ -197,21 +207,12 @@ describe('stageDelivery', () => {
     it('produces it again on the next finish without sending again', async () => {
       const hook = testWebhook({ id: 'hook', url: 'http://hook', retryPolicy: 'one-day' });
       const { client, started } = scriptedClient({ 'http://hook': { status: 503, delayMs: 0 } });
-      let produced = 0;
-      const staged = stageDelivery(
-        {
-          ...deps(client, [hook], []),
-          enqueueRetries: async () => {
-            produced++;
-            if (produced === 1) throw new Error('broker unavailable');
-          },
-        },
-        [task('hook', 'a')],
-      );
+      const enqueueRetries = failingOnce('broker unavailable', () => undefined);
+      const staged = stageDelivery({ ...deps(client, [hook], []), enqueueRetries }, [task('hook', 'a')]);
       await expect(staged.finish()).rejects.toThrow('broker unavailable');
       const settled = await staged.finish();
       expect(started).toEqual(['a']);
-      expect(produced).toBe(2);
+      expect(enqueueRetries.calls).toBe(2);
       expect(settled.map((settlement) => settlement.kind)).toEqual(['retry']);
     });
   });
@@ -220,16 +221,8 @@ describe('stageDelivery', () => {
     it('attempts the batch again on the next finish', async () => {
       const hook = testWebhook({ id: 'hook', url: 'http://hook' });
       const { client, started } = scriptedClient({});
-      let reads = 0;
       const staged = stageDelivery(
-        {
-          ...deps(client, [hook], []),
-          webhookById: async () => {
-            reads++;
-            if (reads === 1) throw new Error('store unavailable');
-            return hook;
-          },
-        },
+        { ...deps(client, [hook], []), webhookById: failingOnce('store unavailable', () => hook) },
         [task('hook', 'a')],
       );
       await expect(staged.finish()).rejects.toThrow('store unavailable');

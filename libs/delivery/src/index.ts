@@ -7,7 +7,7 @@ export {
   type WebhookActivity,
 } from './attempt-log';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
-export { createKeyedQueue, type KeyedQueue } from './concurrency';
+export type { KeyedQueue } from './concurrency';
 export {
   type AttemptDeps,
   attemptDelivery,
