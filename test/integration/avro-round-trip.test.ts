@@ -89,4 +89,30 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
     );
     expect(arrived.map((entry) => entry.value.eventId)).toEqual(events.map((event) => event.eventId));
   });
+
+  it('keeps call order across concurrent sends of one key, which share produce requests', async () => {
+    const produceRequests: number[] = [];
+    const stopCounting = producer.raw.on(producer.raw.events.REQUEST, ({ payload }) => {
+      if (payload.apiName === 'Produce') produceRequests.push(payload.size);
+    });
+    const events = Array.from({ length: 12 }, (_, index) => ({
+      ...(sampleValues['wms-event.avsc']!() as WmsEvent),
+      entityId: 'ORD-concurrent',
+      payload: JSON.stringify({ sequence: index }),
+    }));
+    const topicProducer = new AvroTopicProducer<WmsEvent>(producer, serde, topic);
+    await Promise.all(events.map((value) => topicProducer.send([{ key: value.entityId, value }])));
+    stopCounting();
+
+    const ids = new Set(events.map((event) => event.eventId));
+    const arrived = await waitFor(
+      () => {
+        const matching = received.filter((entry) => ids.has(entry.value.eventId));
+        return matching.length === events.length && matching;
+      },
+      { message: 'all 12 concurrently sent events' },
+    );
+    expect(arrived.map((entry) => entry.value.eventId)).toEqual(events.map((event) => event.eventId));
+    expect(produceRequests.length).toBeLessThan(events.length);
+  });
 });

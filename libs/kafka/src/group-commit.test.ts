@@ -32,4 +32,38 @@ describe('groupCommit', () => {
     await expect(second).rejects.toThrow('store down');
     await expect(write([3])).resolves.toBeUndefined();
   });
+
+  describe('with a weight limit', () => {
+    it('starts a new write where the next caller would pass the limit', async () => {
+      const writes: number[][] = [];
+      let release: () => void = () => {};
+      const write = groupCommit<number>(
+        async (items) => {
+          writes.push(items);
+          if (writes.length === 1) await new Promise<void>((done) => (release = done));
+        },
+        { maxWeight: 10, weigh: (item) => item },
+      );
+      const callers = [write([1]), write([4, 5]), write([1]), write([3]), write([2])];
+      release();
+      await Promise.all(callers);
+      expect(writes).toEqual([[1], [4, 5, 1], [3, 2]]);
+    });
+
+    it('sends a caller heavier than the limit alone, never split', async () => {
+      const writes: number[][] = [];
+      let release: () => void = () => {};
+      const write = groupCommit<number>(
+        async (items) => {
+          writes.push(items);
+          if (writes.length === 1) await new Promise<void>((done) => (release = done));
+        },
+        { maxWeight: 10, weigh: (item) => item },
+      );
+      const callers = [write([1]), write([2]), write([9, 9]), write([3])];
+      release();
+      await Promise.all(callers);
+      expect(writes).toEqual([[1], [2], [9, 9], [3]]);
+    });
+  });
 });
