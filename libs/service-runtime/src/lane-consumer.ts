@@ -1,5 +1,6 @@
 import { errorMessage } from '@wms-webhooks/errors';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { groupCommit } from '@wms-webhooks/kafka';
+import type { Consumer, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
 import type { Logger } from 'pino';
 import { trackMembership } from './membership';
 
@@ -61,6 +62,13 @@ export interface LaneConsumerOptions<T> {
   now?: () => number;
 }
 
+/** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
+export function latestPerPartition(offsets: TopicPartitionOffset[]): TopicPartitionOffset[] {
+  const latest = new Map<string, TopicPartitionOffset>();
+  for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
+  return [...latest.values()];
+}
+
 /** Every record is ready at once: the sender's case. */
 export async function allReady(messages: KafkaMessage[]): Promise<PreparedBatch<KafkaMessage>> {
   return { ready: messages, readyThrough: messages.at(-1)?.offset };
@@ -87,6 +95,10 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1_048_576,
   });
   const isJoined = trackMembership(consumer, options.logger, options.groupId);
+  // Lanes that finish together share one OffsetCommit request instead of one each.
+  const commitOffsets = groupCommit<TopicPartitionOffset>((offsets) =>
+    consumer.commitOffsets(latestPerPartition(offsets)),
+  );
   const busy = new Map<number, Promise<void>>();
   /** Per partition, the staged batch still finishing: its finish, then its commit. False if it never will. */
   const finishing = new Map<number, Promise<boolean>>();
@@ -165,14 +177,13 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       const readyThrough = prepared.readyThrough;
       const commit = async () => {
         const next = (BigInt(readyThrough) + 1n).toString();
-        await consumer
-          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-          .catch((error: unknown) =>
+        await commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]).catch(
+          (error: unknown) =>
             options.logger.warn(
               { err: errorMessage(error), ...context },
               'commit failed; the next owner re-delivers',
             ),
-          );
+        );
       };
       const lane = untilDone(() => options.handle(prepared.ready, context), context, 'batch failed')
         .then(async (handled) => {
