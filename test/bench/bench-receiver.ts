@@ -17,6 +17,8 @@ export class BenchReceiver {
   readonly failed = new Set<string>();
   readonly arrivals: Array<{ at: number; latencyMs: number }> = [];
   readonly retriedArrivals: Array<{ at: number; latencyMs: number }> = [];
+  /** Each delivery id once, in the order first seen (failed or delivered), so a waiter reads only what is new. */
+  readonly firstSeen: string[] = [];
   duplicateRequests = 0;
   requests = 0;
   private server?: Server;
@@ -35,6 +37,7 @@ export class BenchReceiver {
         this.requests += 1;
         const id = String(request.headers['webhook-id'] ?? '');
         const attempt = Number(request.headers['webhook-attempt'] ?? 1);
+        if (!this.delivered.has(id) && !this.failed.has(id)) this.firstSeen.push(id);
         if (attempt === 1 && failsFirstAttempt(id, this.failShare)) {
           this.failed.add(id);
           response.writeHead(500, { 'content-length': '0' }).end();

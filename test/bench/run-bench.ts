@@ -292,9 +292,18 @@ async function waitForArrivals(
   seconds: number,
   what: string,
 ): Promise<void> {
-  const seen = () => [...ids].filter((id) => receiver.delivered.has(id) || receiver.failed.has(id)).length;
-  await waitUntil(async () => seen() === ids.size, seconds * 1000, what).catch((error: Error) =>
-    console.warn(`${error.message} (${seen()} of ${ids.size}); the ledger says where the rest are`),
+  // Counted as they arrive: scanning every expected id on each poll held the receiver's event loop for
+  // tens of milliseconds at a time once a run expected hundreds of thousands, and slowed the drain.
+  let counted = 0;
+  let seen = 0;
+  const seenNow = () => {
+    for (; counted < receiver.firstSeen.length; counted++) {
+      if (ids.has(receiver.firstSeen[counted] as string)) seen += 1;
+    }
+    return seen;
+  };
+  await waitUntil(async () => seenNow() === ids.size, seconds * 1000, what).catch((error: Error) =>
+    console.warn(`${error.message} (${seenNow()} of ${ids.size}); the ledger says where the rest are`),
   );
 }
 
