@@ -56,6 +56,13 @@ describe('buildDeliveryRequest', () => {
     });
   });
 
+  it('passes the payload through as written, so integers past 2^53 arrive exact', () => {
+    const payload = '{"orderId":"ORD-1","serial":9007199254740993,"note":"caf\\u00e9"}';
+    const request = buildDeliveryRequest({ ...task, payload }, testWebhook({ id: 'w-1' }), now);
+    expect(request.body.endsWith(`"data":${payload}}`)).toBe(true);
+    expect(JSON.parse(request.body).data).toMatchObject({ orderId: 'ORD-1', note: 'café' });
+  });
+
   it('signs so that the standardwebhooks verifier accepts it', () => {
     const webhook = testWebhook({ id: 'w-1' });
     const request = buildDeliveryRequest(task, webhook, now);

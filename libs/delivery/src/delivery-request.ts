@@ -16,9 +16,12 @@ export function activeSigningSecrets(webhook: Webhook, nowMs: number): string[] 
   return [webhook.signingSecret, ...previous];
 }
 
-/** The JSON body subscribers receive. */
+/**
+ * The JSON body subscribers receive. The payload, JSON checked by the ingester, goes into `data` as the
+ * WMS wrote it: re-serialising it would cost a parse per delivery and round integers past 2^53.
+ */
 export function deliveryBody(task: DeliveryTask): string {
-  return JSON.stringify({
+  const envelope = JSON.stringify({
     eventId: task.eventId,
     eventType: task.eventType,
     occurredAt: new Date(task.occurredAt).toISOString(),
@@ -26,8 +29,8 @@ export function deliveryBody(task: DeliveryTask): string {
     warehouseId: task.warehouseId,
     entityId: task.entityId,
     webhookId: task.webhookId,
-    data: JSON.parse(task.payload) as unknown,
   });
+  return `${envelope.slice(0, -1)},"data":${task.payload}}`;
 }
 
 /** The POST for one attempt: the operator's headers first, then auth, then the headers the sender owns. */
