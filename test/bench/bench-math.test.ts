@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { balanceLedger } from './ledger';
-import { percentile, perSecond, slope, sustainedRate } from './stats';
+import { percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
 
 describe('the ledger', () => {
   const expected = new Set(['a', 'b', 'c', 'd']);
@@ -68,6 +68,17 @@ describe('the statistics', () => {
     expect(series.map((bucket) => bucket.deliveries)).toEqual([10, 100, 100, 10]);
     expect(series[2]).toMatchObject({ p50Ms: 20, p99Ms: 20 });
     expect(sustainedRate(series, 1)).toBe(100);
+  });
+
+  it('gives a burst its whole-run rate, ramp and tail included', () => {
+    const series = [0, 10, 100, 100, 100, 10, 0].map((deliveries, second) => ({
+      second,
+      deliveries,
+      p50Ms: 0,
+      p99Ms: 0,
+    }));
+    expect(sustainedRate(series, 1)).toBe(100);
+    expect(wholeRunRate(series)).toBe(64);
   });
 
   it('measures growth as a least-squares slope', () => {

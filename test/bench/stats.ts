@@ -46,6 +46,14 @@ export function sustainedRate(series: readonly SecondBucket[], trimSeconds = 5):
   return used.reduce((sum, bucket) => sum + bucket.deliveries, 0) / used.length;
 }
 
+/**
+ * Deliveries per second from the first delivery to the last, nothing left out: for a burst of a few
+ * seconds, where the trimmed window of `sustainedRate` holds only its fastest seconds.
+ */
+export function wholeRunRate(series: readonly SecondBucket[]): number {
+  return sustainedRate(series, 0);
+}
+
 /** Least-squares slope of y over x: a memory series' growth per second. */
 export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
   if (points.length < 2) return 0;
