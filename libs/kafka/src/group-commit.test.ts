@@ -66,4 +66,29 @@ describe('groupCommit', () => {
       expect(writes).toEqual([[1], [2], [9, 9], [3]]);
     });
   });
+
+  describe('when a shared write fails and callers are retried alone', () => {
+    it('fails only the caller whose items fail, and the others are written', async () => {
+      const writes: string[][] = [];
+      let release: () => void = () => {};
+      const write = groupCommit<string>(
+        async (items) => {
+          writes.push(items);
+          if (writes.length === 1) await new Promise<void>((done) => (release = done));
+          if (items.includes('too-large')) throw new Error('MESSAGE_TOO_LARGE');
+        },
+        { retryAloneOnFailure: true },
+      );
+      const first = write(['a']);
+      const good = write(['b']);
+      const bad = write(['too-large']);
+      const later = write(['c']);
+      release();
+      await expect(first).resolves.toBeUndefined();
+      await expect(good).resolves.toBeUndefined();
+      await expect(bad).rejects.toThrow('MESSAGE_TOO_LARGE');
+      await expect(later).resolves.toBeUndefined();
+      expect(writes).toEqual([['a'], ['b', 'too-large', 'c'], ['b'], ['too-large'], ['c']]);
+    });
+  });
 });

@@ -5,6 +5,12 @@ export interface GroupCommitOptions<T> {
    */
   maxWeight?: number;
   weigh?: (item: T) => number;
+  /**
+   * When a shared write fails, write each of its callers alone, so that one caller's bad items (a record
+   * the broker refuses) do not fail the others every time they are grouped again. Only for writes whose
+   * failures are not transient: against a store that is down, each caller would wait out its own timeout.
+   */
+  retryAloneOnFailure?: boolean;
 }
 
 interface Waiting<T> {
@@ -40,17 +46,22 @@ export function groupCommit<T>(
     return waiting.splice(0, count);
   };
 
+  const write = async (callers: Waiting<T>[]) => {
+    try {
+      await writeMany(callers.flatMap((caller) => caller.items));
+      for (const caller of callers) caller.settle();
+    } catch (error) {
+      if (!options.retryAloneOnFailure || callers.length === 1) {
+        for (const caller of callers) caller.settle(error ?? new Error('write failed'));
+        return;
+      }
+      for (const caller of callers) await write([caller]);
+    }
+  };
+
   const drain = async () => {
     draining = true;
-    while (waiting.length > 0) {
-      const callers = takeNext();
-      try {
-        await writeMany(callers.flatMap((caller) => caller.items));
-        for (const caller of callers) caller.settle();
-      } catch (error) {
-        for (const caller of callers) caller.settle(error ?? new Error('write failed'));
-      }
-    }
+    while (waiting.length > 0) await write(takeNext());
     draining = false;
   };
 

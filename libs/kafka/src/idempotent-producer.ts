@@ -48,6 +48,7 @@ function byTopic(entries: TopicRecord[]): TopicMessages[] {
  * together as the next, up to `maxGroupedBytes` (a single larger send still goes alone). Twelve partition
  * lanes that each forward a few records after a fetch make two produce requests instead of twelve, served
  * one after another; records keep their order within a partition because sends keep their call order.
+ * A grouped request the broker refuses is sent again caller by caller, so one bad send fails alone.
  *
  * Retries are unbounded, as the idempotent protocol requires: while the cluster is unreachable a send
  * waits rather than drops, and the caller's consumer stops committing, the back-pressure at-least-once
@@ -67,7 +68,12 @@ export function createDurableProducer(
   });
   const sendGrouped = groupCommit<TopicRecord>(
     async (entries) => void (await producer.sendBatch({ acks: -1, topicMessages: byTopic(entries) })),
-    { maxWeight: options.maxGroupedBytes ?? defaultMaxGroupedBytes, weigh: recordBytes },
+    {
+      maxWeight: options.maxGroupedBytes ?? defaultMaxGroupedBytes,
+      weigh: recordBytes,
+      // Retriable errors are retried inside kafkajs without end, so what reaches here is a refusal.
+      retryAloneOnFailure: true,
+    },
   );
   return {
     raw: producer,
