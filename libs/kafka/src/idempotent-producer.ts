@@ -23,7 +23,7 @@ interface TopicRecord {
 }
 
 /** What a request carries when sends are grouped: below the broker's default 1 MB per record batch. */
-const defaultMaxGroupedBytes = 512 * 1024;
+const maxGroupedBytes = 512 * 1024;
 
 function recordBytes({ record }: TopicRecord): number {
   return record.value.length + (record.key?.length ?? 0);
@@ -45,7 +45,7 @@ function byTopic(entries: TopicRecord[]): TopicMessages[] {
  * guarantee simple; throughput comes from batching records per send.
  *
  * Concurrent sends share requests: while one is in flight, the sends that arrive meanwhile go out
- * together as the next, up to `maxGroupedBytes` (a single larger send still goes alone). Twelve partition
+ * together as the next, up to 512 KB (a single larger send still goes alone). Twelve partition
  * lanes that each forward a few records after a fetch make two produce requests instead of twelve, served
  * one after another; records keep their order within a partition because sends keep their call order.
  * A grouped request the broker refuses is sent again caller by caller, so one bad send fails alone.
@@ -55,10 +55,7 @@ function byTopic(entries: TopicRecord[]): TopicMessages[] {
  * needs. The partitioner is the Java client's murmur2, so a key lands on the same partition whichever
  * client wrote it.
  */
-export function createDurableProducer(
-  kafka: Kafka,
-  options: { maxGroupedBytes?: number } = {},
-): DurableProducer {
+export function createDurableProducer(kafka: Kafka): DurableProducer {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -69,7 +66,7 @@ export function createDurableProducer(
   const sendGrouped = groupCommit<TopicRecord>(
     async (entries) => void (await producer.sendBatch({ acks: -1, topicMessages: byTopic(entries) })),
     {
-      maxWeight: options.maxGroupedBytes ?? defaultMaxGroupedBytes,
+      maxWeight: maxGroupedBytes,
       weigh: recordBytes,
       // Retriable errors are retried inside kafkajs without end, so what reaches here is a refusal.
       retryAloneOnFailure: true,
