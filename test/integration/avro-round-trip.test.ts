@@ -70,24 +70,33 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
     expect(serde.schemaId(topic)).toBe(schemaId);
   });
 
-  it('keeps the order of records with the same key', async () => {
-    const events = Array.from({ length: 20 }, (_, index) => ({
+  /** `count` events with one key, numbered in their payloads. */
+  const keyedEvents = (count: number, entityId: string): WmsEvent[] =>
+    Array.from({ length: count }, (_, index) => ({
       ...(sampleValues['wms-event.avsc']!() as WmsEvent),
-      entityId: 'ORD-ordered',
+      entityId,
       payload: JSON.stringify({ sequence: index }),
     }));
-    await new AvroTopicProducer<WmsEvent>(producer, serde, topic).send(
-      events.map((value) => ({ key: value.entityId, value })),
-    );
+
+  /** The ids of `events` in the order they were consumed, once every one has been. */
+  const consumedOrder = async (events: WmsEvent[]) => {
     const ids = new Set(events.map((event) => event.eventId));
     const arrived = await waitFor(
       () => {
         const matching = received.filter((entry) => ids.has(entry.value.eventId));
         return matching.length === events.length && matching;
       },
-      { message: 'all 20 keyed events' },
+      { message: `all ${events.length} events keyed ${events[0]?.entityId}` },
     );
-    expect(arrived.map((entry) => entry.value.eventId)).toEqual(events.map((event) => event.eventId));
+    return arrived.map((entry) => entry.value.eventId);
+  };
+
+  it('keeps the order of records with the same key', async () => {
+    const events = keyedEvents(20, 'ORD-ordered');
+    await new AvroTopicProducer<WmsEvent>(producer, serde, topic).send(
+      events.map((value) => ({ key: value.entityId, value })),
+    );
+    expect(await consumedOrder(events)).toEqual(events.map((event) => event.eventId));
   });
 
   it('keeps call order across concurrent sends of one key, which share produce requests', async () => {
@@ -95,24 +104,12 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
     const stopCounting = producer.raw.on(producer.raw.events.REQUEST, ({ payload }) => {
       if (payload.apiName === 'Produce') produceRequests.push(payload.size);
     });
-    const events = Array.from({ length: 12 }, (_, index) => ({
-      ...(sampleValues['wms-event.avsc']!() as WmsEvent),
-      entityId: 'ORD-concurrent',
-      payload: JSON.stringify({ sequence: index }),
-    }));
+    const events = keyedEvents(12, 'ORD-concurrent');
     const topicProducer = new AvroTopicProducer<WmsEvent>(producer, serde, topic);
     await Promise.all(events.map((value) => topicProducer.send([{ key: value.entityId, value }])));
     stopCounting();
 
-    const ids = new Set(events.map((event) => event.eventId));
-    const arrived = await waitFor(
-      () => {
-        const matching = received.filter((entry) => ids.has(entry.value.eventId));
-        return matching.length === events.length && matching;
-      },
-      { message: 'all 12 concurrently sent events' },
-    );
-    expect(arrived.map((entry) => entry.value.eventId)).toEqual(events.map((event) => event.eventId));
+    expect(await consumedOrder(events)).toEqual(events.map((event) => event.eventId));
     expect(produceRequests.length).toBeLessThan(events.length);
   });
 });

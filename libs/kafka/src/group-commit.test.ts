@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { groupCommit } from './group-commit';
+import { type GroupCommitOptions, groupCommit } from './group-commit';
+
+/**
+ * A groupCommit whose first write waits for `release`, so that the callers after it queue up; it records
+ * every write, and fails any write holding an item `refuses` picks.
+ */
+function heldWriter<T>(options: GroupCommitOptions<T> = {}, refuses: (item: T) => boolean = () => false) {
+  const writes: T[][] = [];
+  let release: () => void = () => {};
+  const write = groupCommit<T>(async (items) => {
+    writes.push(items);
+    if (writes.length === 1) await new Promise<void>((done) => (release = done));
+    if (items.some(refuses)) throw new Error('MESSAGE_TOO_LARGE');
+  }, options);
+  return { write, writes, release: () => release() };
+}
 
 describe('groupCommit', () => {
   it('writes what arrives during a write together in the next one', async () => {
-    const writes: number[][] = [];
-    let release: () => void = () => {};
-    const write = groupCommit<number>(async (items) => {
-      writes.push(items);
-      if (writes.length === 1) await new Promise<void>((done) => (release = done));
-    });
-    const first = write([1]);
-    const second = write([2, 3]);
-    const third = write([4]);
+    const { write, writes, release } = heldWriter<number>();
+    const callers = [write([1]), write([2, 3]), write([4])];
     release();
-    await Promise.all([first, second, third]);
+    await Promise.all(callers);
     expect(writes).toEqual([[1], [2, 3, 4]]);
   });
 
@@ -34,16 +42,10 @@ describe('groupCommit', () => {
   });
 
   describe('with a weight limit', () => {
+    const byValue = { maxWeight: 10, weigh: (item: number) => item };
+
     it('starts a new write where the next caller would pass the limit', async () => {
-      const writes: number[][] = [];
-      let release: () => void = () => {};
-      const write = groupCommit<number>(
-        async (items) => {
-          writes.push(items);
-          if (writes.length === 1) await new Promise<void>((done) => (release = done));
-        },
-        { maxWeight: 10, weigh: (item) => item },
-      );
+      const { write, writes, release } = heldWriter(byValue);
       const callers = [write([1]), write([4, 5]), write([1]), write([3]), write([2])];
       release();
       await Promise.all(callers);
@@ -51,15 +53,7 @@ describe('groupCommit', () => {
     });
 
     it('sends a caller heavier than the limit alone, never split', async () => {
-      const writes: number[][] = [];
-      let release: () => void = () => {};
-      const write = groupCommit<number>(
-        async (items) => {
-          writes.push(items);
-          if (writes.length === 1) await new Promise<void>((done) => (release = done));
-        },
-        { maxWeight: 10, weigh: (item) => item },
-      );
+      const { write, writes, release } = heldWriter(byValue);
       const callers = [write([1]), write([2]), write([9, 9]), write([3])];
       release();
       await Promise.all(callers);
@@ -69,15 +63,9 @@ describe('groupCommit', () => {
 
   describe('when a shared write fails and callers are retried alone', () => {
     it('fails only the caller whose items fail, and the others are written', async () => {
-      const writes: string[][] = [];
-      let release: () => void = () => {};
-      const write = groupCommit<string>(
-        async (items) => {
-          writes.push(items);
-          if (writes.length === 1) await new Promise<void>((done) => (release = done));
-          if (items.includes('too-large')) throw new Error('MESSAGE_TOO_LARGE');
-        },
+      const { write, writes, release } = heldWriter<string>(
         { retryAloneOnFailure: true },
+        (item) => item === 'too-large',
       );
       const first = write(['a']);
       const good = write(['b']);
