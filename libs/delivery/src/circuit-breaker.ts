@@ -1,3 +1,5 @@
+import { boundedMemo } from './bounded-memo';
+
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface BreakerOptions {
@@ -16,11 +18,7 @@ interface Circuit {
   probing: boolean;
 }
 
-/**
- * The endpoint a circuit guards: the URL without its query. Keyed finer than the host, because one server
- * often hosts several receivers, and one of them hanging must not trip the healthy ones.
- */
-export function endpointOf(url: string): string {
+function parseEndpoint(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname}`;
@@ -28,6 +26,13 @@ export function endpointOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * The endpoint a circuit guards: the URL without its query. Keyed finer than the host, because one server
+ * often hosts several receivers, and one of them hanging must not trip the healthy ones. Remembered per
+ * URL: it is asked once per delivery.
+ */
+export const endpointOf = boundedMemo(parseEndpoint);
 
 /**
  * One circuit per endpoint URL. Closed: everything goes through, and `failureThreshold` failures in a row
