@@ -41,7 +41,12 @@ const client = await MongoClient.connect(endpoints.mongodbUri);
 const database = client.db(`store_insert_${Date.now()}`);
 try {
   const logs = new AttemptLogRepository(database);
-  await logs.ensureIndexes();
+  const indexed = await logs.ensureIndexes();
+  console.log(
+    indexed
+      ? 'with the log indexes {webhookId, startedAt, _id} and {deliveryId, attempt}'
+      : 'without log indexes: this store would not read through them (see ensureIndexes)',
+  );
   const durations: number[] = [];
   for (let write = 0; write < writes; write++) {
     const batch = Array.from({ length: perWrite }, (_, offset) => attempt(write * perWrite + offset));

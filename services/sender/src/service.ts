@@ -47,7 +47,8 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const context = await createServiceContext('sender', config, env);
   const { logger, metrics, topics } = context;
   const attemptLogs = new AttemptLogRepository(context.db);
-  await attemptLogs.ensureIndexes();
+  // False on a store that scans for every read but by _id: the log's indexes would only slow its writes.
+  const attemptLogIndexes = await attemptLogs.ensureIndexes();
   const webhooks = new WebhookRepository(context.db, secrets);
   const { cache, follower } = await followServiceDefinitions(context, {
     role: 'sender',
@@ -129,6 +130,6 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],
     release: () => client.close(),
   });
-  logger.info({ ops: ops.url, definitions: cache.size }, 'sender running');
+  logger.info({ ops: ops.url, definitions: cache.size, attemptLogIndexes }, 'sender running');
   return { context, ops, cache, shutdownSteps, timeoutMs: config.SHUTDOWN_TIMEOUT_MS };
 }
