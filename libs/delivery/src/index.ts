@@ -47,5 +47,6 @@ export {
   type RetryTier,
   retryTiers,
   tierDelayMs,
+  tierFetchWaitMs,
 } from './retry-schedule';
 export { signDelivery } from './signature';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideRetry, oneDayWindowMs, type RetryDecision } from './retry-schedule';
+import {
+  decideRetry,
+  oneDayWindowMs,
+  type RetryDecision,
+  retryTiers,
+  tierFetchWaitMs,
+} from './retry-schedule';
 
 const minute = 60_000;
 
@@ -98,5 +104,15 @@ describe('Retry-After', () => {
       retryAfterMs: 25 * 60 * minute,
     });
     expect(decision.retry).toBe(false);
+  });
+});
+
+describe('how long a tier polls', () => {
+  it('waits half a second at real time: a 1-minute retry starts at most that late', () => {
+    expect(retryTiers.map((tier) => tierFetchWaitMs(tier, 1))).toEqual([500, 500, 500, 500, 500]);
+  });
+
+  it('waits less when time is compressed, but never under 25 ms', () => {
+    expect(retryTiers.map((tier) => tierFetchWaitMs(tier, 0.001))).toEqual([25, 25, 25, 25, 60]);
   });
 });

@@ -56,3 +56,12 @@ export function decideRetry(input: RetryDecisionInput): RetryDecision {
 function tierFor(delayMs: number, timeScale: number): RetryTier {
   return retryTiers.find((tier) => tierDelayMs[tier] * timeScale >= delayMs) ?? '2h';
 }
+
+/**
+ * How long a tier's consumer long-polls. A partition resumed at its due time joins the next fetch, so a
+ * retry may start up to this late: at most a 120th of the tier's delay, and never over half a second.
+ * Polling that rarely spares the broker and each mostly idle tier; compressed time scales it down.
+ */
+export function tierFetchWaitMs(tier: RetryTier, timeScale: number): number {
+  return Math.min(500, Math.max(25, Math.round((tierDelayMs[tier] * timeScale) / 120)));
+}

@@ -10,6 +10,7 @@ import {
   deliverBatch,
   retryTiers,
   retryTopic,
+  tierFetchWaitMs,
 } from '@wms-webhooks/delivery';
 import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
@@ -72,9 +73,8 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
-    // Retries wait minutes by design; 100 ms more per resume is nothing, and five idle tiers polling four
-    // times less often spare the broker. A due record is fetched at once, not held for a fuller batch.
-    fetchMaxWaitMs: 100,
+    // A due record is fetched at once, not held for a fuller batch.
+    fetchMaxWaitMs: tierFetchWaitMs(tier, config.WEBHOOKS_TIME_SCALE),
     fetchMinBytes: 1,
     prepare: dueRecords(
       (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
