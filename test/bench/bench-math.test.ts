@@ -1,4 +1,6 @@
+import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { describe, expect, it } from 'vitest';
+import { failsFirstAttempt } from './bench-receiver';
 import { balanceLedger } from './ledger';
 import { percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
 
@@ -106,5 +108,22 @@ describe('the bench options', async () => {
     );
     expect(() => parseBenchArgs(['--rate', 'lots'])).toThrow('--rate must be a number ≥ 0, not "lots"');
     expect(() => parseBenchArgs(['--speed', '1'])).toThrow('unknown option --speed');
+  });
+});
+
+describe('the receiver’s choice of failing deliveries', () => {
+  const ids = Array.from({ length: 20_000 }, (_, index) => deliveryIdFor(`event-${index}`, 'webhook-1'));
+
+  it('fails about the share asked', () => {
+    for (const share of [0.01, 0.05, 0.5]) {
+      const failing = ids.filter((id) => failsFirstAttempt(id, share)).length / ids.length;
+      expect(Math.abs(failing - share)).toBeLessThan(share * 0.2);
+    }
+  });
+
+  it('makes the same choice for an id every time, and none at share 0', () => {
+    const chosen = ids.filter((id) => failsFirstAttempt(id, 0.05));
+    expect(chosen.every((id) => failsFirstAttempt(id, 0.05))).toBe(true);
+    expect(ids.some((id) => failsFirstAttempt(id, 0))).toBe(false);
   });
 });
