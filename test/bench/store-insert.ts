@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { type AttemptLog, AttemptLogRepository } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { MongoClient } from 'mongodb';
+import { sampleAttemptLog } from '../support/sample-values';
 import { percentile } from './stats';
 
 /**
@@ -14,26 +14,8 @@ const perWrite = Number(process.argv[2] ?? 1_400);
 const writes = Number(process.argv[3] ?? 10);
 
 function attempt(index: number): AttemptLog {
-  return {
-    // Ids as the pipeline makes them, spread over the index rather than appended to its end.
-    deliveryId: randomUUID(),
-    webhookId: `webhook-${index % 100}`,
-    eventId: randomUUID(),
-    eventType: 'order.picked',
-    goodsOwnerId: (index % 20) + 1,
-    attempt: 1,
-    dueAt: null,
-    startedAt: new Date(),
-    durationMs: 2,
-    outcome: 'succeeded',
-    statusCode: 204,
-    errorKind: null,
-    error: null,
-    test: false,
-    final: true,
-    nextAttemptAt: null,
-    url: 'https://receiver.example/hooks/wms',
-  };
+  // Ids as the pipeline makes them, spread over the index rather than appended to its end.
+  return sampleAttemptLog({ webhookId: `webhook-${index % 100}`, goodsOwnerId: (index % 20) + 1 });
 }
 
 const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });

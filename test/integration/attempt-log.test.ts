@@ -1,30 +1,13 @@
 import { type AttemptLog, AttemptLogRepository } from '@wms-webhooks/delivery';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleAttemptLog } from '../support/sample-values';
 import { testEndpoints } from '../support/stack';
 import { uniqueName } from '../support/unique';
 
 const startedAt = new Date(Date.UTC(2026, 10, 23, 9));
 
-const firstTrySuccess: AttemptLog = {
-  deliveryId: 'd-ok',
-  webhookId: 'wh-1',
-  eventId: 'e-1',
-  eventType: 'order.picked',
-  goodsOwnerId: 7,
-  attempt: 1,
-  dueAt: null,
-  startedAt,
-  durationMs: 3,
-  outcome: 'succeeded',
-  statusCode: 204,
-  errorKind: null,
-  error: null,
-  test: false,
-  final: true,
-  nextAttemptAt: null,
-  url: 'https://erp.example/hooks',
-};
+const firstTrySuccess = sampleAttemptLog({ deliveryId: 'd-ok', eventId: 'e-1', startedAt });
 
 const retriedFailure: AttemptLog = {
   ...firstTrySuccess,

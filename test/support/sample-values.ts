@@ -1,5 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from '@wms-webhooks/contracts';
+import type { AttemptLog } from '@wms-webhooks/delivery';
+
+/** The commonest attempt log: a first try that succeeded, so its empty fields are null. */
+export function sampleAttemptLog(fields: Partial<AttemptLog> = {}): AttemptLog {
+  return {
+    deliveryId: randomUUID(),
+    webhookId: 'wh-1',
+    eventId: randomUUID(),
+    eventType: 'order.picked',
+    goodsOwnerId: 7,
+    attempt: 1,
+    dueAt: null,
+    startedAt: new Date(),
+    durationMs: 3,
+    outcome: 'succeeded',
+    statusCode: 204,
+    errorKind: null,
+    error: null,
+    test: false,
+    final: true,
+    nextAttemptAt: null,
+    url: 'https://erp.example/hooks',
+    ...fields,
+  };
+}
 
 /** One valid value per schema file: every .avsc must have one, so none escapes the round-trip test. */
 export const sampleValues: Record<string, () => unknown> = {
