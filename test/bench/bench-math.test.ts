@@ -2,7 +2,7 @@ import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { describe, expect, it } from 'vitest';
 import { failsFirstAttempt } from './bench-receiver';
 import { balanceLedger } from './ledger';
-import { percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
+import { bestWindowRate, percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
 
 describe('the ledger', () => {
   const expected = new Set(['a', 'b', 'c', 'd']);
@@ -81,6 +81,13 @@ describe('the statistics', () => {
     }));
     expect(sustainedRate(series, 1)).toBe(100);
     expect(wholeRunRate(series)).toBe(64);
+  });
+
+  it('finds the best run of consecutive seconds, and none in a run shorter than the window', () => {
+    const series = [1, 5, 9, 9, 2].map((deliveries, second) => ({ second, deliveries, p50Ms: 0, p99Ms: 0 }));
+    expect(bestWindowRate(series, 2)).toBe(9);
+    expect(bestWindowRate(series, 5)).toBe(5.2);
+    expect(bestWindowRate(series, 6)).toBeUndefined();
   });
 
   it('measures growth as a least-squares slope', () => {

@@ -54,6 +54,21 @@ export function wholeRunRate(series: readonly SecondBucket[]): number {
   return sustainedRate(series, 0);
 }
 
+/**
+ * The highest mean over `seconds` consecutive seconds: what the issue's "N deliveries/s sustained for
+ * 60 s" asks. Undefined when the run has fewer seconds than that.
+ */
+export function bestWindowRate(series: readonly SecondBucket[], seconds = 60): number | undefined {
+  if (series.length < seconds) return undefined;
+  let sum = series.slice(0, seconds).reduce((total, bucket) => total + bucket.deliveries, 0);
+  let best = sum;
+  for (let end = seconds; end < series.length; end++) {
+    sum += (series[end]?.deliveries ?? 0) - (series[end - seconds]?.deliveries ?? 0);
+    best = Math.max(best, sum);
+  }
+  return best / seconds;
+}
+
 /** Least-squares slope of y over x: a memory series' growth per second. */
 export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
   if (points.length < 2) return 0;
