@@ -1,4 +1,5 @@
 import { type Endpoints, resolveEndpoints } from '@wms-webhooks/endpoints';
+import { missingTools, nodeVersionProblem } from '@wms-webhooks/local-stack';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -13,6 +14,7 @@ declare module 'vitest' {
  * WMS_STACK_KEEP=true asks to keep it for the next run.
  */
 export default async function setup(project: TestProject) {
+  await requirePrerequisites();
   const resolved = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
   project.provide('endpoints', {
     kafkaBrokers: resolved.kafkaBrokers,
@@ -22,4 +24,19 @@ export default async function setup(project: TestProject) {
   return async () => {
     if (process.env.WMS_STACK_KEEP !== 'true') await resolved.release();
   };
+}
+
+/**
+ * The tools the integration tests drive besides the stack (whose own tools the stack checks when it
+ * starts): stops the run at once, naming each missing one and how to get it, rather than failing
+ * deep inside a test.
+ */
+async function requirePrerequisites() {
+  const problems = [nodeVersionProblem(), ...(await missingTools(['prometheus', 'promtool', 'chromium']))];
+  const missing = problems.filter((problem) => problem !== undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `The integration tests need (see the README's prerequisites):\n  ${missing.join('\n  ')}`,
+    );
+  }
 }

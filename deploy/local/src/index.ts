@@ -13,3 +13,4 @@ export {
   type UpReport,
 } from './stack';
 export { loadStackLayout, type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';
+export { missingTools, nodeVersionProblem, type Tool } from './toolchain';

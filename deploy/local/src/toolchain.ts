@@ -1,21 +1,32 @@
 import { runCommand } from './run-command';
 
-export type Tool = 'java' | 'mvn' | 'go';
+/** The stack's tools (java, mvn, go), and the ones the test suite drives besides Node.js. */
+export type Tool = 'java' | 'mvn' | 'go' | 'prometheus' | 'promtool' | 'chromium';
 
 const installHints: Record<Tool, string> = {
   java: 'a JDK or JRE 17+ (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless)',
   mvn: 'Apache Maven 3.6+ (Debian/Ubuntu: apt-get install -y maven)',
   go: 'Go 1.21+ (Debian/Ubuntu: apt-get install -y golang-go; Go then fetches the 1.22 toolchain FerretDB asks for)',
+  prometheus: 'Prometheus 2.30+ (Debian/Ubuntu: apt-get install -y prometheus)',
+  promtool: 'promtool, which comes with Prometheus (Debian/Ubuntu: apt-get install -y prometheus)',
+  chromium:
+    'Chromium, for the admin UI tests (Debian: apt-get install -y chromium; elsewhere set CHROMIUM_PATH to a Chromium or Chrome binary)',
 };
 
 interface ToolCheck {
+  /** The command to run; CHROMIUM_PATH, for one, names a browser outside PATH. */
+  command: (env: NodeJS.ProcessEnv) => string;
   versionArgs: string[];
   parse: (output: string) => number[] | undefined;
   minimum: number[];
 }
 
+const named = (name: string) => () => name;
+const prometheusVersion = (output: string) => versionNumbers(/version (\d+)\.(\d+)/.exec(output));
+
 const checks: Record<Tool, ToolCheck> = {
   java: {
+    command: named('java'),
     versionArgs: ['-version'],
     parse: (output) => {
       const match = /version "(\d+)(?:\.(\d+))?/.exec(output);
@@ -26,14 +37,34 @@ const checks: Record<Tool, ToolCheck> = {
     minimum: [17],
   },
   mvn: {
+    command: named('mvn'),
     versionArgs: ['-v'],
     parse: (output) => versionNumbers(/Apache Maven (\d+)\.(\d+)/.exec(output)),
     minimum: [3, 6],
   },
   go: {
+    command: named('go'),
     versionArgs: ['version'],
     parse: (output) => versionNumbers(/go(\d+)\.(\d+)/.exec(output)),
     minimum: [1, 21],
+  },
+  prometheus: {
+    command: named('prometheus'),
+    versionArgs: ['--version'],
+    parse: prometheusVersion,
+    minimum: [2, 30],
+  },
+  promtool: {
+    command: named('promtool'),
+    versionArgs: ['--version'],
+    parse: prometheusVersion,
+    minimum: [2, 30],
+  },
+  chromium: {
+    command: (env) => env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    versionArgs: ['--version'],
+    parse: (output) => versionNumbers(/(?:Chromium|Chrome) (\d+)/.exec(output)),
+    minimum: [100],
   },
 };
 
@@ -56,16 +87,20 @@ export function atLeast(version: number[], minimum: number[]): boolean {
 }
 
 /** Returns one line per missing or too-old tool, each saying what to install; empty when all are there. */
-export async function missingTools(tools: readonly Tool[]): Promise<string[]> {
+export async function missingTools(
+  tools: readonly Tool[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const tool of new Set(tools)) {
     const check = checks[tool];
+    const command = check.command(env);
     let output: string;
     try {
-      const result = await runCommand(tool, check.versionArgs);
+      const result = await runCommand(command, check.versionArgs, { env });
       output = `${result.stdout}\n${result.stderr}`;
     } catch {
-      problems.push(`${tool} was not found on PATH: install ${installHints[tool]}`);
+      problems.push(`${tool} was not found (${command}): install ${installHints[tool]}`);
       continue;
     }
     const version = parseToolVersion(tool, output);
@@ -76,4 +111,21 @@ export async function missingTools(tools: readonly Tool[]): Promise<string[]> {
     }
   }
   return problems;
+}
+
+/** The Node.js versions the project runs on, as package.json's engines says: 22.22+ or 24.6+. */
+const supportedNode: ReadonlyArray<{ major: number; minimum: number[] }> = [
+  { major: 22, minimum: [22, 22] },
+  { major: 24, minimum: [24, 6] },
+];
+
+/** Why this Node.js cannot run the project, or undefined when it can. */
+export function nodeVersionProblem(version: string = process.versions.node): string | undefined {
+  const numbers = version.replace(/^v/, '').split('.').map(Number);
+  const major = numbers[0] ?? 0;
+  const line = supportedNode.find((entry) => entry.major === major);
+  const newest = supportedNode.at(-1);
+  const fits = line ? atLeast(numbers, line.minimum) : newest !== undefined && major > newest.major;
+  if (fits) return undefined;
+  return `Node.js ${version} is not supported: install Node.js 24 LTS (22.22+ also works), see the README's prerequisites`;
 }
