@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { TopicAdmin } from '@wms-webhooks/kafka';
 
 export interface LagSample {
   at: number;
@@ -12,7 +12,7 @@ export class LagSampler {
   private running = false;
 
   constructor(
-    private readonly admin: Admin,
+    private readonly admin: TopicAdmin,
     private readonly groups: ReadonlyArray<{ group: string; topic: string }>,
   ) {}
 
@@ -37,14 +37,11 @@ export class LagSampler {
       this.groups.map(async ({ group, topic }) => {
         try {
           const [ends, committed] = await Promise.all([
-            this.admin.fetchTopicOffsets(topic),
-            this.admin.fetchOffsets({ groupId: group, topics: [topic] }),
+            this.admin.topicOffsets(topic),
+            this.admin.committedOffsets(group, topic),
           ]);
           const committedBy = new Map(
-            (committed[0]?.partitions ?? []).map((partition) => [
-              partition.partition,
-              Number(partition.offset),
-            ]),
+            committed.map((partition) => [partition.partition, Number(partition.offset)]),
           );
           byGroup[group] = ends.reduce((sum, end) => {
             const done = committedBy.get(end.partition) ?? -1;

@@ -1,4 +1,4 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /**
  * The bench's own event loop. The generator and the receiver share it, so a stall here delays both the
@@ -6,7 +6,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
  * delay from `measureFrom` on.
  */
 export class LoopMonitor {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
   private timer: NodeJS.Timeout | undefined;
   private seconds: Array<{ at: number; maxMs: number }> = [];
   private from = Date.now();

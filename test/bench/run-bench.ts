@@ -75,7 +75,7 @@ async function main() {
   const producer = createDurableProducer(kafka);
   const mongo = new MongoClient(endpoints.mongodbUri);
   try {
-    await Promise.all([admin.connect(), producer.connect(), mongo.connect()]);
+    await mongo.connect();
     const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
     await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
     const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
@@ -155,7 +155,7 @@ async function main() {
     }
 
     const deadLettered = new Set(
-      (await readDeadLetters<DeliveryTask>(kafka, admin, serde, topics.dead)).map((task) => task.deliveryId),
+      (await readDeadLetters<DeliveryTask>(kafka, serde, topics.dead)).map((task) => task.deliveryId),
     );
     const retrying = new Set(
       (await attempts.find({ final: false }, { projection: { deliveryId: 1 } }).toArray()).map(
@@ -247,17 +247,17 @@ async function main() {
     printReport(results, resultsDir, pngProblem);
     process.exitCode = ledger.balanced ? 0 : 2;
   } finally {
-    await producer.disconnect().catch(() => undefined);
+    await producer.close().catch(() => undefined);
     await services.stop();
     await receiver.stop();
     if (!settings.keep) {
-      await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+      await admin.deleteTopics(Object.values(topics)).catch(() => undefined);
       await mongo
         .db(database)
         .dropDatabase()
         .catch(() => undefined);
     }
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
     await mongo.close();
   }
 }

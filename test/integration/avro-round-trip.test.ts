@@ -1,12 +1,14 @@
+import { producerSendsChannel } from '@platformatic/kafka';
 import { catalogueSchema, topicCatalogue, type WmsEvent } from '@wms-webhooks/contracts';
 import {
   AvroTopicProducer,
   createDurableProducer,
   ensureTopics,
+  type RunningConsumer,
   runAvroConsumer,
   subjectFor,
 } from '@wms-webhooks/kafka';
-import type { Consumer } from 'kafkajs';
+import { createLogger } from '@wms-webhooks/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleValues } from '../support/sample-values';
 import { testEndpoints, testKafka, testSerde } from '../support/stack';
@@ -20,29 +22,28 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
   const producer = createDurableProducer(kafka);
   const serde = testSerde();
   const received: Array<{ value: WmsEvent; raw: Buffer; key: string | undefined }> = [];
-  let consumer: Consumer;
+  let consumer: RunningConsumer;
   let schemaId: number;
 
   beforeAll(async () => {
-    await admin.connect();
     await ensureTopics(admin, [{ ...topicCatalogue().wmsEvents.spec, name: topic, partitions: 3 }]);
     schemaId = await serde.register(topic, catalogueSchema(topicCatalogue().wmsEvents));
-    await producer.connect();
     consumer = await runAvroConsumer<WmsEvent>(kafka, serde, {
       groupId: uniqueName('it-avro-group'),
       topic,
-      fromBeginning: true,
-      handle: async (value, { message }) => {
-        received.push({ value, raw: message.value as Buffer, key: message.key?.toString() });
+      logger: createLogger('it-avro-round-trip', 'fatal'),
+      startAt: 'earliest',
+      handle: async (value, record) => {
+        received.push({ value, raw: record.value as Buffer, key: record.key?.toString() });
       },
     });
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer.disconnect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await consumer?.stop();
+    await producer.close();
+    await admin.deleteTopics([topic]).catch(() => undefined);
+    await admin.close();
   });
 
   it('comes back equal to what was produced, in the Confluent wire format', async () => {
@@ -100,10 +101,10 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
   });
 
   it('keeps call order across concurrent sends of one key, which share produce requests', async () => {
-    const produceRequests: number[] = [];
-    const stopCounting = producer.raw.on(producer.raw.events.REQUEST, ({ payload }) => {
-      if (payload.apiName === 'Produce') produceRequests.push(payload.size);
-    });
+    const produceRequests: unknown[] = [];
+    const count = (event: unknown) => produceRequests.push(event);
+    producerSendsChannel.start.subscribe(count);
+    const stopCounting = () => producerSendsChannel.start.unsubscribe(count);
     const events = keyedEvents(12, 'ORD-concurrent');
     const topicProducer = new AvroTopicProducer<WmsEvent>(producer, serde, topic);
     await Promise.all(events.map((value) => topicProducer.send([{ key: value.entityId, value }])));

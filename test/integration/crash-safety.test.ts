@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { deliveryIdFor } from '@wms-webhooks/delivery';
-import { runAvroConsumer } from '@wms-webhooks/kafka';
+import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
 import { launchService, type RunningService, waitUntilReady } from '@wms-webhooks/tools';
-import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { freePort } from '../support/free-port';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
+import { quietLogger } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
 describe('when the sender and a retrier are killed with SIGKILL mid-stream', () => {
   let pipeline: Pipeline;
-  let deadConsumer: Consumer;
+  let deadConsumer: RunningConsumer;
   let logsDir: string;
   const receiver = new Receiver();
   const dead: DeliveryTask[] = [];
@@ -54,7 +54,8 @@ describe('when the sender and a retrier are killed with SIGKILL mid-stream', () 
     deadConsumer = await runAvroConsumer<DeliveryTask>(pipeline.kafka, pipeline.serde, {
       groupId: uniqueName('it-crash-dead'),
       topic: pipeline.topics.dead,
-      fromBeginning: true,
+      startAt: 'earliest',
+      logger: quietLogger,
       handle: async (task) => {
         dead.push(task);
       },
@@ -63,7 +64,7 @@ describe('when the sender and a retrier are killed with SIGKILL mid-stream', () 
 
   afterAll(async () => {
     for (const service of running) service.child.kill('SIGKILL');
-    await deadConsumer?.disconnect();
+    await deadConsumer?.stop();
     await pipeline?.stop();
     await receiver.stop();
   });

@@ -1,11 +1,9 @@
-import kafkajs from 'kafkajs';
+import { partitionFor } from '@wms-webhooks/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
-
-const { Partitioners } = kafkajs;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -86,18 +84,7 @@ describe('dead and slow endpoints', () => {
       const hanging = await create({ goodsOwnerIds: [402], url: receiver.url('/hang'), timeoutMs: 1000 });
       const healthy = await create({ goodsOwnerIds: [403], url: receiver.url('/healthy') });
       // Deliveries are keyed by webhook; two webhooks on one partition share its order, and so its stalls.
-      const partitionOf = (webhookId: string) =>
-        Partitioners.DefaultPartitioner()({
-          topic: pipeline.topics.deliveries,
-          partitionMetadata: Array.from({ length: 12 }, (_, partitionId) => ({
-            partitionId,
-            leader: 1,
-            partitionErrorCode: 0,
-            replicas: [1],
-            isr: [1],
-          })),
-          message: { key: webhookId, value: null },
-        });
+      const partitionOf = (webhookId: string) => partitionFor(webhookId, 12);
       const sharedPartition = partitionOf(hanging.id) === partitionOf(healthy.id);
 
       const stream = async (count: number, perSecond: number, withHanging: boolean) => {

@@ -1,13 +1,13 @@
-import { ensureTopics } from '@wms-webhooks/kafka';
 import {
-  createLogger,
+  type ConsumedRecord,
+  createDurableProducer,
+  ensureTopics,
   type RunningConsumer,
   runLaneConsumer,
   type StagedBatch,
-} from '@wms-webhooks/service-runtime';
-import type { KafkaMessage } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKafka } from '../support/stack';
+} from '@wms-webhooks/kafka';
+import { afterAll, describe, expect, it } from 'vitest';
+import { quietLogger, testKafka } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -29,51 +29,77 @@ function gate(): Gate {
   return made;
 }
 
-describe('a lane consumer whose handler stages its batches', () => {
+// Keys the Java client's murmur2 puts on partition 0 and 1 of two.
+const keyFor = ['a', 'd'] as const;
+
+describe('a lane consumer against a real broker', () => {
   const kafka = testKafka('it-lane-consumer');
   const admin = kafka.admin();
-  const producer = kafka.producer();
-  const logger = createLogger('it-lane-consumer', 'fatal');
+  const producer = createDurableProducer(kafka);
   const running: RunningConsumer[] = [];
-
-  beforeAll(async () => {
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
+  const created: string[] = [];
 
   afterAll(async () => {
     for (const made of gates) made.open();
     await Promise.allSettled(running.map((consumer) => consumer.stop()));
-    await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+    await producer.close();
+    await admin.deleteTopics(created).catch(() => undefined);
+    await admin.close();
   });
 
-  /** One partition, so batches of one partition follow each other; each value names its record. */
-  async function start(finishFor: (values: string[]) => StagedBatch['finish']) {
-    const topic = uniqueName('it.lane-staged');
-    const groupId = uniqueName('it-lane-staged');
-    await ensureTopics(admin, [
-      { name: topic, partitions: 1, cleanupPolicy: 'delete', retentionMs: 3_600_000 },
-    ]);
-    const handled: string[][] = [];
-    const consumer = await runLaneConsumer<KafkaMessage>({
+  const topicWith = async (partitions: number) => {
+    const topic = uniqueName('it.lane');
+    created.push(topic);
+    await ensureTopics(admin, [{ name: topic, partitions, cleanupPolicy: 'delete', retentionMs: 3_600_000 }]);
+    return topic;
+  };
+
+  /** A member of `groupId` whose handler calls `handle` with each batch's values, by partition. */
+  const member = async (
+    topic: string,
+    groupId: string,
+    handle: (values: string[], partition: number) => Promise<StagedBatch | undefined>,
+  ) => {
+    const consumer = await runLaneConsumer<ConsumedRecord>({
       kafka,
       groupId,
       topic,
-      logger,
+      logger: quietLogger,
       sessionTimeout: 6_000,
-      prepare: async (messages) => ({ ready: messages, readyThrough: messages.at(-1)?.offset }),
-      handle: async (messages) => {
-        const values = messages.map((message) => String(message.value));
-        handled.push(values);
-        return { finish: finishFor(values) };
-      },
+      prepare: async (records) => ({ ready: records, readyThrough: records.at(-1)?.offset }),
+      handle: (records, { partition }) =>
+        handle(
+          records.map((record) => String(record.value)),
+          partition,
+        ),
     });
     running.push(consumer);
-    const produce = (value: string) => producer.send({ topic, messages: [{ value }] });
-    const committed = async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return Number(offsets?.partitions[0]?.offset ?? -1);
+    return consumer;
+  };
+
+  const produce = (topic: string, value: string, partition = 0) =>
+    producer.send(topic, [{ key: keyFor[partition] ?? null, value: Buffer.from(value) }]);
+
+  const committed = async (topic: string, groupId: string, partition = 0) => {
+    const offsets = await admin.committedOffsets(groupId, topic);
+    return Number(offsets.find((entry) => entry.partition === partition)?.offset ?? -1);
+  };
+
+  /** One partition, so batches of one partition follow each other; each value names its record. */
+  async function start(finishFor: (values: string[]) => StagedBatch['finish']) {
+    const topic = await topicWith(1);
+    const groupId = uniqueName('it-lane-staged');
+    const handled: string[][] = [];
+    const consumer = await member(topic, groupId, async (values) => {
+      handled.push(values);
+      return { finish: finishFor(values) };
+    });
+    return {
+      consumer,
+      handled,
+      produce: (value: string) => produce(topic, value),
+      committed: () => committed(topic, groupId),
     };
-    return { consumer, handled, produce, committed };
   }
 
   describe('when a batch is still finishing', () => {
@@ -139,6 +165,65 @@ describe('a lane consumer whose handler stages its batches', () => {
       finishing.open();
       await stopped;
       expect(await lane.committed()).toBe(1);
+    });
+  });
+
+  describe('when the batch of one partition hangs', () => {
+    it('goes on fetching and handling the other partitions', async () => {
+      const topic = await topicWith(2);
+      const hang = gate();
+      const handled: string[] = [];
+      await member(topic, uniqueName('it-lane-hang'), async (values, partition) => {
+        if (partition === 0) await hang.promise;
+        handled.push(...values);
+        return undefined;
+      });
+      await produce(topic, 'stuck', 0);
+      for (const value of ['p1-a', 'p1-b', 'p1-c']) await produce(topic, value, 1);
+      await waitFor(() => handled.length === 3, { message: 'partition 1 handled while partition 0 hangs' });
+      expect(handled).toEqual(['p1-a', 'p1-b', 'p1-c']);
+      hang.open();
+      await waitFor(() => handled.includes('stuck'), { message: 'partition 0 handled once released' });
+    });
+  });
+
+  describe('when a rebalance moves a partition whose batch is still finishing', () => {
+    it('leaves the commit to the new owner: the old owner commits nothing stale', async () => {
+      const topic = await topicWith(2);
+      const groupId = uniqueName('it-lane-rebalance');
+      const held = gate();
+      const firstHandled: number[] = [];
+      const first = await member(topic, groupId, async (_values, partition) => {
+        firstHandled.push(partition);
+        return { finish: () => held.promise };
+      });
+      await produce(topic, 'x0', 0);
+      await produce(topic, 'x0', 1);
+      await waitFor(() => firstHandled.length === 2, {
+        message: 'both partitions handled by the first member',
+      });
+
+      const secondHandled: Array<{ partition: number; values: string[] }> = [];
+      await member(topic, groupId, async (values, partition) => {
+        secondHandled.push({ partition, values });
+        return undefined;
+      });
+      const moved = await waitFor(() => secondHandled[0]?.partition, {
+        message: 'a partition moved to the second member',
+      });
+      await waitFor(async () => (await committed(topic, groupId, moved)) === 1, {
+        message: 'x0 committed by the new owner',
+      });
+      await produce(topic, 'x1', moved);
+      await waitFor(async () => (await committed(topic, groupId, moved)) === 2, {
+        message: 'x1 committed by the new owner',
+      });
+
+      // The first member's batch of the moved partition finishes now; stopping waits for its commit step.
+      held.open();
+      await first.stop();
+      expect(await committed(topic, groupId, moved)).toBe(2);
+      expect(await committed(topic, groupId, 1 - moved)).toBe(1);
     });
   });
 });

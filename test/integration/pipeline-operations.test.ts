@@ -1,10 +1,10 @@
 import type { InvalidWmsEvent } from '@wms-webhooks/contracts';
-import { runAvroConsumer } from '@wms-webhooks/kafka';
-import type { Consumer } from 'kafkajs';
+import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
+import { quietLogger } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -150,20 +150,21 @@ describe('operating webhooks through the API', () => {
   });
 
   describe('when bad records arrive on wms.events', () => {
-    let invalidConsumer: Consumer;
+    let invalidConsumer: RunningConsumer;
     const invalid: InvalidWmsEvent[] = [];
 
     beforeAll(async () => {
       invalidConsumer = await runAvroConsumer<InvalidWmsEvent>(pipeline.kafka, pipeline.serde, {
         groupId: uniqueName('it-invalid'),
         topic: pipeline.topics.wmsEventsInvalid,
-        fromBeginning: true,
+        startAt: 'earliest',
+        logger: quietLogger,
         handle: async (value) => {
           invalid.push(value);
         },
       });
     });
-    afterAll(() => invalidConsumer?.disconnect());
+    afterAll(() => invalidConsumer?.stop());
 
     it('files garbage bytes, an unknown schema id and a non-JSON payload with their reasons, and delivers the next good event', async () => {
       await create({ goodsOwnerIds: [104], url: receiver.url('/after-bad') });

@@ -1,11 +1,11 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { runAvroConsumer } from '@wms-webhooks/kafka';
-import type { Consumer } from 'kafkajs';
+import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
+import { quietLogger } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -26,7 +26,7 @@ interface LogItem {
 
 describe('retries on the tiered retry topics', () => {
   let pipeline: Pipeline;
-  let deadConsumer: Consumer;
+  let deadConsumer: RunningConsumer;
   const receiver = new Receiver();
   const dead: DeliveryTask[] = [];
 
@@ -51,7 +51,8 @@ describe('retries on the tiered retry topics', () => {
     deadConsumer = await runAvroConsumer<DeliveryTask>(pipeline.kafka, pipeline.serde, {
       groupId: uniqueName('it-dead'),
       topic: pipeline.topics.dead,
-      fromBeginning: true,
+      startAt: 'earliest',
+      logger: quietLogger,
       handle: async (task) => {
         dead.push(task);
       },
@@ -59,7 +60,7 @@ describe('retries on the tiered retry topics', () => {
   });
 
   afterAll(async () => {
-    await deadConsumer?.disconnect();
+    await deadConsumer?.stop();
     await pipeline?.stop();
     await receiver.stop();
   });

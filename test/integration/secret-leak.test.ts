@@ -12,6 +12,7 @@ import { Mailbox } from '../support/mailbox';
 import { dropTestResources, pipelineEnv, testAdminKey } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
 import { testKafka, testSerde } from '../support/stack';
+import { readTopics } from '../support/topic-reader';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -140,12 +141,11 @@ describe('planted secrets', () => {
 
     const kafka = testKafka('it-leak-wms');
     const producer = createDurableProducer(kafka);
-    await producer.connect();
     const serde = testSerde();
     await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
     const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
     await wms.send([{ key: 'ORD-leak', value: wmsEvent({ goodsOwnerId: 601 }) }]);
-    await producer.disconnect();
+    await producer.close();
 
     await waitFor(() => (receiver.at('/basic').length >= 2 ? true : undefined), { timeoutMs: 30_000 });
     await waitFor(() => (mailbox.messages.length > 0 ? true : undefined), { timeoutMs: 30_000 });
@@ -168,7 +168,7 @@ describe('planted secrets', () => {
         for (const secret of signingSecrets) expect(response.body, response.path).not.toContain(secret);
     }
 
-    const onTopics = await readTopics(Object.values(topics));
+    const onTopics = await readAll(Object.values(topics));
     expect(onTopics.records).toBeGreaterThan(0);
     for (const secret of [...credentials, ...signingSecrets]) expect(onTopics.text).not.toContain(secret);
 
@@ -194,36 +194,12 @@ describe('planted secrets', () => {
 });
 
 /** Every record of the topics from the start, keys, values and headers as raw bytes (Avro strings are UTF-8). */
-async function readTopics(names: string[]): Promise<{ text: string; records: number }> {
-  const kafka = testKafka('it-leak-reader');
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const present = names.filter((name) => existing.has(name));
-  const ends = new Map<string, number>();
-  for (const topic of present) {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    for (const partition of offsets) ends.set(`${topic}/${partition.partition}`, Number(partition.high));
-  }
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: uniqueName('it-leak-reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topics: present, fromBeginning: true });
-  const seen = new Map<string, number>();
-  const chunks: string[] = [];
-  let records = 0;
-  await consumer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      records += 1;
-      chunks.push(message.key?.toString('utf8') ?? '', message.value?.toString('utf8') ?? '');
-      for (const value of Object.values(message.headers ?? {})) chunks.push(String(value));
-      seen.set(`${topic}/${partition}`, Number(message.offset) + 1);
-    },
-  });
-  await waitFor(
-    () => [...ends].every(([key, end]) => end === 0 || (seen.get(key) ?? 0) >= end) || undefined,
-    { timeoutMs: 30_000, message: 'every topic read to its end' },
-  );
-  await consumer.disconnect();
-  return { text: chunks.join('\n'), records };
+async function readAll(names: string[]): Promise<{ text: string; records: number }> {
+  const records = await readTopics(testKafka('it-leak-reader'), names);
+  const chunks = records.flatMap((record) => [
+    record.key?.toString('utf8') ?? '',
+    record.value?.toString('utf8') ?? '',
+    ...Object.values(record.headers).map((value) => value.toString('utf8')),
+  ]);
+  return { text: chunks.join('\n'), records: records.length };
 }

@@ -29,10 +29,9 @@ describe('a service run as its own process', () => {
 
   afterAll(async () => {
     const admin = testKafka('it-proc-cleanup').admin();
-    await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await admin.deleteTopics(topics).catch(() => undefined);
+    await admin.close();
     const client = new MongoClient(testEndpoints().mongodbUri);
     await client
       .db(database)

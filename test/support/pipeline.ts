@@ -25,9 +25,8 @@ export const testAdminKey = 'test-admin-key-0123456789';
 /** Deletes a test's topics and drops its database; what is already gone is fine. */
 export async function dropTestResources(topics: TopicNames, database: string) {
   const admin = testKafka('it-cleanup').admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-  await admin.disconnect();
+  await admin.deleteTopics(Object.values(topics)).catch(() => undefined);
+  await admin.close();
   const client = new MongoClient(testEndpoints().mongodbUri);
   await client
     .db(database)
@@ -93,7 +92,6 @@ export async function startPipeline(
   const topics = topicNames(prefix);
   const kafka = testKafka('it-wms-producer');
   const producer = createDurableProducer(kafka);
-  await producer.connect();
   const serde = testSerde();
   await serde.register(topics.wmsEvents, catalogueSchema(topicCatalogue(prefix).wmsEvents));
   const wms = new AvroTopicProducer<WmsEvent>(producer, serde, topics.wmsEvents);
@@ -167,7 +165,7 @@ export async function startPipeline(
         api,
       ].flatMap((service) => service.shutdownSteps);
       for (const step of steps) await step.run().catch(() => undefined);
-      await producer.disconnect();
+      await producer.close();
       await dropTestResources(topics, database);
     },
   };

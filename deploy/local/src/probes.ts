@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, MessagesStreamModes, ProduceAcks, Producer } from '@platformatic/kafka';
 import { MongoClient } from 'mongodb';
 import type { ProbeResult } from './component';
 
@@ -11,46 +11,55 @@ function failure(error: unknown): ProbeResult {
 
 /** Ready means a record produced with acks=all comes back through a consumer group fetch. */
 export async function probeKafka(brokers: string[], timeoutMs = 15_000): Promise<ProbeResult> {
-  const kafka = new Kafka({
-    clientId: 'wms-stack-probe',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2_000,
-    retry: { retries: 2, initialRetryTime: 200 },
+  const connection = { bootstrapBrokers: brokers, connectTimeout: 2_000, retries: 2, retryDelay: 200 };
+  const admin = new Admin({ ...connection, clientId: 'wms-stack-probe-admin' });
+  const producer = new Producer({
+    ...connection,
+    clientId: 'wms-stack-probe-producer',
+    autocreateTopics: false,
   });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
   const groupId = `wms-stack-probe-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = new Consumer({
+    ...connection,
+    clientId: 'wms-stack-probe-consumer',
+    groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+  });
   const marker = randomUUID();
   const started = Date.now();
   try {
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: probeTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '3600000' }] },
-      ],
+    if (!(await admin.listTopics()).includes(probeTopic)) {
+      await admin.createTopics({
+        topics: [probeTopic],
+        partitions: 1,
+        replicas: 1,
+        configs: [{ name: 'retention.ms', value: '3600000' }],
+      });
+    }
+    await producer.send({
+      acks: ProduceAcks.ALL,
+      messages: [{ topic: probeTopic, value: Buffer.from(marker) }],
     });
-    await producer.connect();
-    await producer.send({ topic: probeTopic, acks: -1, messages: [{ value: marker }] });
-    await consumer.connect();
-    await consumer.subscribe({ topic: probeTopic, fromBeginning: true });
+    const stream = await consumer.consume({
+      topics: [probeTopic],
+      mode: MessagesStreamModes.EARLIEST,
+      autocommit: false,
+      maxWaitTime: 200,
+    });
     const seen = new Promise<void>((resolveSeen) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.value?.toString() === marker) resolveSeen();
-        },
+      stream.on('data', (message) => {
+        if (message.value?.toString() === marker) resolveSeen();
       });
     });
-    await withTimeout(seen, timeoutMs, 'the probe record did not come back');
+    await withTimeout(seen, timeoutMs, 'the probe record did not come back').finally(() => stream.close());
     return { ok: true, detail: `produce/fetch round trip in ${Date.now() - started} ms` };
   } catch (error) {
     return failure(error);
   } finally {
-    await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
-    await admin.deleteGroups([groupId]).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    await Promise.allSettled([consumer.close(true), producer.close()]);
+    await admin.deleteGroups({ groups: [groupId] }).catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 

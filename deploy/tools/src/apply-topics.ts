@@ -7,7 +7,6 @@ import { runTool } from './run-tool';
 runTool(async () => {
   const endpoints = await resolveEndpoints({ start: false });
   const { admin } = connectTools(endpoints, 'wms-tools-topics');
-  await admin.connect();
   try {
     const changes = await ensureTopics(
       admin,
@@ -16,6 +15,6 @@ runTool(async () => {
     for (const change of changes)
       console.log(`${change.topic}: ${change.action}${change.detail ? ` (${change.detail})` : ''}`);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 });

@@ -9,7 +9,6 @@ export async function publishEvents(endpoints: Endpoints, topicPrefix: string, e
   const entry = topicCatalogue(topicPrefix).wmsEvents;
   await serde.register(entry.spec.name, catalogueSchema(entry));
   const producer = createDurableProducer(kafka);
-  await producer.connect();
   try {
     const topic = new AvroTopicProducer<WmsEvent>(producer, serde, entry.spec.name);
     for (let index = 0; index < events.length; index += 500) {
@@ -18,6 +17,6 @@ export async function publishEvents(endpoints: Endpoints, topicPrefix: string, e
       );
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }

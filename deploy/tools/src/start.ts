@@ -41,11 +41,10 @@ const services: ServiceEntry[] = [
 runTool(async () => {
   const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
   const { admin, serde } = connectTools(endpoints, 'wms-start');
-  await admin.connect();
   try {
     await applyCatalogue(admin, serde);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 
   if ((await buildAdminUi()).built) console.log('built the admin UI (libs/admin-ui/dist)');

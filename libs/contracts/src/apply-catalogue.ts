@@ -1,5 +1,4 @@
-import { type AvroSerde, ensureTopics, type TopicChange } from '@wms-webhooks/kafka';
-import type { Admin } from 'kafkajs';
+import { type AvroSerde, ensureTopics, type TopicAdmin, type TopicChange } from '@wms-webhooks/kafka';
 import { type CatalogueEntry, catalogueEntries, catalogueSchema } from './topic-catalogue';
 
 export interface CatalogueReport {
@@ -9,7 +8,7 @@ export interface CatalogueReport {
 
 /** Topics first, then each topic's value schema; both steps are idempotent, so every service start runs them. */
 export async function applyCatalogue(
-  admin: Admin,
+  admin: TopicAdmin,
   serde: AvroSerde,
   entries: readonly CatalogueEntry[] = catalogueEntries(),
 ): Promise<CatalogueReport> {

@@ -1,7 +1,6 @@
 import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
 import { InvalidInputError } from '@wms-webhooks/errors';
-import type { AvroSerde } from '@wms-webhooks/kafka';
-import type { KafkaMessage } from 'kafkajs';
+import type { AvroSerde, ConsumedRecord } from '@wms-webhooks/kafka';
 import { decodeRecord } from './decode-record';
 import { type IngestLimits, validateWmsEvent } from './validate-event';
 
@@ -19,16 +18,6 @@ export interface IngestResult {
   invalid: InvalidWmsEvent[];
 }
 
-function headersOf(message: KafkaMessage): Record<string, Buffer> {
-  const headers: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = Buffer.isBuffer(first) ? first : Buffer.from(String(first));
-  }
-  return headers;
-}
-
 /**
  * Accepts what is valid and routes what is not to the invalid topic with the reason and the original
  * bytes; one bad record never stops the stream. Registry outages throw (retriable), so nothing is
@@ -36,7 +25,7 @@ function headersOf(message: KafkaMessage): Record<string, Buffer> {
  */
 export async function processWmsRecords(
   deps: IngestDeps,
-  messages: readonly KafkaMessage[],
+  messages: readonly ConsumedRecord[],
   source: { topic: string; partition: number },
 ): Promise<IngestResult> {
   const accepted: Array<{ key: string; value: WmsEvent }> = [];
@@ -59,7 +48,7 @@ export async function processWmsRecords(
           sourceTimestamp: Number(message.timestamp),
           originalKey: message.key,
           originalValue: message.value,
-          originalHeaders: headersOf(message),
+          originalHeaders: message.headers,
           detectedAt: deps.now(),
         },
       });

@@ -1,11 +1,18 @@
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
 import type { AvroSerde } from './avro-serde';
-import type { DurableProducer } from './idempotent-producer';
+import type { DurableProducer, RecordHeaders } from './idempotent-producer';
+import type { KafkaClient } from './kafka-client';
+import {
+  allReady,
+  type ConsumedRecord,
+  type LaneLogger,
+  type RunningConsumer,
+  runLaneConsumer,
+} from './lane-consumer';
 
 export interface TypedRecord<T> {
   key: string | Buffer | null;
   value: T;
-  headers?: IHeaders;
+  headers?: RecordHeaders;
 }
 
 /** Produces values of one type to one topic, Avro-encoded with the topic's registered schema. */
@@ -31,25 +38,31 @@ export class AvroTopicProducer<T> {
 export interface AvroConsumerOptions<T> {
   groupId: string;
   topic: string;
-  fromBeginning?: boolean;
-  /** Runs once per record; the offset is committed only after it resolves. */
-  handle: (value: T, context: EachMessagePayload) => Promise<void>;
+  logger: LaneLogger;
+  /** Where a group without commits starts: the topic's first record, or (the default) its end. */
+  startAt?: 'earliest' | 'latest';
+  /** Runs once per record, in order within a partition; the offset is committed after it resolves. */
+  handle: (value: T, record: ConsumedRecord) => Promise<void>;
 }
 
 /** Consumes one topic, decoding each record's value through the registry before handing it over. */
-export async function runAvroConsumer<T>(
-  kafka: Kafka,
+export function runAvroConsumer<T>(
+  kafka: KafkaClient,
   serde: AvroSerde,
   options: AvroConsumerOptions<T>,
-): Promise<Consumer> {
-  const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-  await consumer.connect();
-  await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? false });
-  await consumer.run({
-    eachMessage: async (payload) => {
-      if (!payload.message.value) throw new Error(`${options.topic}: a record without a value`);
-      await options.handle(await serde.decode<T>(payload.message.value), payload);
+): Promise<RunningConsumer> {
+  return runLaneConsumer<ConsumedRecord>({
+    kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    logger: options.logger,
+    startAt: options.startAt ?? 'latest',
+    prepare: allReady,
+    handle: async (records) => {
+      for (const record of records) {
+        if (!record.value) throw new Error(`${options.topic}: a record without a value`);
+        await options.handle(await serde.decode<T>(record.value), record);
+      }
     },
   });
-  return consumer;
 }

@@ -1,4 +1,4 @@
-import kafkajs, { type Admin } from 'kafkajs';
+import type { TopicAdmin } from './topic-admin';
 import { type TopicSpec, topicConfigEntries } from './topic-spec';
 
 export interface TopicChange {
@@ -7,72 +7,51 @@ export interface TopicChange {
   detail?: string;
 }
 
-// kafkajs is CommonJS and Node's ESM loader cannot see these two named exports.
-const { ConfigResourceTypes, ConfigSource } = kafkajs;
-
 export class TopicCatalogueError extends Error {
   override readonly name = 'TopicCatalogueError';
 }
 
 /**
  * Makes the cluster match the catalogue, and is safe to run any number of times: missing topics are
- * created, differing configs altered, partitions added. Partitions are never removed (Kafka cannot),
- * so a topic with more partitions than its spec is reported, not changed.
+ * created, differing configs altered (others left as they are), partitions added. Partitions are never
+ * removed (Kafka cannot), so a topic with more partitions than its spec is reported, not changed.
  */
-export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicChange[]> {
+export async function ensureTopics(admin: TopicAdmin, specs: readonly TopicSpec[]): Promise<TopicChange[]> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((spec) => !existing.has(spec.name));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.name,
-        numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor ?? -1,
-        configEntries: Object.entries(topicConfigEntries(spec)).map(([name, value]) => ({ name, value })),
-      })),
-    });
-  }
+  await admin.createTopics(
+    missing.map((spec) => ({
+      name: spec.name,
+      partitions: spec.partitions,
+      replicationFactor: spec.replicationFactor ?? -1,
+      configs: topicConfigEntries(spec),
+    })),
+  );
   const changes: TopicChange[] = missing.map((spec) => ({ topic: spec.name, action: 'created' }));
   const present = specs.filter((spec) => existing.has(spec.name));
   if (present.length === 0) return changes;
 
-  const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.name) });
-  const described = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: present.map((spec) => ({ type: ConfigResourceTypes.TOPIC, name: spec.name })),
-  });
+  const names = present.map((spec) => spec.name);
+  const [partitionCounts, configs] = await Promise.all([
+    admin.partitionCounts(names),
+    admin.topicConfigs(names),
+  ]);
   for (const spec of present) {
-    const partitionCount = metadata.topics.find((topic) => topic.name === spec.name)?.partitions.length ?? 0;
-    const current = new Map(
-      described.resources
-        .find((resource) => resource.resourceName === spec.name)
-        ?.configEntries.map((entry) => [entry.configName, entry.configValue]) ?? [],
+    const partitionCount = partitionCounts.get(spec.name) ?? 0;
+    const current = configs.get(spec.name);
+    const differing = Object.entries(topicConfigEntries(spec)).filter(
+      ([name, value]) => current?.get(name) !== value,
     );
-    const wanted = topicConfigEntries(spec);
-    const differing = Object.entries(wanted).filter(([name, value]) => current.get(name) !== value);
     if (differing.length > 0) {
-      // Incremental alteration is not in kafkajs; a full alterConfigs replaces every dynamic config, so
-      // the topic's other dynamic overrides are carried over alongside the wanted ones.
-      const merged = { ...Object.fromEntries(dynamicOverrides(described, spec.name)), ...wanted };
-      await admin.alterConfigs({
-        validateOnly: false,
-        resources: [
-          {
-            type: ConfigResourceTypes.TOPIC,
-            name: spec.name,
-            configEntries: Object.entries(merged).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      await admin.setTopicConfigs(spec.name, Object.fromEntries(differing));
       changes.push({
         topic: spec.name,
         action: 'configured',
-        detail: differing.map(([name, value]) => `${name}=${value} (was ${current.get(name)})`).join(', '),
+        detail: differing.map(([name, value]) => `${name}=${value} (was ${current?.get(name)})`).join(', '),
       });
     }
     if (partitionCount < spec.partitions) {
-      await admin.createPartitions({ topicPartitions: [{ topic: spec.name, count: spec.partitions }] });
+      await admin.createPartitions(spec.name, spec.partitions);
       changes.push({
         topic: spec.name,
         action: 'partitions-added',
@@ -88,15 +67,4 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
     }
   }
   return changes;
-}
-
-type DescribeResult = Awaited<ReturnType<Admin['describeConfigs']>>;
-
-function dynamicOverrides(described: DescribeResult, topic: string): Array<[string, string]> {
-  const resource = described.resources.find((entry) => entry.resourceName === topic);
-  return (resource?.configEntries ?? [])
-    .filter(
-      (entry) => !entry.isDefault && !entry.readOnly && entry.configSource === ConfigSource.TOPIC_CONFIG,
-    )
-    .map((entry) => [entry.configName, entry.configValue]);
 }

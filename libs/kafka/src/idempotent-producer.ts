@@ -1,20 +1,33 @@
-import kafkajs, { type IHeaders, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { groupCommit } from './group-commit';
+import type { KafkaClient } from './kafka-client';
+import { kafkaErrorMessage } from './kafka-errors';
+import { javaCompatiblePartitioner } from './partitioner';
 
-const { Partitioners } = kafkajs;
+export type RecordHeaders = Record<string, Buffer | string>;
 
 export interface OutgoingRecord {
   key: string | Buffer | null;
   value: Buffer;
-  headers?: IHeaders;
+  headers?: RecordHeaders;
+  /** Chosen by the key's murmur2 hash when absent, as the Java client does. */
+  partition?: number;
 }
 
 export interface DurableProducer {
   /** Resolves once every record is acknowledged by all in-sync replicas. */
   send(topic: string, records: OutgoingRecord[]): Promise<void>;
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  readonly raw: Producer;
+  /**
+   * Resolves when a broker answers a metadata request, reconnecting if need be; rejects naming why not.
+   * Connections open on first use, so this is what tells a producer that has sent nothing yet is ready.
+   */
+  reachable(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A send the broker refused for good (a record over the topic's max.message.bytes, for one). */
+export class ProduceRefusedError extends Error {
+  override readonly name = 'ProduceRefusedError';
 }
 
 interface TopicRecord {
@@ -29,53 +42,67 @@ function recordBytes({ record }: TopicRecord): number {
   return record.value.length + (record.key?.length ?? 0);
 }
 
-function byTopic(entries: TopicRecord[]): TopicMessages[] {
-  const topics = new Map<string, OutgoingRecord[]>();
-  for (const { topic, record } of entries) {
-    const records = topics.get(topic);
-    if (records) records.push(record);
-    else topics.set(topic, [record]);
-  }
-  return [...topics].map(([topic, messages]) => ({ topic, messages }));
+function asBuffer(value: string | Buffer): Buffer {
+  return typeof value === 'string' ? Buffer.from(value) : value;
 }
 
 /**
  * An idempotent producer with acks=all: a retried send cannot duplicate or reorder records within a
- * partition, which the per-webhook ordering relies on. One request in flight keeps kafkajs's ordering
- * guarantee simple; throughput comes from batching records per send.
+ * partition, which the per-webhook ordering relies on.
  *
  * Concurrent sends share requests: while one is in flight, the sends that arrive meanwhile go out
- * together as the next, up to 512 KB (a single larger send still goes alone). Twelve partition
- * lanes that each forward a few records after a fetch make two produce requests instead of twelve, served
- * one after another; records keep their order within a partition because sends keep their call order.
- * A grouped request the broker refuses is sent again caller by caller, so one bad send fails alone.
+ * together as the next, up to 512 KB (a single larger send still goes alone). Partition lanes that each
+ * forward a few records after a fetch make a few produce requests instead of one each; records keep their
+ * order within a partition because sends keep their call order. A grouped request the broker refuses is
+ * sent again caller by caller, so one bad send fails alone, as a ProduceRefusedError naming the reason.
+ * After a refusal the client takes a new producer id, so the next record is never mistaken for a retry
+ * of one the broker already holds.
  *
- * Retries are unbounded, as the idempotent protocol requires: while the cluster is unreachable a send
- * waits rather than drops, and the caller's consumer stops committing, the back-pressure at-least-once
- * needs. The partitioner is the Java client's murmur2, so a key lands on the same partition whichever
- * client wrote it.
+ * Retriable errors are retried without end, as the idempotent protocol requires: while the cluster is
+ * unreachable a send waits rather than drops, and the caller's consumer stops committing, the
+ * back-pressure at-least-once needs.
  */
-export function createDurableProducer(kafka: Kafka): DurableProducer {
-  const producer = kafka.producer({
+export function createDurableProducer(kafka: KafkaClient): DurableProducer {
+  const producer = new Producer({
+    ...kafka.options('producer'),
     idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+    acks: ProduceAcks.ALL,
+    autocreateTopics: false,
+    retries: true,
+    partitioner: javaCompatiblePartitioner(),
   });
   const sendGrouped = groupCommit<TopicRecord>(
-    async (entries) => void (await producer.sendBatch({ acks: -1, topicMessages: byTopic(entries) })),
-    {
-      maxWeight: maxGroupedBytes,
-      weigh: recordBytes,
-      // Retriable errors are retried inside kafkajs without end, so what reaches here is a refusal.
-      retryAloneOnFailure: true,
+    async (entries) => {
+      try {
+        await producer.send({
+          messages: entries.map(({ topic, record }) => ({
+            topic,
+            key: record.key === null ? undefined : asBuffer(record.key),
+            value: record.value,
+            partition: record.partition,
+            headers: new Map(
+              Object.entries(record.headers ?? {}).map(([name, value]) => [
+                Buffer.from(name),
+                asBuffer(value),
+              ]),
+            ),
+          })),
+        });
+      } catch (error) {
+        throw new ProduceRefusedError(kafkaErrorMessage(error), { cause: error });
+      }
     },
+    { maxWeight: maxGroupedBytes, weigh: recordBytes, retryAloneOnFailure: true },
   );
   return {
-    raw: producer,
-    connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
     send: (topic, records) => sendGrouped(records.map((record) => ({ topic, record }))),
+    reachable: async () => {
+      try {
+        await producer.metadata({ topics: [], forceUpdate: true, retries: 0 });
+      } catch (error) {
+        throw new Error(`Kafka is not reachable: ${kafkaErrorMessage(error)}`, { cause: error });
+      }
+    },
+    close: () => producer.close(),
   };
 }

@@ -8,6 +8,26 @@ export {
 export { type AvroConsumerOptions, AvroTopicProducer, runAvroConsumer, type TypedRecord } from './avro-topic';
 export { ensureTopics, TopicCatalogueError, type TopicChange } from './ensure-topics';
 export { groupCommit } from './group-commit';
-export { createDurableProducer, type DurableProducer, type OutgoingRecord } from './idempotent-producer';
-export { createKafkaClient, type KafkaClientOptions } from './kafka-client';
+export {
+  createDurableProducer,
+  type DurableProducer,
+  type OutgoingRecord,
+  ProduceRefusedError,
+  type RecordHeaders,
+} from './idempotent-producer';
+export { createKafkaClient, type KafkaClient, type KafkaClientOptions } from './kafka-client';
+export { kafkaErrorMessage } from './kafka-errors';
+export {
+  allReady,
+  type BatchContext,
+  type ConsumedRecord,
+  type LaneConsumerOptions,
+  type LaneLogger,
+  type PreparedBatch,
+  type RunningConsumer,
+  runLaneConsumer,
+  type StagedBatch,
+} from './lane-consumer';
+export { partitionFor } from './partitioner';
+export type { CommittedOffset, NewTopic, PartitionOffsets, TopicAdmin } from './topic-admin';
 export { type CleanupPolicy, type TopicSpec, topicConfigEntries } from './topic-spec';

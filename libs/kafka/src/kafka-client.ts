@@ -1,20 +1,39 @@
-import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
+import type { BaseOptions } from '@platformatic/kafka';
+import { TopicAdmin } from './topic-admin';
 
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
-  logCreator?: logCreator;
-  logLevel?: logLevel;
 }
 
-export function createKafkaClient(options: KafkaClientOptions): Kafka {
-  const config: KafkaConfig = {
+/** The cluster and who asks: what every Kafka client of one process shares. */
+export interface KafkaClient {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  /** Connection options for one client of this process, named `<clientId>-<role>` on the broker. */
+  options(role: string): BaseOptions;
+  /** An admin client; it connects on first use, and `close()` releases it. */
+  admin(): TopicAdmin;
+}
+
+/** Waits 200 ms, doubling up to 5 s, between attempts of a retriable request. */
+export function retryBackoff(attempt: number): number {
+  return Math.min(5_000, 200 * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  const client: KafkaClient = {
     clientId: options.clientId,
     brokers: options.brokers,
-    logLevel: options.logLevel ?? logLevel.WARN,
-    connectionTimeout: 3_000,
-    retry: { initialRetryTime: 200, retries: 8 },
+    options: (role) => ({
+      clientId: `${options.clientId}-${role}`,
+      bootstrapBrokers: [...options.brokers],
+      connectTimeout: 3_000,
+      timeout: 30_000,
+      retries: 8,
+      retryDelay: (_client, _operation, attempt) => retryBackoff(attempt),
+    }),
+    admin: () => new TopicAdmin(client.options('admin')),
   };
-  if (options.logCreator) config.logCreator = options.logCreator;
-  return new Kafka(config);
+  return client;
 }

@@ -1,4 +1,4 @@
-import { type LaneConsumerOptions, runLaneConsumer } from './lane-consumer';
+import { type LaneConsumerOptions, runLaneConsumer } from '@wms-webhooks/kafka';
 import type { ServiceContext } from './service-context';
 
 export type ConsumeOptions<T> = Omit<LaneConsumerOptions<T>, 'kafka' | 'logger' | 'sessionTimeout'>;

@@ -1,5 +1,5 @@
+import type { RunningConsumer } from '@wms-webhooks/kafka';
 import { registerLagMetrics } from './lag-metrics';
-import type { RunningConsumer } from './lane-consumer';
 import { type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 import { registryReachable, storeReachable } from './readiness-checks';
 import type { ServiceContext } from './service-context';

@@ -1,24 +1,23 @@
-import type { KafkaMessage } from 'kafkajs';
-import type { PreparedBatch } from './lane-consumer';
+import type { ConsumedRecord, PreparedBatch } from '@wms-webhooks/kafka';
 
 /**
  * Splits a batch of records that each carry a due time: those due now, in order, up to the first that is
- * not; that one and everything after it wait for the partition to be resumed at its due time.
+ * not; that one and everything after it wait for the partition to be fetched again at its due time.
  */
 export function dueRecords<T>(
-  decode: (message: KafkaMessage) => Promise<T>,
+  decode: (record: ConsumedRecord) => Promise<T>,
   dueAt: (value: T) => number,
   now: () => number = Date.now,
 ) {
-  return async (messages: KafkaMessage[]): Promise<PreparedBatch<T>> => {
+  return async (records: ConsumedRecord[]): Promise<PreparedBatch<T>> => {
     const ready: T[] = [];
     let readyThrough: string | undefined;
-    for (const message of messages) {
-      const value = await decode(message);
+    for (const record of records) {
+      const value = await decode(record);
       const due = dueAt(value);
       if (due > now()) return { ready, readyThrough, holdUntil: due };
       ready.push(value);
-      readyThrough = message.offset;
+      readyThrough = record.offset;
     }
     return { ready, readyThrough };
   };

@@ -1,18 +1,15 @@
+export {
+  allReady,
+  type BatchContext,
+  type PreparedBatch,
+  type RunningConsumer,
+  type StagedBatch,
+} from '@wms-webhooks/kafka';
 export { type ConsumeOptions, consume } from './consume';
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
 export { dueRecords } from './due-records';
 export { registerLagMetrics } from './lag-metrics';
-export {
-  allReady,
-  type BatchContext,
-  type LaneConsumerOptions,
-  type PreparedBatch,
-  type RunningConsumer,
-  runLaneConsumer,
-  type StagedBatch,
-} from './lane-consumer';
-export { createLogger, kafkaLogCreator, type Logger } from './logger';
-export { trackMembership } from './membership';
+export { createLogger, type Logger } from './logger';
 export { createMetricsRegistry, metricPrefix } from './metrics';
 export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
 export { registryReachable, storeReachable } from './readiness-checks';

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { type KafkaClient, kafkaErrorMessage, type TopicAdmin } from '@wms-webhooks/kafka';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 
@@ -9,11 +9,11 @@ import { Gauge, type Registry } from 'prom-client';
  */
 export function registerLagMetrics(
   registry: Registry,
-  kafka: Kafka,
+  kafka: KafkaClient,
   logger: Logger,
   group: { groupId: string; topic: string },
 ) {
-  let admin: Admin | undefined;
+  let admin: TopicAdmin | undefined;
   new Gauge({
     name: 'wms_webhooks_consumer_lag_messages',
     help: 'Records on the topic not yet committed by the consumer group, per partition.',
@@ -21,18 +21,15 @@ export function registerLagMetrics(
     registers: [registry],
     async collect() {
       try {
-        if (!admin) {
-          admin = kafka.admin();
-          await admin.connect();
-        }
-        const [high, committed] = await Promise.all([
-          admin.fetchTopicOffsets(group.topic),
-          admin.fetchOffsets({ groupId: group.groupId, topics: [group.topic] }),
+        admin ??= kafka.admin();
+        const [offsets, committed] = await Promise.all([
+          admin.topicOffsets(group.topic),
+          admin.committedOffsets(group.groupId, group.topic),
         ]);
         const committedByPartition = new Map(
-          (committed[0]?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]),
+          committed.map((entry) => [entry.partition, Number(entry.offset)]),
         );
-        for (const partition of high) {
+        for (const partition of offsets) {
           const done = committedByPartition.get(partition.partition) ?? -1;
           // No commit yet: everything from the low watermark on is waiting.
           const from = done >= 0 ? done : Number(partition.low);
@@ -42,16 +39,13 @@ export function registerLagMetrics(
           );
         }
       } catch (error) {
-        logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'consumer lag not collected',
-        );
+        logger.warn({ err: kafkaErrorMessage(error) }, 'consumer lag not collected');
       }
     },
   });
   return {
     close: async () => {
-      await admin?.disconnect();
+      await admin?.close();
     },
   };
 }

@@ -6,11 +6,11 @@ import {
   createKafkaClient,
   createSchemaRegistry,
   type DurableProducer,
+  type KafkaClient,
 } from '@wms-webhooks/kafka';
-import type { Kafka } from 'kafkajs';
 import { type Db, MongoClient } from 'mongodb';
 import type { Registry } from 'prom-client';
-import { createLogger, kafkaLogCreator, type Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { createMetricsRegistry } from './metrics';
 
 export interface ServiceContext {
@@ -18,7 +18,7 @@ export interface ServiceContext {
   logger: Logger;
   metrics: Registry;
   endpoints: Endpoints;
-  kafka: Kafka;
+  kafka: KafkaClient;
   serde: AvroSerde;
   producer: DurableProducer;
   topics: TopicNames;
@@ -51,21 +51,15 @@ export async function createServiceContext(
   const options = { service, topicPrefix: config.WEBHOOKS_TOPIC_PREFIX, database: config.MONGODB_DATABASE };
   const logger = createLogger(service, config.LOG_LEVEL);
   const endpoints = await resolveEndpoints({ start: false, env });
-  const kafka = createKafkaClient({
-    clientId: options.service,
-    brokers: endpoints.kafkaBrokers,
-    logCreator: kafkaLogCreator(logger),
-  });
+  const kafka = createKafkaClient({ clientId: options.service, brokers: endpoints.kafkaBrokers });
   const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
   const admin = kafka.admin();
-  await admin.connect();
   try {
     await applyCatalogue(admin, serde, catalogueEntries(options.topicPrefix));
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   const producer = createDurableProducer(kafka);
-  await producer.connect();
   const mongo = new MongoClient(endpoints.mongodbUri, {
     serverSelectionTimeoutMS: 5_000,
     appName: options.service,
@@ -85,7 +79,7 @@ export async function createServiceContext(
     db: mongo.db(options.database),
     config,
     close: async () => {
-      await producer.disconnect();
+      await producer.close();
       await mongo.close();
     },
   };

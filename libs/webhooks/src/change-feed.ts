@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookChange } from '@wms-webhooks/contracts';
-import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
-import type { Consumer, Kafka } from 'kafkajs';
+import {
+  type AvroSerde,
+  AvroTopicProducer,
+  allReady,
+  type DurableProducer,
+  type KafkaClient,
+  type LaneLogger,
+  runLaneConsumer,
+} from '@wms-webhooks/kafka';
 import { DefinitionCache, type DefinitionSource } from './definition-cache';
 
 /** Publishes a notice per definition change, keyed by webhook id so compaction keeps the latest. */
@@ -25,7 +32,8 @@ export interface DefinitionFollower {
 }
 
 export interface FollowOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
+  logger: LaneLogger;
   serde: AvroSerde;
   topic: string;
   cache: DefinitionCache;
@@ -43,12 +51,6 @@ export interface FollowOptions {
  */
 export async function followDefinitions(options: FollowOptions): Promise<DefinitionFollower> {
   const groupId = `${options.groupPrefix}-${randomUUID()}`;
-  const consumer: Consumer = options.kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    // Disconnecting waits out the fetch in flight; a short poll keeps shutdown prompt on this small topic.
-    maxWaitTimeInMs: 500,
-  });
   let loaded = false;
   let chain: Promise<unknown> = Promise.resolve();
   const ready = options.cache.reload().then(() => {
@@ -59,15 +61,23 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
     return chain;
   };
 
-  await consumer.connect();
-  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ message }) => {
-      if (!message.value) return;
-      const change = await options.serde.decode<WebhookChange>(message.value);
-      await ready;
-      await serialise(() => options.cache.apply(change), `applying change of webhook ${change.webhookId}`);
+  const consumer = await runLaneConsumer({
+    kafka: options.kafka,
+    groupId,
+    topic: options.topic,
+    logger: options.logger,
+    commit: false,
+    startAt: 'earliest',
+    // Stopping waits out the fetch in flight; a short poll keeps shutdown prompt on this small topic.
+    fetchMaxWaitMs: 500,
+    prepare: allReady,
+    handle: async (records) => {
+      for (const record of records) {
+        if (!record.value) continue;
+        const change = await options.serde.decode<WebhookChange>(record.value);
+        await ready;
+        await serialise(() => options.cache.apply(change), `applying change of webhook ${change.webhookId}`);
+      }
     },
   });
   const timer = setInterval(() => {
@@ -80,13 +90,12 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
     isReady: () => loaded,
     stop: async () => {
       clearInterval(timer);
-      await consumer.disconnect();
+      await consumer.stop();
       await chain;
       // The group held no offsets; removing it keeps the cluster free of one empty group per restart.
       const admin = options.kafka.admin();
-      await admin.connect();
       await admin.deleteGroups([groupId]).catch(() => undefined);
-      await admin.disconnect();
+      await admin.close();
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { TopicNames } from '@wms-webhooks/contracts';
-import type { AvroSerde } from '@wms-webhooks/kafka';
+import type { AvroSerde, KafkaClient, LaneLogger } from '@wms-webhooks/kafka';
 import type { SecretBox } from '@wms-webhooks/secrets';
-import type { Kafka } from 'kafkajs';
 import type { Db } from 'mongodb';
 import { Gauge, type Registry } from 'prom-client';
 import { loadDefinitions } from './change-feed';
@@ -9,12 +8,12 @@ import { WebhookRepository } from './webhook-repository';
 
 /** The parts of a service's context that following definitions needs. */
 export interface DefinitionsContext {
-  kafka: Kafka;
+  kafka: KafkaClient;
   serde: AvroSerde;
   db: Db;
   topics: TopicNames;
   metrics: Registry;
-  logger: { error: (fields: object, message: string) => void };
+  logger: LaneLogger;
   config: { WEBHOOKS_TOPIC_PREFIX: string };
 }
 
@@ -34,6 +33,7 @@ export async function followServiceDefinitions(
     topic: context.topics.definitions,
     groupPrefix: `${context.config.WEBHOOKS_TOPIC_PREFIX}wms-webhooks-${role}-definitions`,
     resyncIntervalMs,
+    logger: context.logger,
     onError: (error, what) => context.logger.error({ err: error }, `definitions: ${what} failed`),
   });
   new Gauge({

@@ -36,13 +36,6 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const secrets = loadSecretBox(config);
   const context = await createServiceContext('api', config, env);
   const { logger, metrics, topics } = context;
-  let producerConnected = true;
-  context.producer.raw.on(context.producer.raw.events.DISCONNECT, () => {
-    producerConnected = false;
-  });
-  context.producer.raw.on(context.producer.raw.events.CONNECT, () => {
-    producerConnected = true;
-  });
   const webhooks = new WebhookRepository(context.db, secrets);
   const attemptLogs = new AttemptLogRepository(context.db);
   const apiKeys = new ApiKeyRepository(context.db);
@@ -86,9 +79,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     logger.info({ dir: adminUiDist }, 'serving the admin UI');
   }
   const readiness = {
-    kafka: async () => {
-      if (!producerConnected) throw new Error('the producer is not connected to Kafka');
-    },
+    kafka: () => context.producer.reachable(),
     registry: registryReachable(context.endpoints.schemaRegistryUrl),
     store: storeReachable(context.db),
   };

@@ -1,0 +1,493 @@
+import {
+  Consumer,
+  type ConsumerGroupJoinPayload,
+  FetchIsolationLevels,
+  type fetchV17,
+  IS_CONTROL,
+  ListOffsetTimestamps,
+  type RecordsBatch,
+} from '@platformatic/kafka';
+import { groupCommit } from './group-commit';
+import type { KafkaClient } from './kafka-client';
+import { kafkaErrorMessage } from './kafka-errors';
+
+/** One record as a lane receives it; offsets and timestamps as decimal strings, as they are committed. */
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** Epoch milliseconds. */
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer>;
+}
+
+export interface LaneLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface BatchContext {
+  topic: string;
+  partition: number;
+}
+
+export interface RunningConsumer {
+  /** True from the first group join until the consumer stops. */
+  isJoined(): boolean;
+  stop(): Promise<void>;
+}
+
+/** What part of a batch can be worked on now: the records up to the first not yet due, and when that one is. */
+export interface PreparedBatch<T> {
+  ready: T[];
+  /** Offset of the last ready record. */
+  readyThrough?: string;
+  /** Due time of the first record held back; its partition is not fetched again until then. */
+  holdUntil?: number;
+}
+
+/**
+ * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
+ * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset is committed
+ * once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
+ * the lane back.
+ */
+export interface StagedBatch {
+  finish: () => Promise<void>;
+}
+
+export interface LaneConsumerOptions<T> {
+  kafka: KafkaClient;
+  groupId: string;
+  topic: string;
+  logger: LaneLogger;
+  prepare: (records: ConsumedRecord[]) => Promise<PreparedBatch<T>>;
+  /**
+   * Processes one partition's ready records: resolves once their results are durable, or returns the
+   * step that makes them durable (see StagedBatch).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that makes its results durable itself returns nothing.
+  handle: (values: T[], context: BatchContext) => Promise<StagedBatch | void>;
+  onHold?: (partition: number, waitMs: number) => void;
+  /**
+   * Whether the group commits what it has made durable (the default). A reader that keeps no position,
+   * such as a cache that reads a compacted topic whole on every start, commits nothing.
+   */
+  commit?: boolean;
+  /** Where a partition without a committed offset starts: its first record (the default) or its end. */
+  startAt?: 'earliest' | 'latest';
+  /** The most partitions whose batches are handled at once. */
+  partitionsConsumedConcurrently?: number;
+  sessionTimeout?: number;
+  /**
+   * The fetch long-poll. A partition whose lane frees up joins the next fetch request only, so this bounds
+   * how long it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
+   */
+  fetchMaxWaitMs?: number;
+  /** The fetch returns early once it holds this much; 1 returns as soon as anything arrives. */
+  fetchMinBytes?: number;
+  /** The most one partition's batch holds. */
+  fetchMaxBytesPerPartition?: number;
+  now?: () => number;
+}
+
+/** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
+export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
+  const latest = new Map<string, O>();
+  for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
+  return [...latest.values()];
+}
+
+/** Every record is ready at once: the sender's case. */
+export async function allReady(records: ConsumedRecord[]): Promise<PreparedBatch<ConsumedRecord>> {
+  return { ready: records, readyThrough: records.at(-1)?.offset };
+}
+
+/** The records of a partition's fetched batches from `from` on, control batches left out. */
+export function recordsOf(
+  topic: string,
+  partition: number,
+  batches: readonly RecordsBatch[],
+  from: bigint,
+): ConsumedRecord[] {
+  const records: ConsumedRecord[] = [];
+  for (const batch of batches) {
+    if (batch.attributes & IS_CONTROL) continue;
+    for (const record of batch.records) {
+      const offset = batch.firstOffset + BigInt(record.offsetDelta);
+      if (offset < from) continue;
+      const headers: Record<string, Buffer> = {};
+      for (const [name, value] of record.headers) if (name && value) headers[name.toString()] = value;
+      records.push({
+        topic,
+        partition,
+        offset: offset.toString(),
+        timestamp: (batch.firstTimestamp + record.timestampDelta).toString(),
+        key: record.key,
+        value: record.value,
+        headers,
+      });
+    }
+  }
+  return records;
+}
+
+/** The offset after the last batch fetched, or undefined when none was. */
+function nextOffsetAfter(batches: readonly RecordsBatch[]): bigint | undefined {
+  const last = batches.at(-1);
+  return last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : undefined;
+}
+
+/**
+ * A partition this member owns. `claim` tells one ownership from the next: work begun under an earlier
+ * claim neither moves the position nor commits.
+ */
+interface Lane {
+  partition: number;
+  claim: number;
+  /** The next offset to fetch; undefined until the committed offset is known. */
+  position?: bigint;
+  state: 'idle' | 'fetching' | 'busy' | 'held';
+}
+
+/** Kafka's error code for a fetch offset the partition does not hold. */
+const offsetOutOfRangeCode = 1;
+
+type FetchResponse = fetchV17.FetchResponse;
+
+/**
+ * A consumer group member whose partitions never wait for each other. Each owned partition is a lane:
+ * it is fetched only while its lane is idle, so a partition stuck behind a receiver that hangs until its
+ * timeout holds nothing but itself, and the fetch loop goes on with the others. A fetched batch's ready
+ * records go to the lane; once its work is durable the offset after it is committed (a crash re-delivers
+ * rather than loses) and the lane fetches again, at once or, when a record is not yet due, at its due
+ * time. Heartbeats run on their own timer, so a long batch never costs the membership; a hold is derived
+ * from the record, so a new owner holds it the same way.
+ */
+export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promise<RunningConsumer> {
+  const now = options.now ?? Date.now;
+  const { topic, logger } = options;
+  const maxWaitTime = options.fetchMaxWaitMs ?? 25;
+  const concurrency = options.partitionsConsumedConcurrently ?? 12;
+  const consumer = new Consumer({
+    ...options.kafka.options(`consumer-${options.groupId}`),
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeout ?? 30_000,
+    heartbeatInterval: 3_000,
+    // Rejoins and fetches wait out an unreachable cluster rather than give up.
+    retries: true,
+  });
+  consumer.topics.track(topic);
+
+  const lanes = new Map<number, Lane>();
+  /** Per partition, the staged batch still finishing: its finish, then its commit. False if it never will. */
+  const finishing = new Map<number, Promise<boolean>>();
+  const working = new Set<Promise<void>>();
+  const timers = new Set<NodeJS.Timeout>();
+  const fetchingNodes = new Set<number>();
+  let claims = 0;
+  let memberId: string | null = null;
+  let joined = false;
+  let stopping = false;
+
+  const commitOffsets = groupCommit<{ topic: string; partition: number; offset: bigint }>(async (offsets) => {
+    await consumer.commit({
+      offsets: latestPerPartition(offsets).map((entry) => ({ ...entry, leaderEpoch: -1 })),
+    });
+  });
+
+  const owns = (lane: Lane) => lanes.get(lane.partition)?.claim === lane.claim;
+  const busyCount = () => [...lanes.values()].filter((lane) => lane.state === 'busy').length;
+
+  const later = (ms: number, then: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      then();
+    }, ms);
+    timers.add(timer);
+  };
+
+  /** Runs a step until it succeeds; undefined if the partition is lost or the consumer stops first. */
+  const untilDone = async <R>(step: () => Promise<R>, lane: Lane, what: string) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { value: await step() };
+      } catch (error) {
+        // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
+        if (stopping || !owns(lane)) return undefined;
+        const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+        logger.warn(
+          { err: kafkaErrorMessage(error), attempt, backoffMs, topic, partition: lane.partition },
+          `${what}; retrying`,
+        );
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, backoffMs));
+      }
+    }
+  };
+
+  const commit = async (lane: Lane, offset: bigint) => {
+    // A partition this member no longer owns is another's to commit.
+    if (!owns(lane) || options.commit === false) return;
+    await commitOffsets([{ topic, partition: lane.partition, offset }]).catch((error: unknown) =>
+      logger.warn(
+        { err: kafkaErrorMessage(error), topic, partition: lane.partition },
+        'commit failed; the next owner re-delivers',
+      ),
+    );
+  };
+
+  /** Offsets are committed in order: after the partition's previous staged batch, and after `durable`. */
+  const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) => {
+    const previous = finishing.get(lane.partition) ?? Promise.resolve(true);
+    const chain = previous.then(async (previousDone) => {
+      const done = previousDone && (await durable());
+      if (done) await commit(lane, offset);
+      return done;
+    });
+    finishing.set(lane.partition, chain);
+    void chain.finally(() => {
+      if (finishing.get(lane.partition) === chain) finishing.delete(lane.partition);
+    });
+    return { previous, chain };
+  };
+
+  const release = (lane: Lane, holdUntil: number | undefined) => {
+    if (stopping || !owns(lane)) return;
+    const waitMs = holdUntil === undefined ? 0 : Math.max(0, holdUntil - now());
+    if (waitMs === 0) {
+      lane.state = 'idle';
+      return pump();
+    }
+    options.onHold?.(lane.partition, waitMs);
+    lane.state = 'held';
+    later(waitMs, () => {
+      if (stopping || !owns(lane)) return;
+      lane.state = 'idle';
+      pump();
+    });
+  };
+
+  const work = async (lane: Lane, records: ConsumedRecord[]) => {
+    const context = { topic, partition: lane.partition };
+    const prepared = await untilDone(() => options.prepare(records), lane, 'preparing a batch failed');
+    if (!prepared) return;
+    const { ready, readyThrough, holdUntil } = prepared.value;
+    if (ready.length === 0 || readyThrough === undefined) return release(lane, holdUntil);
+    const next = BigInt(readyThrough) + 1n;
+    const handled = await untilDone(() => options.handle(ready, context), lane, 'batch failed');
+    if (!handled) return;
+    if (owns(lane)) lane.position = next;
+    const staged = handled.value;
+    const durable = staged
+      ? async () => (await untilDone(staged.finish, lane, 'finishing a batch failed')) !== undefined
+      : async () => true;
+    const { previous, chain } = commitAfter(lane, durable, next);
+    // A staged batch finishes while the next one is handled; only one may be outstanding.
+    await (staged ? previous : chain);
+    release(lane, holdUntil);
+  };
+
+  const startWork = (lane: Lane, records: ConsumedRecord[]) => {
+    lane.state = 'busy';
+    const running: Promise<void> = work(lane, records)
+      .catch((error: unknown) =>
+        logger.error({ err: kafkaErrorMessage(error), topic, partition: lane.partition }, 'lane failed'),
+      )
+      .finally(() => working.delete(running));
+    working.add(running);
+  };
+
+  /**
+   * Where each newly owned partition starts: its committed offset, or the configured end without one.
+   * A committed offset retention has deleted is passed over for the partition's first record.
+   */
+  const position = async (fresh: Lane[], committedIsGone = false) => {
+    const committed = new Map<number, bigint>();
+    if (options.commit !== false && !committedIsGone) {
+      const groups = await consumer.listCommittedOffsets({
+        topics: [{ topic, partitions: fresh.map((lane) => lane.partition) }],
+      });
+      (groups.get(topic) ?? []).forEach((offset, partition) => {
+        if (offset >= 0n) committed.set(partition, offset);
+      });
+    }
+    const unset = fresh.filter((lane) => !committed.has(lane.partition));
+    const starts =
+      unset.length === 0
+        ? []
+        : ((
+            await consumer.listOffsets({
+              topics: [topic],
+              partitions: { [topic]: unset.map((lane) => lane.partition) },
+              timestamp:
+                options.startAt === 'latest' && !committedIsGone
+                  ? ListOffsetTimestamps.LATEST
+                  : ListOffsetTimestamps.EARLIEST,
+            })
+          ).get(topic) ?? []);
+    for (const lane of fresh) {
+      if (!owns(lane)) continue;
+      lane.position = committed.get(lane.partition) ?? starts[lane.partition] ?? 0n;
+    }
+  };
+
+  const onJoin = (payload: ConsumerGroupJoinPayload) => {
+    if (stopping) return;
+    joined = true;
+    // A new member id means this member was expelled meanwhile: what it held may have moved on.
+    if (payload.memberId !== memberId) lanes.clear();
+    memberId = payload.memberId;
+    const owned = new Set(
+      (payload.assignments ?? [])
+        .filter((entry) => entry.topic === topic)
+        .flatMap((entry) => entry.partitions),
+    );
+    for (const partition of lanes.keys()) if (!owned.has(partition)) lanes.delete(partition);
+    const fresh: Lane[] = [];
+    for (const partition of owned) {
+      if (lanes.has(partition)) continue;
+      const lane: Lane = { partition, claim: ++claims, state: 'idle' };
+      lanes.set(partition, lane);
+      fresh.push(lane);
+    }
+    if (fresh.length === 0) return pump();
+    const placed = untilDone(() => position(fresh), fresh[0] as Lane, 'reading committed offsets failed');
+    void placed.then(() => pump());
+  };
+
+  /**
+   * Applies a fetch response to the lanes it was for: records go to their lane, a lane with none idles.
+   * Returns the lanes whose offset the partition no longer holds; a lane with another error stays fetching.
+   */
+  const receive = (fetched: Lane[], requested: Map<number, bigint>, response: FetchResponse) => {
+    const partitions = response.responses.flatMap((entry) => entry.partitions);
+    const outOfRange: Lane[] = [];
+    for (const lane of fetched) {
+      const from = requested.get(lane.partition);
+      if (!owns(lane) || from === undefined) continue;
+      const answer = partitions.find((entry) => entry.partitionIndex === lane.partition);
+      if (answer && answer.errorCode !== 0) {
+        if (answer.errorCode === offsetOutOfRangeCode) outOfRange.push(lane);
+        continue;
+      }
+      const batches = answer?.records ?? [];
+      const records = recordsOf(topic, lane.partition, batches, from);
+      const after = nextOffsetAfter(batches);
+      if (records.length > 0) {
+        startWork(lane, records);
+      } else {
+        // Batches of nothing but control records or compacted-away offsets: step over them.
+        if (after !== undefined && after > from) lane.position = after;
+        lane.state = 'idle';
+      }
+    }
+    return outOfRange;
+  };
+
+  const fetchFrom = async (node: number, topicId: string, fetched: Lane[]) => {
+    const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
+    let retryInMs = 0;
+    try {
+      const response = await consumer.fetch({
+        node,
+        maxWaitTime,
+        minBytes: options.fetchMinBytes ?? 1,
+        maxBytes: 50 * 1_048_576,
+        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+        topics: [
+          {
+            topicId,
+            partitions: fetched.map((lane) => ({
+              partition: lane.partition,
+              fetchOffset: requested.get(lane.partition) ?? 0n,
+              partitionMaxBytes: options.fetchMaxBytesPerPartition ?? 1_048_576,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+            })),
+          },
+        ],
+      });
+      receive(fetched, requested, response);
+    } catch (error) {
+      const response = (error as { response?: FetchResponse }).response;
+      const outOfRange = response ? receive(fetched, requested, response) : [];
+      if (outOfRange.length > 0) {
+        logger.warn(
+          { topic, partitions: outOfRange.map((lane) => lane.partition) },
+          'offset no longer on the partition (deleted by retention); starting at its first record',
+        );
+        await untilDone(() => position(outOfRange, true), outOfRange[0] as Lane, 'resetting offsets failed');
+      }
+      const failed = fetched.filter(
+        (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
+      );
+      if (failed.length > 0 && !stopping) {
+        logger.warn({ err: kafkaErrorMessage(error), topic, node }, 'fetch failed; retrying');
+        consumer.clearMetadata();
+        retryInMs = 500;
+      }
+      for (const lane of fetched) if (lane.state === 'fetching') lane.state = 'idle';
+    } finally {
+      fetchingNodes.delete(node);
+    }
+    if (retryInMs > 0) later(retryInMs, pump);
+    else pump();
+  };
+
+  let pumping = false;
+  /** Sends a fetch to each leader whose idle partitions may take more work. */
+  function pump() {
+    if (stopping || pumping) return;
+    pumping = true;
+    queueMicrotask(() => {
+      pumping = false;
+      void fetchIdle().catch((error: unknown) => {
+        logger.warn({ err: kafkaErrorMessage(error), topic }, 'fetch planning failed; retrying');
+        later(500, pump);
+      });
+    });
+  }
+
+  const fetchIdle = async () => {
+    if (stopping) return;
+    const capacity = concurrency - busyCount();
+    const idle = [...lanes.values()].filter((lane) => lane.state === 'idle' && lane.position !== undefined);
+    if (idle.length === 0 || capacity <= 0) return;
+    const metadata = await consumer.metadata({ topics: [topic] });
+    const described = metadata.topics.get(topic);
+    if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
+    const byNode = new Map<number, Lane[]>();
+    for (const lane of idle.slice(0, capacity)) {
+      const leader = described.partitions[lane.partition]?.leader;
+      if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
+      byNode.set(leader, [...(byNode.get(leader) ?? []), lane]);
+    }
+    for (const [node, fetched] of byNode) {
+      if (stopping) return;
+      fetchingNodes.add(node);
+      for (const lane of fetched) lane.state = 'fetching';
+      void fetchFrom(node, described.id, fetched);
+    }
+  };
+
+  consumer.on('consumer:group:join', onJoin);
+  consumer.on('consumer:heartbeat:error', (payload) => {
+    if (!stopping)
+      logger.warn({ err: kafkaErrorMessage(payload.error), groupId: options.groupId }, 'heartbeat failed');
+  });
+  await consumer.joinGroup({});
+
+  return {
+    isJoined: () => joined && !stopping,
+    stop: async () => {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.allSettled(working);
+      await Promise.allSettled(finishing.values());
+      await consumer.close();
+    },
+  };
+}

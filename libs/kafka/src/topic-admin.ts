@@ -1,0 +1,143 @@
+import {
+  Admin,
+  type BaseOptions,
+  ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
+  ListOffsetTimestamps,
+} from '@platformatic/kafka';
+
+export interface NewTopic {
+  name: string;
+  partitions: number;
+  /** -1 takes the broker's default.replication.factor. */
+  replicationFactor?: number;
+  configs?: Record<string, string>;
+}
+
+/** A partition's offsets: the first still kept and the next to be written, as decimal strings. */
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** A group's committed offset for one partition; a partition it has committed nothing on is absent or '-1'. */
+export interface CommittedOffset {
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The admin operations this project uses, in its own terms: topics, their configs and offsets, and
+ * consumer groups. It wraps one @platformatic/kafka Admin, which connects on first use.
+ */
+export class TopicAdmin {
+  private readonly admin: Admin;
+
+  constructor(options: BaseOptions) {
+    this.admin = new Admin(options);
+  }
+
+  async listTopics(): Promise<string[]> {
+    return this.admin.listTopics();
+  }
+
+  /** Creates the topics, each with its own configs (a create request applies its configs to all it names). */
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    await Promise.all(
+      topics.map((topic) =>
+        this.admin.createTopics({
+          topics: [topic.name],
+          partitions: topic.partitions,
+          replicas: topic.replicationFactor ?? -1,
+          configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
+        }),
+      ),
+    );
+  }
+
+  async deleteTopics(names: readonly string[]): Promise<void> {
+    if (names.length > 0) await this.admin.deleteTopics({ topics: [...names] });
+  }
+
+  /** Partition count of each topic asked for that exists. */
+  async partitionCounts(names: readonly string[]): Promise<Map<string, number>> {
+    const metadata = await this.admin.metadata({ topics: [...names], forceUpdate: true });
+    return new Map([...metadata.topics].map(([name, topic]) => [name, topic.partitionsCount]));
+  }
+
+  async createPartitions(name: string, count: number): Promise<void> {
+    await this.admin.createPartitions({ topics: [{ name, count }] });
+  }
+
+  /** Each topic's effective configs, by name: set on the topic or inherited from the broker. */
+  async topicConfigs(names: readonly string[]): Promise<Map<string, Map<string, string | null>>> {
+    if (names.length === 0) return new Map();
+    const described = await this.admin.describeConfigs({
+      resources: names.map((resourceName) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName })),
+    });
+    return new Map(
+      described.map((resource) => [
+        resource.resourceName,
+        new Map(resource.configs.map((config) => [config.name, config.value ?? null])),
+      ]),
+    );
+  }
+
+  /** Sets the given configs of a topic and leaves its others as they are. */
+  async setTopicConfigs(name: string, configs: Record<string, string>): Promise<void> {
+    await this.admin.incrementalAlterConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: name,
+          configs: Object.entries(configs).map(([configName, value]) => ({
+            name: configName,
+            configOperation: IncrementalAlterConfigOperationTypes.SET,
+            value,
+          })),
+        },
+      ],
+    });
+  }
+
+  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const counts = await this.partitionCounts([topic]);
+    const partitions = Array.from({ length: counts.get(topic) ?? 0 }, (_, partition) => partition);
+    if (partitions.length === 0) return [];
+    const at = async (timestamp: bigint) => {
+      const [listed] = await this.admin.listOffsets({
+        topics: [
+          { name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) },
+        ],
+      });
+      return new Map((listed?.partitions ?? []).map((entry) => [entry.partitionIndex, entry.offset]));
+    };
+    const [low, high] = await Promise.all([
+      at(ListOffsetTimestamps.EARLIEST),
+      at(ListOffsetTimestamps.LATEST),
+    ]);
+    return partitions.map((partition) => ({
+      partition,
+      low: String(low.get(partition) ?? 0n),
+      high: String(high.get(partition) ?? 0n),
+    }));
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<CommittedOffset[]> {
+    const [group] = await this.admin.listConsumerGroupOffsets({ groups: [groupId] });
+    const partitions = group?.topics.find((entry) => entry.name === topic)?.partitions ?? [];
+    return partitions.map((entry) => ({
+      partition: entry.partitionIndex,
+      offset: String(entry.committedOffset),
+    }));
+  }
+
+  async deleteGroups(groupIds: readonly string[]): Promise<void> {
+    if (groupIds.length > 0) await this.admin.deleteGroups({ groups: [...groupIds] });
+  }
+
+  async close(): Promise<void> {
+    await this.admin.close();
+  }
+}
