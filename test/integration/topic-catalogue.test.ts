@@ -36,6 +36,16 @@ describe('applying a topic catalogue', () => {
     expect(await configOf(spec.name)).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '-1' });
   });
 
+  it('creates a topic once when two services apply the catalogue at the same moment', async () => {
+    const spec = specFor();
+    const other = kafka.admin();
+    const both = await Promise.all([ensureTopics(admin, [spec]), ensureTopics(other, [spec])]).finally(() =>
+      other.close(),
+    );
+    expect(both.flat().map((change) => change.action)).toEqual(['created', 'created']);
+    expect((await admin.partitionCounts([spec.name])).get(spec.name)).toBe(2);
+  });
+
   it('changes nothing the second time', async () => {
     const spec = specFor();
     await ensureTopics(admin, [spec]);

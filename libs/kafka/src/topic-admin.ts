@@ -5,6 +5,7 @@ import {
   IncrementalAlterConfigOperationTypes,
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
+import { kafkaErrorReasons } from './kafka-errors';
 
 export interface NewTopic {
   name: string;
@@ -42,17 +43,25 @@ export class TopicAdmin {
     return this.admin.listTopics();
   }
 
-  /** Creates the topics, each with its own configs (a create request applies its configs to all it names). */
+  /**
+   * Creates the topics, each with its own configs (a create request applies its configs to all it names).
+   * A topic that exists by the time the broker answers, created by a service starting alongside, is fine.
+   */
   async createTopics(topics: readonly NewTopic[]): Promise<void> {
     await Promise.all(
-      topics.map((topic) =>
-        this.admin.createTopics({
-          topics: [topic.name],
-          partitions: topic.partitions,
-          replicas: topic.replicationFactor ?? -1,
-          configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
-        }),
-      ),
+      topics.map(async (topic) => {
+        try {
+          await this.admin.createTopics({
+            topics: [topic.name],
+            partitions: topic.partitions,
+            replicas: topic.replicationFactor ?? -1,
+            configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
+          });
+        } catch (error) {
+          if (!kafkaErrorReasons(error).every((reason) => reason.startsWith('TOPIC_ALREADY_EXISTS')))
+            throw error;
+        }
+      }),
     );
   }
 
