@@ -239,7 +239,10 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     );
   };
 
-  /** Offsets are committed in order: after the partition's previous staged batch, and after `durable`. */
+  /**
+   * Queues a batch's commit: after the partition's previous batch is committed, and after `durable`, so
+   * offsets are committed in order. Returns the previous batch's step, which the lane waits for.
+   */
   const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) => {
     const previous = finishing.get(lane.partition) ?? Promise.resolve(true);
     const chain = previous.then(async (previousDone) => {
@@ -251,7 +254,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     void chain.finally(() => {
       if (finishing.get(lane.partition) === chain) finishing.delete(lane.partition);
     });
-    return { previous, chain };
+    return previous;
   };
 
   const release = (lane: Lane, holdUntil: number | undefined) => {
@@ -284,9 +287,9 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     const durable = staged
       ? async () => (await untilDone(staged.finish, lane, 'finishing a batch failed')) !== undefined
       : async () => true;
-    const { previous, chain } = commitAfter(lane, durable, next);
-    // A staged batch finishes while the next one is handled; only one may be outstanding.
-    await (staged ? previous : chain);
+    // The batch finishes (if staged) and commits while the next one is fetched and handled; only one
+    // batch may be outstanding, so a slow store or coordinator holds the lane back.
+    await commitAfter(lane, durable, next);
     release(lane, holdUntil);
   };
 
@@ -365,6 +368,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const receive = (fetched: Lane[], requested: Map<number, bigint>, response: FetchResponse) => {
     const partitions = response.responses.flatMap((entry) => entry.partitions);
     const outOfRange: Lane[] = [];
+    if (stopping) return outOfRange;
     for (const lane of fetched) {
       const from = requested.get(lane.partition);
       if (!owns(lane) || from === undefined) continue;
@@ -452,11 +456,12 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   }
 
   const fetchIdle = async () => {
-    if (stopping) return;
+    if (stopping || ![...lanes.values()].some((lane) => lane.state === 'idle')) return;
+    const metadata = await consumer.metadata({ topics: [topic] });
+    // Lanes are chosen after the wait, so two plans in a row never fetch the same lane twice.
     const capacity = concurrency - busyCount();
     const idle = [...lanes.values()].filter((lane) => lane.state === 'idle' && lane.position !== undefined);
-    if (idle.length === 0 || capacity <= 0) return;
-    const metadata = await consumer.metadata({ topics: [topic] });
+    if (stopping || idle.length === 0 || capacity <= 0) return;
     const described = metadata.topics.get(topic);
     if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
     const byNode = new Map<number, Lane[]>();
