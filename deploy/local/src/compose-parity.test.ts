@@ -56,7 +56,7 @@ describe('the services in deploy/compose.yaml', () => {
 
   it('runs every service package with the same endpoint variables the resolver reads', () => {
     for (const name of ['api', 'ingester', 'matcher', 'sender']) {
-      expect(compose.services[name]?.image).toBe('node:20-bookworm-slim');
+      expect(compose.services[name]?.image).toBe('node:24-bookworm-slim');
     }
     for (const variable of ['KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'MONGODB_URI']) {
       expect(composeText).toContain(`${variable}:`);

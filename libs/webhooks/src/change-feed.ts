@@ -68,7 +68,7 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
     logger: options.logger,
     commit: false,
     startAt: 'earliest',
-    // Stopping waits out the fetch in flight; a short poll keeps shutdown prompt on this small topic.
+    // The topic is small and quiet: a long poll keeps what each idle instance costs the broker low.
     fetchMaxWaitMs: 500,
     prepare: allReady,
     handle: async (records) => {
