@@ -17,7 +17,7 @@ export interface KafkaClient {
 }
 
 /** Waits 200 ms, doubling up to 5 s, between attempts of a retriable request. */
-export function retryBackoff(attempt: number): number {
+function retryBackoff(attempt: number): number {
   return Math.min(5_000, 200 * 2 ** Math.max(0, attempt - 1));
 }
 
