@@ -210,17 +210,23 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     timers.add(timer);
   };
 
-  /** Runs a step until it succeeds; undefined if the partition is lost or the consumer stops first. */
-  const untilDone = async <R>(step: () => Promise<R>, lane: Lane, what: string) => {
+  /** Runs a step until it succeeds; undefined if its partitions are lost or the consumer stops first. */
+  const untilDone = async <R>(step: () => Promise<R>, forLanes: Lane[], what: string) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return { value: await step() };
       } catch (error) {
         // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
-        if (stopping || !owns(lane)) return undefined;
+        if (stopping || !forLanes.some(owns)) return undefined;
         const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
         logger.warn(
-          { err: kafkaErrorMessage(error), attempt, backoffMs, topic, partition: lane.partition },
+          {
+            err: kafkaErrorMessage(error),
+            attempt,
+            backoffMs,
+            topic,
+            partitions: forLanes.map((lane) => lane.partition),
+          },
           `${what}; retrying`,
         );
         await new Promise((resolveDelay) => setTimeout(resolveDelay, backoffMs));
@@ -275,17 +281,17 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
 
   const work = async (lane: Lane, records: ConsumedRecord[]) => {
     const context = { topic, partition: lane.partition };
-    const prepared = await untilDone(() => options.prepare(records), lane, 'preparing a batch failed');
+    const prepared = await untilDone(() => options.prepare(records), [lane], 'preparing a batch failed');
     if (!prepared) return;
     const { ready, readyThrough, holdUntil } = prepared.value;
     if (ready.length === 0 || readyThrough === undefined) return release(lane, holdUntil);
     const next = BigInt(readyThrough) + 1n;
-    const handled = await untilDone(() => options.handle(ready, context), lane, 'batch failed');
+    const handled = await untilDone(() => options.handle(ready, context), [lane], 'batch failed');
     if (!handled) return;
     if (owns(lane)) lane.position = next;
     const staged = handled.value;
     const durable = staged
-      ? async () => (await untilDone(staged.finish, lane, 'finishing a batch failed')) !== undefined
+      ? async () => (await untilDone(staged.finish, [lane], 'finishing a batch failed')) !== undefined
       : async () => true;
     // The batch finishes (if staged) and commits while the next one is fetched and handled; only one
     // batch may be outstanding, so a slow store or coordinator holds the lane back.
@@ -357,7 +363,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       fresh.push(lane);
     }
     if (fresh.length === 0) return pump();
-    const placed = untilDone(() => position(fresh), fresh[0] as Lane, 'reading committed offsets failed');
+    const placed = untilDone(() => position(fresh), fresh, 'reading committed offsets failed');
     void placed.then(() => pump());
   };
 
@@ -423,7 +429,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
           { topic, partitions: outOfRange.map((lane) => lane.partition) },
           'offset no longer on the partition (deleted by retention); starting at its first record',
         );
-        await untilDone(() => position(outOfRange, true), outOfRange[0] as Lane, 'resetting offsets failed');
+        await untilDone(() => position(outOfRange, true), outOfRange, 'resetting offsets failed');
       }
       const failed = fetched.filter(
         (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
@@ -482,6 +488,19 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   consumer.on('consumer:heartbeat:error', (payload) => {
     if (!stopping)
       logger.warn({ err: kafkaErrorMessage(payload.error), groupId: options.groupId }, 'heartbeat failed');
+  });
+  // The client rejoins by itself after a rebalance; a rejoin that fails leaves the member out of the group
+  // until it joins again, and not ready meanwhile.
+  consumer.on('error', (error: unknown) => {
+    if (stopping) return;
+    joined = false;
+    logger.error(
+      { err: kafkaErrorMessage(error), groupId: options.groupId },
+      'left the group; joining again',
+    );
+    later(5_000, () => {
+      if (!stopping) void consumer.joinGroup({}).catch(() => undefined);
+    });
   });
   await consumer.joinGroup({});
 
