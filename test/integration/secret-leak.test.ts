@@ -40,6 +40,8 @@ describe('planted secrets', () => {
   const responses: Array<{ path: string; body: string }> = [];
   const signingSecrets: string[] = [];
   let apiUrl = '';
+  let matcherUrl = '';
+  let senderUrl = '';
   let logsDir = '';
 
   const call = async (path: string, method = 'GET', body?: unknown) => {
@@ -81,7 +83,7 @@ describe('planted secrets', () => {
     await Promise.all([receiver.start(), mailbox.start()]);
     logsDir = await mkdtemp(join(tmpdir(), 'it-leak-'));
     apiUrl = await launch('api');
-    await Promise.all([
+    [, matcherUrl, senderUrl] = await Promise.all([
       launch('ingester'),
       launch('matcher'),
       launch('sender'),
@@ -139,6 +141,14 @@ describe('planted secrets', () => {
     signingSecrets.push(rotated.json().signingSecret as string);
     await call(`/api/webhooks/${tokenId}/test`, 'POST');
 
+    // The services learn of webhooks from the change feed: the event is matched only once both know them.
+    const cached = async (url: string) =>
+      Number(
+        /^wms_webhooks_definitions_cached\{[^}]*\} (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1],
+      );
+    await waitFor(async () => (await cached(matcherUrl)) >= 2 && (await cached(senderUrl)) >= 2, {
+      message: 'the matcher and the sender to know both webhooks',
+    });
     const kafka = testKafka('it-leak-wms');
     const producer = createDurableProducer(kafka);
     const serde = testSerde();
