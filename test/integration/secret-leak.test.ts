@@ -144,7 +144,9 @@ describe('planted secrets', () => {
     // The services learn of webhooks from the change feed: the event is matched only once both know them.
     const cached = async (url: string) =>
       Number(
-        /^wms_webhooks_definitions_cached\{[^}]*\} (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1],
+        /^wms_webhooks_definitions_cached\{[^}]*\} (\d+)/m.exec(
+          await (await fetch(`${url}/metrics`)).text(),
+        )?.[1],
       );
     await waitFor(async () => (await cached(matcherUrl)) >= 2 && (await cached(senderUrl)) >= 2, {
       message: 'the matcher and the sender to know both webhooks',

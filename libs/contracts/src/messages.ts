@@ -1,4 +1,4 @@
-/** TypeScript shapes of the .avsc files, as kafkajs/avsc encode and decode them. Times are epoch ms. */
+/** TypeScript shapes of the .avsc files, as the registry client (avsc) encodes and decodes them. Times are epoch ms. */
 
 export interface WmsEvent {
   eventId: string;
