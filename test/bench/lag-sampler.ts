@@ -36,17 +36,8 @@ export class LagSampler {
     await Promise.all(
       this.groups.map(async ({ group, topic }) => {
         try {
-          const [ends, committed] = await Promise.all([
-            this.admin.topicOffsets(topic),
-            this.admin.committedOffsets(group, topic),
-          ]);
-          const committedBy = new Map(
-            committed.map((partition) => [partition.partition, Number(partition.offset)]),
-          );
-          byGroup[group] = ends.reduce((sum, end) => {
-            const done = committedBy.get(end.partition) ?? -1;
-            return sum + Math.max(0, Number(end.high) - Math.max(done, Number(end.low)));
-          }, 0);
+          const lags = await this.admin.consumerLag(group, topic);
+          byGroup[group] = lags.reduce((sum, entry) => sum + entry.lag, 0);
         } catch {
           // A group that has not committed yet has no lag to show.
         }

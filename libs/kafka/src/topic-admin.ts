@@ -111,8 +111,10 @@ export class TopicAdmin {
   }
 
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    const counts = await this.partitionCounts([topic]);
-    const partitions = Array.from({ length: counts.get(topic) ?? 0 }, (_, partition) => partition);
+    // The client's cached metadata is enough to know the partitions: this runs on every lag scrape.
+    const metadata = await this.admin.metadata({ topics: [topic] });
+    const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    const partitions = Array.from({ length: count }, (_, partition) => partition);
     if (partitions.length === 0) return [];
     const at = async (timestamp: bigint) => {
       const [listed] = await this.admin.listOffsets({
@@ -140,6 +142,22 @@ export class TopicAdmin {
       partition: entry.partitionIndex,
       offset: String(entry.committedOffset),
     }));
+  }
+
+  /**
+   * Records of the topic the group has not committed yet, per partition: the end offset minus the
+   * committed one, or minus the first offset still kept where the group has committed nothing.
+   */
+  async consumerLag(groupId: string, topic: string): Promise<Array<{ partition: number; lag: number }>> {
+    const [offsets, committed] = await Promise.all([
+      this.topicOffsets(topic),
+      this.committedOffsets(groupId, topic),
+    ]);
+    const committedByPartition = new Map(committed.map((entry) => [entry.partition, Number(entry.offset)]));
+    return offsets.map(({ partition, low, high }) => {
+      const done = committedByPartition.get(partition) ?? -1;
+      return { partition, lag: Math.max(0, Number(high) - (done >= 0 ? done : Number(low))) };
+    });
   }
 
   async deleteGroups(groupIds: readonly string[]): Promise<void> {

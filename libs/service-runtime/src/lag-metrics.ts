@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
- * Consumer lag of this service's group, per partition, computed when Prometheus scrapes: the topic's
- * high watermark minus the group's committed offset. Each service reports its own group, so a missing
+ * Consumer lag of this service's group, per partition, computed when Prometheus scrapes (see
+ * TopicAdmin.consumerLag). Each service reports its own group, so a missing
  * service shows as a missing series rather than a stale number.
  */
 export function registerLagMetrics(
@@ -22,21 +22,8 @@ export function registerLagMetrics(
     async collect() {
       try {
         admin ??= kafka.admin();
-        const [offsets, committed] = await Promise.all([
-          admin.topicOffsets(group.topic),
-          admin.committedOffsets(group.groupId, group.topic),
-        ]);
-        const committedByPartition = new Map(
-          committed.map((entry) => [entry.partition, Number(entry.offset)]),
-        );
-        for (const partition of offsets) {
-          const done = committedByPartition.get(partition.partition) ?? -1;
-          // No commit yet: everything from the low watermark on is waiting.
-          const from = done >= 0 ? done : Number(partition.low);
-          this.set(
-            { group: group.groupId, topic: group.topic, partition: String(partition.partition) },
-            Math.max(0, Number(partition.high) - from),
-          );
+        for (const { partition, lag } of await admin.consumerLag(group.groupId, group.topic)) {
+          this.set({ group: group.groupId, topic: group.topic, partition: String(partition) }, lag);
         }
       } catch (error) {
         logger.warn({ err: kafkaErrorMessage(error) }, 'consumer lag not collected');
