@@ -1,13 +1,9 @@
 import type { AvroSerde } from './avro-serde';
+import type { ConsumedRecord } from './consumed-record';
 import type { DurableProducer, RecordHeaders } from './idempotent-producer';
 import type { KafkaClient } from './kafka-client';
-import {
-  allReady,
-  type ConsumedRecord,
-  type LaneLogger,
-  type RunningConsumer,
-  runLaneConsumer,
-} from './lane-consumer';
+import { runLaneConsumer } from './lane-consumer';
+import { allReady, type LaneLogger, type RunningConsumer } from './lane-options';
 
 export interface TypedRecord<T> {
   key: string | Buffer | null;

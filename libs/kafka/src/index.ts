@@ -6,6 +6,7 @@ export {
   subjectFor,
 } from './avro-serde';
 export { type AvroConsumerOptions, AvroTopicProducer, runAvroConsumer, type TypedRecord } from './avro-topic';
+export type { ConsumedRecord } from './consumed-record';
 export { ensureTopics, TopicCatalogueError, type TopicChange } from './ensure-topics';
 export { groupCommit } from './group-commit';
 export {
@@ -17,17 +18,16 @@ export {
 } from './idempotent-producer';
 export { createKafkaClient, type KafkaClient, type KafkaClientOptions } from './kafka-client';
 export { kafkaErrorMessage } from './kafka-errors';
+export { runLaneConsumer } from './lane-consumer';
 export {
   allReady,
   type BatchContext,
-  type ConsumedRecord,
   type LaneConsumerOptions,
   type LaneLogger,
   type PreparedBatch,
   type RunningConsumer,
-  runLaneConsumer,
   type StagedBatch,
-} from './lane-consumer';
+} from './lane-options';
 export { partitionFor } from './partitioner';
 export type { CommittedOffset, NewTopic, PartitionOffsets, TopicAdmin } from './topic-admin';
 export { type CleanupPolicy, type TopicSpec, topicConfigEntries } from './topic-spec';

@@ -3,142 +3,18 @@ import {
   type ConsumerGroupJoinPayload,
   FetchIsolationLevels,
   type fetchV17,
-  IS_CONTROL,
   ListOffsetTimestamps,
-  type RecordsBatch,
 } from '@platformatic/kafka';
+import { type ConsumedRecord, nextOffsetAfter, recordsOf } from './consumed-record';
 import { groupCommit } from './group-commit';
-import type { KafkaClient } from './kafka-client';
 import { kafkaErrorMessage } from './kafka-errors';
-
-/** One record as a lane receives it; offsets and timestamps as decimal strings, as they are committed. */
-export interface ConsumedRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  /** Epoch milliseconds. */
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer>;
-}
-
-export interface LaneLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-  error(details: object, message: string): void;
-}
-
-export interface BatchContext {
-  topic: string;
-  partition: number;
-}
-
-export interface RunningConsumer {
-  /** True from the first group join until the consumer stops. */
-  isJoined(): boolean;
-  stop(): Promise<void>;
-}
-
-/** What part of a batch can be worked on now: the records up to the first not yet due, and when that one is. */
-export interface PreparedBatch<T> {
-  ready: T[];
-  /** Offset of the last ready record. */
-  readyThrough?: string;
-  /** Due time of the first record held back; its partition is not fetched again until then. */
-  holdUntil?: number;
-}
-
-/**
- * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
- * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset is committed
- * once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
- * the lane back.
- */
-export interface StagedBatch {
-  finish: () => Promise<void>;
-}
-
-export interface LaneConsumerOptions<T> {
-  kafka: KafkaClient;
-  groupId: string;
-  topic: string;
-  logger: LaneLogger;
-  prepare: (records: ConsumedRecord[]) => Promise<PreparedBatch<T>>;
-  /**
-   * Processes one partition's ready records: resolves once their results are durable, or returns the
-   * step that makes them durable (see StagedBatch).
-   */
-  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that makes its results durable itself returns nothing.
-  handle: (values: T[], context: BatchContext) => Promise<StagedBatch | void>;
-  onHold?: (partition: number, waitMs: number) => void;
-  /**
-   * Whether the group commits what it has made durable (the default). A reader that keeps no position,
-   * such as a cache that reads a compacted topic whole on every start, commits nothing.
-   */
-  commit?: boolean;
-  /** Where a partition without a committed offset starts: its first record (the default) or its end. */
-  startAt?: 'earliest' | 'latest';
-  /** The most partitions whose batches are handled at once. */
-  partitionsConsumedConcurrently?: number;
-  sessionTimeout?: number;
-  /**
-   * The fetch long-poll. A partition whose lane frees up joins the next fetch request only, so this bounds
-   * how long it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
-   */
-  fetchMaxWaitMs?: number;
-  /** The fetch returns early once it holds this much; 1 returns as soon as anything arrives. */
-  fetchMinBytes?: number;
-  /** The most one partition's batch holds. */
-  fetchMaxBytesPerPartition?: number;
-  now?: () => number;
-}
+import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
 
 /** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
 export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
   const latest = new Map<string, O>();
   for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
   return [...latest.values()];
-}
-
-/** Every record is ready at once: the sender's case. */
-export async function allReady(records: ConsumedRecord[]): Promise<PreparedBatch<ConsumedRecord>> {
-  return { ready: records, readyThrough: records.at(-1)?.offset };
-}
-
-/** The records of a partition's fetched batches from `from` on, control batches left out. */
-export function recordsOf(
-  topic: string,
-  partition: number,
-  batches: readonly RecordsBatch[],
-  from: bigint,
-): ConsumedRecord[] {
-  const records: ConsumedRecord[] = [];
-  for (const batch of batches) {
-    if (batch.attributes & IS_CONTROL) continue;
-    for (const record of batch.records) {
-      const offset = batch.firstOffset + BigInt(record.offsetDelta);
-      if (offset < from) continue;
-      const headers: Record<string, Buffer> = {};
-      for (const [name, value] of record.headers) if (name && value) headers[name.toString()] = value;
-      records.push({
-        topic,
-        partition,
-        offset: offset.toString(),
-        timestamp: (batch.firstTimestamp + record.timestampDelta).toString(),
-        key: record.key,
-        value: record.value,
-        headers,
-      });
-    }
-  }
-  return records;
-}
-
-/** The offset after the last batch fetched, or undefined when none was. */
-function nextOffsetAfter(batches: readonly RecordsBatch[]): bigint | undefined {
-  const last = batches.at(-1);
-  return last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : undefined;
 }
 
 /**
