@@ -1,3 +1,2 @@
-export { decodeRecord } from './decode-record';
 export { type IngestDeps, type IngestResult, processWmsRecords } from './process-records';
 export { type IngestLimits, validateWmsEvent } from './validate-event';

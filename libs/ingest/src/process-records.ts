@@ -1,7 +1,6 @@
 import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
 import { InvalidInputError } from '@wms-webhooks/errors';
 import type { AvroSerde, ConsumedRecord } from '@wms-webhooks/kafka';
-import { decodeRecord } from './decode-record';
 import { type IngestLimits, validateWmsEvent } from './validate-event';
 
 export interface IngestDeps {
@@ -32,7 +31,7 @@ export async function processWmsRecords(
   const invalid: Array<{ key: Buffer | null; value: InvalidWmsEvent }> = [];
   for (const message of messages) {
     try {
-      const event = validateWmsEvent(await decodeRecord(deps.serde, message.value), deps.limits);
+      const event = validateWmsEvent(await deps.serde.decode(message.value), deps.limits);
       accepted.push({ key: message.key?.toString() || event.entityId, value: event });
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;

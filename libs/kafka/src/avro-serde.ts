@@ -1,4 +1,6 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { InvalidInputError, TransientError } from '@wms-webhooks/errors';
+import { type AvroTypeShape, decodeBounded } from './avro-bounds';
 
 export type AvroSchema = { type: 'record'; name: string; namespace?: string; [key: string]: unknown };
 
@@ -70,8 +72,46 @@ export class AvroSerde {
     return this.registry.encode(this.schemaId(topic), value);
   }
 
-  decode<T>(buffer: Buffer): Promise<T> {
-    return this.registry.decode(buffer) as Promise<T>;
+  /**
+   * Decodes a Confluent-framed value with the writer's schema from the registry. Bytes that can never
+   * decode (no frame, a schema id the registry does not have, data that does not fit its schema) are
+   * InvalidInputError: permanent, so the caller files the record away. The registry being unreachable is
+   * TransientError: the same record is tried again, never misfiled while the registry is merely down.
+   * The data is checked against its schema's bounds before avsc reads it (see checkAvroBounds).
+   */
+  async decode<T>(value: Buffer | null): Promise<T> {
+    if (!value || value.length === 0) throw new InvalidInputError('undecodable', 'the record has no value');
+    if (value.length < 5 || value[0] !== 0) {
+      throw new InvalidInputError(
+        'undecodable',
+        'the value is not in the Confluent wire format (magic byte 0 and a schema id)',
+      );
+    }
+    const schemaId = value.readInt32BE(1);
+    let type: AvroTypeShape & { fromBuffer(body: Buffer): unknown };
+    try {
+      type = (await this.registry.getSchema(schemaId)) as unknown as typeof type;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) {
+        throw new InvalidInputError('unknown-schema', `schema id ${schemaId} is not in the registry`);
+      }
+      throw new TransientError(
+        'registry-unavailable',
+        `fetching schema ${schemaId} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    const body = value.subarray(5);
+    try {
+      return decodeBounded(type, body) as T;
+    } catch (error) {
+      throw new InvalidInputError(
+        'undecodable',
+        `the value does not decode with schema ${schemaId}: ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
+    }
   }
 
   /** The values of a batch, in order; tombstones (null values) are skipped. */
