@@ -20,7 +20,15 @@ const endpoints = await resolveEndpoints({ start: true, log: (line) => console.e
 const kafka = createKafkaClient({ clientId: 'wms-hop-latency', brokers: endpoints.kafkaBrokers });
 const topic = `bench.hop-latency.${Date.now()}`;
 const admin = kafka.admin();
-await ensureTopics(admin, [{ name: topic, partitions: 12, cleanupPolicy: 'delete', retentionMs: 3_600_000 }]);
+await ensureTopics(admin, [
+  {
+    name: topic,
+    partitions: 12,
+    cleanupPolicy: 'delete',
+    retentionMs: 3_600_000,
+    maxMessageBytes: 1_048_576,
+  },
+]);
 const producer = createDurableProducer(kafka);
 const latencies: number[] = [];
 const consumer = await runLaneConsumer({

@@ -1,4 +1,4 @@
-import { createDurableProducer, ProduceRefusedError } from '@wms-webhooks/kafka';
+import { createDurableProducer, ProduceRefusedError, RecordTooLargeError } from '@wms-webhooks/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKafka } from '../support/stack';
 import { readTopics } from '../support/topic-reader';
@@ -82,6 +82,43 @@ describe('the durable producer against a real broker', () => {
       const topic = await smallRecordTopic(2);
       await producer.send(topic, [{ key: toPartition0, value: text('pinned'), partition: 1 }]);
       expect(await onPartition(topic, 1)).toEqual(['pinned']);
+    });
+  });
+
+  describe('when one send holds 3 MB for one partition of a topic that takes 1 MB per batch', () => {
+    it('writes every record, in order, in requests under the limit', async () => {
+      const topic = uniqueName('it.durable-producer');
+      created.push(topic);
+      await admin.createTopics([{ name: topic, partitions: 1, configs: { 'max.message.bytes': '1048576' } }]);
+      const records = Array.from({ length: 3_000 }, (_, index) => ({
+        key: 'one-partition',
+        value: Buffer.concat([text(`${index}:`), Buffer.alloc(1_000, 3)]),
+      }));
+      await producer.send(topic, records);
+      const written = await onPartition(topic, 0);
+      expect(written.map((value) => Number(value.split(':')[0]))).toEqual(records.map((_, index) => index));
+    });
+  });
+
+  describe("when a send holds a record larger than its topic's max.message.bytes", () => {
+    it('refuses the send naming the record, and produces none of it', async () => {
+      const topic = await smallRecordTopic(1);
+      const limited = createDurableProducer(kafka, {
+        maxMessageBytes: (name) => (name === topic ? 4096 : undefined),
+      });
+      try {
+        const send = limited.send(topic, [
+          { key: 'k', value: text('fits') },
+          { key: 'k', value: Buffer.alloc(6_000, 1) },
+        ]);
+        await expect(send).rejects.toThrow(RecordTooLargeError);
+        await expect(send).rejects.toThrow(/#1 is 6\d{3} bytes/);
+        expect(limited.fits(topic, { key: 'k', value: text('fits') })).toBe(true);
+        const [offsets] = await admin.topicOffsets(topic);
+        expect(offsets?.high).toBe('0');
+      } finally {
+        await limited.close();
+      }
     });
   });
 });

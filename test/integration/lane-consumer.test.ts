@@ -50,7 +50,15 @@ describe('a lane consumer against a real broker', () => {
   const topicWith = async (partitions: number) => {
     const topic = uniqueName('it.lane');
     created.push(topic);
-    await ensureTopics(admin, [{ name: topic, partitions, cleanupPolicy: 'delete', retentionMs: 3_600_000 }]);
+    await ensureTopics(admin, [
+      {
+        name: topic,
+        partitions,
+        cleanupPolicy: 'delete',
+        retentionMs: 3_600_000,
+        maxMessageBytes: 1_048_576,
+      },
+    ]);
     return topic;
   };
 

@@ -14,6 +14,7 @@ describe('applying a topic catalogue', () => {
       partitions: 2,
       cleanupPolicy: 'delete',
       retentionMs: 3_600_000,
+      maxMessageBytes: 1_048_576,
       ...overrides,
     };
     created.push(spec.name);

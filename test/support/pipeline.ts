@@ -109,6 +109,8 @@ export async function startPipeline(
     topics,
     apiUrl: api.url,
     propagated,
+    /** What the in-process sender's definition cache holds for a webhook. */
+    senderCached: (id: string) => sender?.cache.get(id),
     senderOpsUrl: sender?.ops.url,
     /** Where each in-process service answers /metrics, /healthz and /readyz. */
     opsUrls: {

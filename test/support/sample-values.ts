@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryTask, InvalidWmsEvent, WebhookChange, WmsEvent } from '@wms-webhooks/contracts';
+import type {
+  DeliveryTask,
+  InvalidWmsEvent,
+  QuarantinedRecord,
+  WebhookChange,
+  WmsEvent,
+} from '@wms-webhooks/contracts';
 import type { AttemptLog } from '@wms-webhooks/delivery';
 
 /** The commonest attempt log: a first try that succeeded, so its empty fields are null. */
@@ -49,7 +55,24 @@ export const sampleValues: Record<string, () => unknown> = {
     originalKey: Buffer.from('ORD-1001'),
     originalValue: Buffer.from([0, 0, 0, 0, 1, 2, 3]),
     originalHeaders: { traceparent: Buffer.from('00-abc-def-01') },
+    originalSize: 53,
+    truncated: false,
     detectedAt: Date.UTC(2026, 10, 22, 9, 30, 1),
+  }),
+  'quarantined-record.avsc': (): QuarantinedRecord => ({
+    reason: 'the value does not decode with schema 7: at byte 70: map block claims 10^15 items',
+    errorCode: 'undecodable',
+    service: 'matcher',
+    sourceTopic: 'webhooks.events',
+    sourcePartition: 5,
+    sourceOffset: 991,
+    sourceTimestamp: Date.UTC(2026, 10, 22, 9, 30),
+    originalSize: 109,
+    truncated: false,
+    originalKey: Buffer.from('ORD-1001'),
+    originalValue: Buffer.from([0, 0, 0, 0, 7, 2, 3]),
+    originalHeaders: {},
+    quarantinedAt: Date.UTC(2026, 10, 22, 9, 30, 2),
   }),
   'delivery-task.avsc': (): DeliveryTask => ({
     deliveryId: randomUUID(),

@@ -23,7 +23,25 @@ export interface InvalidWmsEvent {
   originalKey: Buffer | null;
   originalValue: Buffer | null;
   originalHeaders: Record<string, Buffer>;
+  originalSize: number;
+  truncated: boolean;
   detectedAt: number;
+}
+
+export interface QuarantinedRecord {
+  reason: string;
+  errorCode: string;
+  service: string;
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: number;
+  sourceTimestamp: number;
+  originalSize: number;
+  truncated: boolean;
+  originalKey: Buffer | null;
+  originalValue: Buffer | null;
+  originalHeaders: Record<string, Buffer>;
+  quarantinedAt: number;
 }
 
 export interface AttemptRecord {

@@ -3,6 +3,12 @@ import { type AvroRecordSchema, readSchema } from '@wms-webhooks/schemas';
 
 const day = 24 * 60 * 60 * 1000;
 
+/**
+ * Every topic's max.message.bytes: Kafka's own default, written down so that producers, the ingester's
+ * payload limit and the brokers agree on it, and a broker default changed by hand cannot surprise them.
+ */
+export const maxMessageBytes = 1_048_576;
+
 export interface CatalogueEntry {
   spec: TopicSpec;
   /** The .avsc file in schemas/ that the topic's values are written with. */
@@ -12,7 +18,13 @@ export interface CatalogueEntry {
 /** One topic per delay step; its records wait there until due. Retention outlasts the longest wait. */
 function retryTier(tier: string) {
   return {
-    spec: { name: `webhooks.retry.${tier}`, partitions: 6, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    spec: {
+      name: `webhooks.retry.${tier}`,
+      partitions: 6,
+      cleanupPolicy: 'delete',
+      retentionMs: 3 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'delivery-task.avsc',
   } as const satisfies CatalogueEntry;
 }
@@ -23,19 +35,43 @@ function retryTier(tier: string) {
  */
 const entries = {
   wmsEvents: {
-    spec: { name: 'wms.events', partitions: 12, cleanupPolicy: 'delete', retentionMs: 7 * day },
+    spec: {
+      name: 'wms.events',
+      partitions: 12,
+      cleanupPolicy: 'delete',
+      retentionMs: 7 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'wms-event.avsc',
   },
   wmsEventsInvalid: {
-    spec: { name: 'wms.events.invalid', partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * day },
+    spec: {
+      name: 'wms.events.invalid',
+      partitions: 3,
+      cleanupPolicy: 'delete',
+      retentionMs: 30 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'invalid-wms-event.avsc',
   },
   acceptedEvents: {
-    spec: { name: 'webhooks.events', partitions: 12, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    spec: {
+      name: 'webhooks.events',
+      partitions: 12,
+      cleanupPolicy: 'delete',
+      retentionMs: 3 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'wms-event.avsc',
   },
   deliveries: {
-    spec: { name: 'webhooks.deliveries', partitions: 12, cleanupPolicy: 'delete', retentionMs: 3 * day },
+    spec: {
+      name: 'webhooks.deliveries',
+      partitions: 12,
+      cleanupPolicy: 'delete',
+      retentionMs: 3 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'delivery-task.avsc',
   },
   retry1m: retryTier('1m'),
@@ -44,8 +80,24 @@ const entries = {
   retry30m: retryTier('30m'),
   retry2h: retryTier('2h'),
   dead: {
-    spec: { name: 'webhooks.dead', partitions: 3, cleanupPolicy: 'delete', retentionMs: 30 * day },
+    spec: {
+      name: 'webhooks.dead',
+      partitions: 3,
+      cleanupPolicy: 'delete',
+      retentionMs: 30 * day,
+      maxMessageBytes,
+    },
     schemaFile: 'delivery-task.avsc',
+  },
+  quarantine: {
+    spec: {
+      name: 'webhooks.quarantine',
+      partitions: 3,
+      cleanupPolicy: 'delete',
+      retentionMs: 30 * day,
+      maxMessageBytes,
+    },
+    schemaFile: 'quarantined-record.avsc',
   },
   definitions: {
     spec: {
@@ -53,6 +105,7 @@ const entries = {
       partitions: 3,
       cleanupPolicy: 'compact',
       retentionMs: -1,
+      maxMessageBytes,
       config: { 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': String(day) },
     },
     schemaFile: 'webhook-change.avsc',

@@ -14,7 +14,7 @@ export interface AttemptLog {
   durationMs: number;
   outcome: 'succeeded' | 'failed';
   statusCode: number | null;
-  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | null;
+  errorKind: FailureKind | 'webhook-deleted' | 'webhook-disabled' | 'cannot-decrypt' | null;
   error: string | null;
   test: boolean;
   /** No further attempt will follow. */

@@ -69,7 +69,11 @@ function deps(
   client: DeliveryClient,
   webhooks: ReturnType<typeof testWebhook>[],
   written: AttemptLog[][],
-  routed: { retries: Array<{ tier: string; task: DeliveryTask }>; dead: DeliveryTask[] } = {
+  routed: {
+    retries: Array<{ tier: string; task: DeliveryTask }>;
+    dead: DeliveryTask[];
+    quarantined?: Array<{ task: DeliveryTask; reason: string }>;
+  } = {
     retries: [],
     dead: [],
   },
@@ -81,6 +85,7 @@ function deps(
     writeLogs: async (logs) => void written.push(logs),
     enqueueRetries: async (tasks) => void routed.retries.push(...tasks),
     deadLetter: async (tasks) => void routed.dead.push(...tasks),
+    quarantine: async (items) => void routed.quarantined?.push(...items),
     now: () => 1_000,
     queue: createKeyedQueue(8),
     timeScale: 1,
@@ -141,6 +146,35 @@ describe('deliverBatch', () => {
     const { client, started } = scriptedClient({});
     await deliverBatch(deps(client, [disabled], []), [task('disabled', 't', { test: true })]);
     expect(started).toEqual(['t']);
+  });
+
+  describe("when the webhook's stored secrets do not open", () => {
+    it('sends nothing, quarantines the task with the reason, logs it, and still delivers the rest of the batch', async () => {
+      const locked = testWebhook({
+        id: 'locked',
+        unreadableSecrets: 'sealed with key "k1", which is not in the keyring',
+      });
+      const open = testWebhook({ id: 'open', url: 'http://open' });
+      const { client, started } = scriptedClient({ 'http://open': { status: 200, delayMs: 0 } });
+      const written: AttemptLog[][] = [];
+      const routed = {
+        retries: [],
+        dead: [],
+        quarantined: [] as Array<{ task: DeliveryTask; reason: string }>,
+      };
+      await deliverBatch(deps(client, [locked, open], written, routed), [
+        task('locked', 'l'),
+        task('open', 'o'),
+      ]);
+      expect(started).toEqual(['o']);
+      expect(routed.quarantined.map(({ task, reason }) => [task.deliveryId, reason])).toEqual([
+        ['l-locked', 'sealed with key "k1", which is not in the keyring'],
+      ]);
+      expect(written[0]!.map((log) => [log.deliveryId, log.errorKind])).toEqual([
+        ['l-locked', 'cannot-decrypt'],
+        ['o-open', null],
+      ]);
+    });
   });
 
   describe('when the target address is refused by the SSRF guard', () => {

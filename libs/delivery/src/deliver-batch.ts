@@ -20,6 +20,11 @@ export interface AttemptDeps {
   /** Each resolves once its records are durable; logs are written after both. */
   enqueueRetries: (tasks: Array<{ tier: RetryTier; task: DeliveryTask }>) => Promise<void>;
   deadLetter: (tasks: DeliveryTask[]) => Promise<void>;
+  /**
+   * Files tasks that can never be sent as they are (their webhook's secrets do not open) with the reason;
+   * resolves once durable. An operator re-injects them once the cause is fixed.
+   */
+  quarantine: (items: Array<{ task: DeliveryTask; reason: string }>) => Promise<void>;
   onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
   /** The sender's: while an endpoint's circuit is open, its deliveries go to the retry path unsent. */
   breaker?: CircuitBreaker;
@@ -67,6 +72,7 @@ async function send(
 export type Settlement =
   | { kind: 'delivered'; log: AttemptLog }
   | { kind: 'stopped'; log: AttemptLog }
+  | { kind: 'quarantined'; log: AttemptLog; task: DeliveryTask; reason: string }
   | { kind: 'retry'; log: AttemptLog; tier: RetryTier; next: DeliveryTask }
   | { kind: 'dead'; log: AttemptLog; dead: DeliveryTask };
 
@@ -112,6 +118,33 @@ function isManualTry(task: DeliveryTask): boolean {
 
 export const manualResendOrigin = 'api-resend';
 
+function notSentLog(
+  task: DeliveryTask,
+  startedAt: number,
+  errorKind: AttemptLog['errorKind'],
+  error: string,
+): AttemptLog {
+  return {
+    ...baseLog(task),
+    startedAt: new Date(startedAt),
+    durationMs: 0,
+    outcome: 'failed',
+    statusCode: null,
+    errorKind,
+    error,
+    final: true,
+    nextAttemptAt: null,
+    url: null,
+    event: resendableEvent(task),
+  };
+}
+
+/** Its webhook's secrets do not open: nothing can be signed, so the task is filed until the key is back. */
+function unsendable(task: DeliveryTask, startedAt: number, reason: string): Settlement {
+  const log = notSentLog(task, startedAt, 'cannot-decrypt', `not sent: ${reason}`);
+  return isManualTry(task) ? { kind: 'stopped', log } : { kind: 'quarantined', log, task, reason };
+}
+
 function stopped(
   task: DeliveryTask,
   startedAt: number,
@@ -121,22 +154,7 @@ function stopped(
     reason === 'webhook-deleted'
       ? 'the webhook was deleted; delivery stopped'
       : 'the webhook is disabled; delivery stopped';
-  return {
-    kind: 'stopped',
-    log: {
-      ...baseLog(task),
-      startedAt: new Date(startedAt),
-      durationMs: 0,
-      outcome: 'failed',
-      statusCode: null,
-      errorKind: reason,
-      error,
-      final: true,
-      nextAttemptAt: null,
-      url: null,
-      event: resendableEvent(task),
-    },
-  };
+  return { kind: 'stopped', log: notSentLog(task, startedAt, reason, error) };
 }
 
 /** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
@@ -146,6 +164,7 @@ export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Pr
   if (!webhook) return stopped(task, startedAt, 'webhook-deleted');
   // Test deliveries go out even while a webhook is disabled: that is when operators try one.
   if (!webhook.enabled && !task.test) return stopped(task, startedAt, 'webhook-disabled');
+  if (webhook.unreadableSecrets) return unsendable(task, startedAt, webhook.unreadableSecrets);
 
   const outcome = await send(deps, task, webhook, startedAt);
   const failedAt = deps.now();
@@ -238,9 +257,13 @@ async function routeSettlements(deps: AttemptDeps, settlements: readonly Settlem
     settled.kind === 'retry' ? [{ tier: settled.tier, task: settled.next }] : [],
   );
   const dead = settlements.flatMap((settled) => (settled.kind === 'dead' ? [settled.dead] : []));
+  const quarantined = settlements.flatMap((settled) =>
+    settled.kind === 'quarantined' ? [{ task: settled.task, reason: settled.reason }] : [],
+  );
   await Promise.all([
     retries.length > 0 ? deps.enqueueRetries(retries) : undefined,
     dead.length > 0 ? deps.deadLetter(dead) : undefined,
+    quarantined.length > 0 ? deps.quarantine(quarantined) : undefined,
   ]);
 }
 

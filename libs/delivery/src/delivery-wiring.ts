@@ -1,5 +1,12 @@
 import type { DeliveryTask, TopicNames } from '@wms-webhooks/contracts';
-import { type AvroSerde, AvroTopicProducer, type DurableProducer } from '@wms-webhooks/kafka';
+import { InvalidInputError } from '@wms-webhooks/errors';
+import {
+  type AvroSerde,
+  AvroTopicProducer,
+  type AvroTopicProducerOptions,
+  type DurableProducer,
+  type OutgoingRecord,
+} from '@wms-webhooks/kafka';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { createKeyedQueue, type KeyedQueue } from './concurrency';
 import type { DeliveryDeps } from './deliver-batch';
@@ -24,19 +31,31 @@ export function retryTopic(topics: TopicNames, tier: RetryTier): string {
   return topics[`retry${tier}`];
 }
 
-/** Where failed tasks go next: the tier topic of their next attempt, or dead letters. Keyed by webhook. */
+/** Where tasks that cannot go on are filed: the service's quarantine. */
+export interface TaskFiling {
+  oversize: NonNullable<AvroTopicProducerOptions['divertOversize']>;
+  unprocessable: (topic: string, records: OutgoingRecord[], error: InvalidInputError) => Promise<void>;
+}
+
+/**
+ * Where tasks go next: the tier topic of their next attempt, dead letters, or the quarantine, re-injectable
+ * to `sourceTopic` (the topic the service consumes). Keyed by webhook. A task grown too large for its
+ * topic is quarantined too.
+ */
 export function createDeliveryRoutes(
   producer: DurableProducer,
   serde: AvroSerde,
   topics: TopicNames,
-): Pick<DeliveryDeps, 'enqueueRetries' | 'deadLetter'> {
+  filing: TaskFiling & { sourceTopic: string },
+): Pick<DeliveryDeps, 'enqueueRetries' | 'deadLetter' | 'quarantine'> {
+  const divertOversize = filing.oversize;
   const tierProducers = new Map(
     retryTiers.map((tier) => [
       tier,
-      new AvroTopicProducer<DeliveryTask>(producer, serde, retryTopic(topics, tier)),
+      new AvroTopicProducer<DeliveryTask>(producer, serde, retryTopic(topics, tier), { divertOversize }),
     ]),
   );
-  const dead = new AvroTopicProducer<DeliveryTask>(producer, serde, topics.dead);
+  const dead = new AvroTopicProducer<DeliveryTask>(producer, serde, topics.dead, { divertOversize });
   return {
     enqueueRetries: async (items) => {
       const byTier = new Map<RetryTier, DeliveryTask[]>();
@@ -49,6 +68,23 @@ export function createDeliveryRoutes(
     },
     deadLetter: async (tasks) => {
       await dead.send(tasks.map((task) => ({ key: task.webhookId, value: task })));
+    },
+    quarantine: async (items) => {
+      const byReason = new Map<string, DeliveryTask[]>();
+      for (const { task, reason } of items) byReason.set(reason, [...(byReason.get(reason) ?? []), task]);
+      for (const [reason, tasks] of byReason) {
+        const records = await Promise.all(
+          tasks.map(async (task) => ({
+            key: task.webhookId,
+            value: await serde.encode(filing.sourceTopic, task),
+          })),
+        );
+        await filing.unprocessable(
+          filing.sourceTopic,
+          records,
+          new InvalidInputError('cannot-decrypt', reason),
+        );
+      }
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
 import { InvalidInputError } from '@wms-webhooks/errors';
-import type { AvroSerde, ConsumedRecord } from '@wms-webhooks/kafka';
+import { type AvroSerde, type ConsumedRecord, copyOfRecord } from '@wms-webhooks/kafka';
 import { type IngestLimits, validateWmsEvent } from './validate-event';
 
 export interface IngestDeps {
   serde: AvroSerde;
   limits: IngestLimits;
+  /** Room for the original record in an invalid entry; a larger one is filed by its first bytes. */
+  invalidCopyRoomBytes: number;
   now: () => number;
   /** Both resolve once the records are durable (acks=all). */
   forwardAccepted: (records: Array<{ key: string; value: WmsEvent }>) => Promise<void>;
@@ -45,9 +47,7 @@ export async function processWmsRecords(
           sourcePartition: source.partition,
           sourceOffset: Number(message.offset),
           sourceTimestamp: Number(message.timestamp),
-          originalKey: message.key,
-          originalValue: message.value,
-          originalHeaders: message.headers,
+          ...copyOfRecord(message, deps.invalidCopyRoomBytes),
           detectedAt: deps.now(),
         },
       });

@@ -1,4 +1,5 @@
 import { ProduceAcks, Producer } from '@platformatic/kafka';
+import { InvalidInputError } from '@wms-webhooks/errors';
 import { groupCommit } from './group-commit';
 import type { KafkaClient } from './kafka-client';
 import { kafkaErrorMessage } from './kafka-errors';
@@ -15,8 +16,13 @@ export interface OutgoingRecord {
 }
 
 export interface DurableProducer {
-  /** Resolves once every record is acknowledged by all in-sync replicas. */
+  /**
+   * Resolves once every record is acknowledged by all in-sync replicas. Throws RecordTooLargeError, having
+   * produced nothing, when a record exceeds its topic's max.message.bytes.
+   */
   send(topic: string, records: OutgoingRecord[]): Promise<void>;
+  /** Whether the record fits its topic's max.message.bytes, so a caller can divert one that never will. */
+  fits(topic: string, record: OutgoingRecord): boolean;
   /**
    * Resolves when a broker answers a metadata request, reconnecting if need be; rejects naming why not.
    * Connections open on first use, so this is what tells a producer that has sent nothing yet is ready.
@@ -30,16 +36,75 @@ export class ProduceRefusedError extends Error {
   override readonly name = 'ProduceRefusedError';
 }
 
+/**
+ * Records larger than their topic takes, found before anything of the send was produced. Permanent: the
+ * same record never fits, so the caller files it away and sends the rest.
+ */
+export class RecordTooLargeError extends InvalidInputError {
+  constructor(
+    readonly topic: string,
+    readonly tooLarge: ReadonlyArray<{ index: number; bytes: number }>,
+    readonly limit: number,
+  ) {
+    super(
+      'too-large',
+      `${tooLarge.length} record(s) for ${topic} exceed its max.message.bytes of ${limit}: ${tooLarge
+        .slice(0, 5)
+        .map(({ index, bytes }) => `#${index} is ${bytes} bytes`)
+        .join(', ')}`,
+    );
+  }
+}
+
+export interface DurableProducerOptions {
+  /** Each topic's max.message.bytes; a record over it is refused before the send produces anything. */
+  maxMessageBytes?: (topic: string) => number | undefined;
+  /** The most one produce request carries; a larger send goes out in several, in order. */
+  maxRequestBytes?: number;
+}
+
 interface TopicRecord {
   topic: string;
   record: OutgoingRecord;
 }
 
-/** What a request carries when sends are grouped: below the broker's default 1 MB per record batch. */
-const maxGroupedBytes = 512 * 1024;
+/** What a request carries: below the broker's default 1 MB per record batch, whatever the partitioning. */
+const defaultMaxRequestBytes = 512 * 1024;
 
-function recordBytes({ record }: TopicRecord): number {
-  return record.value.length + (record.key?.length ?? 0);
+/** Kafka's record batch header, and a generous bound on one record's varints and attributes. */
+const batchOverheadBytes = 61;
+const recordOverheadBytes = 32;
+
+/** What one record adds to a request: its bytes and the framing the broker counts against max.message.bytes. */
+export function recordBytes(record: OutgoingRecord): number {
+  let bytes = recordOverheadBytes + record.value.length + (record.key?.length ?? 0);
+  for (const [name, value] of Object.entries(record.headers ?? {}))
+    bytes += 10 + Buffer.byteLength(name) + value.length;
+  return bytes;
+}
+
+/** The largest record, alone in its batch, that a topic with this max.message.bytes takes. */
+export function largestRecordFor(maxMessageBytes: number): number {
+  return maxMessageBytes - batchOverheadBytes;
+}
+
+/** Consecutive runs of items whose weight stays under the limit; an item heavier than it goes alone. */
+function chunksOf<T>(items: readonly T[], weigh: (item: T) => number, limit: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const itemWeight = weigh(item);
+    if (current.length > 0 && weight + itemWeight > limit) {
+      chunks.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(item);
+    weight += itemWeight;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function asBuffer(value: string | Buffer): Buffer {
@@ -62,7 +127,12 @@ function asBuffer(value: string | Buffer): Buffer {
  * unreachable a send waits rather than drops, and the caller's consumer stops committing, the
  * back-pressure at-least-once needs.
  */
-export function createDurableProducer(kafka: KafkaClient): DurableProducer {
+export function createDurableProducer(
+  kafka: KafkaClient,
+  options: DurableProducerOptions = {},
+): DurableProducer {
+  const maxRequestBytes = options.maxRequestBytes ?? defaultMaxRequestBytes;
+  const weigh = ({ record }: TopicRecord) => recordBytes(record);
   const producer = new Producer({
     ...kafka.options('producer'),
     idempotent: true,
@@ -71,31 +141,48 @@ export function createDurableProducer(kafka: KafkaClient): DurableProducer {
     retries: true,
     partitioner: javaCompatiblePartitioner(),
   });
+  const produce = async (entries: TopicRecord[]) => {
+    try {
+      await producer.send({
+        messages: entries.map(({ topic, record }) => ({
+          topic,
+          key: record.key === null ? undefined : asBuffer(record.key),
+          value: record.value,
+          partition: record.partition,
+          headers: new Map(
+            Object.entries(record.headers ?? {}).map(([name, value]) => [Buffer.from(name), asBuffer(value)]),
+          ),
+        })),
+      });
+    } catch (error) {
+      throw new ProduceRefusedError(kafkaErrorMessage(error), { cause: error });
+    }
+  };
+  // A send larger than a request goes out in several, one after another, so its order holds.
   const sendGrouped = groupCommit<TopicRecord>(
     async (entries) => {
-      try {
-        await producer.send({
-          messages: entries.map(({ topic, record }) => ({
-            topic,
-            key: record.key === null ? undefined : asBuffer(record.key),
-            value: record.value,
-            partition: record.partition,
-            headers: new Map(
-              Object.entries(record.headers ?? {}).map(([name, value]) => [
-                Buffer.from(name),
-                asBuffer(value),
-              ]),
-            ),
-          })),
-        });
-      } catch (error) {
-        throw new ProduceRefusedError(kafkaErrorMessage(error), { cause: error });
-      }
+      for (const chunk of chunksOf(entries, weigh, maxRequestBytes)) await produce(chunk);
     },
-    { maxWeight: maxGroupedBytes, weigh: recordBytes, retryAloneOnFailure: true },
+    { maxWeight: maxRequestBytes, weigh, retryAloneOnFailure: true },
   );
+  const checkSizes = (topic: string, records: readonly OutgoingRecord[]) => {
+    const limit = options.maxMessageBytes?.(topic);
+    if (limit === undefined) return;
+    const tooLarge = records.flatMap((record, index) => {
+      const bytes = recordBytes(record);
+      return bytes > largestRecordFor(limit) ? [{ index, bytes }] : [];
+    });
+    if (tooLarge.length > 0) throw new RecordTooLargeError(topic, tooLarge, limit);
+  };
   return {
-    send: (topic, records) => sendGrouped(records.map((record) => ({ topic, record }))),
+    send: async (topic, records) => {
+      checkSizes(topic, records);
+      await sendGrouped(records.map((record) => ({ topic, record })));
+    },
+    fits: (topic, record) => {
+      const limit = options.maxMessageBytes?.(topic);
+      return limit === undefined || recordBytes(record) <= largestRecordFor(limit);
+    },
     reachable: async () => {
       try {
         await producer.metadata({ topics: [], forceUpdate: true, retries: 0 });

@@ -5,16 +5,25 @@ export {
   SchemaNotRegisteredError,
   subjectFor,
 } from './avro-serde';
-export { type AvroConsumerOptions, AvroTopicProducer, runAvroConsumer, type TypedRecord } from './avro-topic';
+export {
+  type AvroConsumerOptions,
+  AvroTopicProducer,
+  type AvroTopicProducerOptions,
+  runAvroConsumer,
+  type TypedRecord,
+} from './avro-topic';
 export type { ConsumedRecord } from './consumed-record';
 export { ensureTopics, TopicCatalogueError, type TopicChange } from './ensure-topics';
 export { groupCommit } from './group-commit';
 export {
   createDurableProducer,
   type DurableProducer,
+  type DurableProducerOptions,
+  largestRecordFor,
   type OutgoingRecord,
   ProduceRefusedError,
   type RecordHeaders,
+  RecordTooLargeError,
 } from './idempotent-producer';
 export { createKafkaClient, type KafkaClient, type KafkaClientOptions } from './kafka-client';
 export { kafkaErrorMessage } from './kafka-errors';
@@ -29,5 +38,6 @@ export {
   type StagedBatch,
 } from './lane-options';
 export { partitionFor } from './partitioner';
+export { copyOfRecord, copyRoomIn, type RecordCopy } from './record-copy';
 export type { CommittedOffset, NewTopic, PartitionOffsets, TopicAdmin } from './topic-admin';
 export { type CleanupPolicy, type TopicSpec, topicConfigEntries } from './topic-spec';

@@ -160,8 +160,14 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     const prepared = await untilDone(() => options.prepare(records), [lane], 'preparing a batch failed');
     if (!prepared) return;
     const { ready, readyThrough, holdUntil } = prepared.value;
-    if (ready.length === 0 || readyThrough === undefined) return release(lane, holdUntil);
+    if (readyThrough === undefined) return release(lane, holdUntil);
     const next = BigInt(readyThrough) + 1n;
+    if (ready.length === 0) {
+      // Every record was passed over (filed away by prepare): the position moves on all the same.
+      if (owns(lane)) lane.position = next;
+      await commitAfter(lane, async () => true, next);
+      return release(lane, holdUntil);
+    }
     const handled = await untilDone(() => options.handle(ready, context), [lane], 'batch failed');
     if (!handled) return;
     if (owns(lane)) lane.position = next;

@@ -9,8 +9,14 @@ describe('topicConfigEntries', () => {
         partitions: 1,
         cleanupPolicy: 'compact',
         retentionMs: -1,
+        maxMessageBytes: 1_048_576,
         config: { 'min.compaction.lag.ms': '0' },
       }),
-    ).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '-1', 'min.compaction.lag.ms': '0' });
+    ).toEqual({
+      'cleanup.policy': 'compact',
+      'retention.ms': '-1',
+      'max.message.bytes': '1048576',
+      'min.compaction.lag.ms': '0',
+    });
   });
 });

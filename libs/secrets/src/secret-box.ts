@@ -1,12 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { InvalidInputError } from '@wms-webhooks/errors';
 
 export interface SecretKey {
   id: string;
   key: Buffer;
 }
 
-export class SecretDecryptError extends Error {
-  override readonly name = 'SecretDecryptError';
+/** Permanent until the keyring changes: the same value never opens with the same keys. */
+export class SecretDecryptError extends InvalidInputError {
+  constructor(message: string) {
+    super('cannot-decrypt', message);
+  }
 }
 
 const prefix = 'enc:v1:';

@@ -7,11 +7,12 @@ export {
 } from '@wms-webhooks/kafka';
 export { type ConsumeOptions, consume } from './consume';
 export { type ConsumerServiceOptions, serveConsumer } from './consumer-service';
-export { dueRecords } from './due-records';
+export { decodedRecords, dueRecords } from './due-records';
 export { registerLagMetrics } from './lag-metrics';
 export { createLogger, type Logger } from './logger';
 export { createMetricsRegistry, metricPrefix } from './metrics';
 export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
+export { createQuarantine, type Quarantine } from './quarantine';
 export { registryReachable, storeReachable } from './readiness-checks';
 export { runService, type StartedService } from './run-service';
 export { type ContextConfig, createServiceContext, type ServiceContext } from './service-context';

@@ -12,6 +12,7 @@ import { type Db, MongoClient } from 'mongodb';
 import type { Registry } from 'prom-client';
 import { createLogger, type Logger } from './logger';
 import { createMetricsRegistry } from './metrics';
+import { createQuarantine, type Quarantine } from './quarantine';
 
 export interface ServiceContext {
   service: string;
@@ -21,6 +22,8 @@ export interface ServiceContext {
   kafka: KafkaClient;
   serde: AvroSerde;
   producer: DurableProducer;
+  /** Where the service files records it can never process. */
+  quarantine: Quarantine;
   topics: TopicNames;
   mongo: MongoClient;
   db: Db;
@@ -54,12 +57,16 @@ export async function createServiceContext(
   const kafka = createKafkaClient({ clientId: options.service, brokers: endpoints.kafkaBrokers });
   const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
   const admin = kafka.admin();
+  const catalogue = catalogueEntries(options.topicPrefix);
   try {
-    await applyCatalogue(admin, serde, catalogueEntries(options.topicPrefix));
+    await applyCatalogue(admin, serde, catalogue);
   } finally {
     await admin.close();
   }
-  const producer = createDurableProducer(kafka);
+  const limits = new Map(catalogue.map(({ spec }) => [spec.name, spec.maxMessageBytes]));
+  const producer = createDurableProducer(kafka, { maxMessageBytes: (topic) => limits.get(topic) });
+  const metrics = createMetricsRegistry(options.service);
+  const topics = topicNames(options.topicPrefix);
   const mongo = new MongoClient(endpoints.mongodbUri, {
     serverSelectionTimeoutMS: 5_000,
     appName: options.service,
@@ -69,12 +76,22 @@ export async function createServiceContext(
   return {
     service: options.service,
     logger,
-    metrics: createMetricsRegistry(options.service),
+    metrics,
     endpoints,
     kafka,
     serde,
     producer,
-    topics: topicNames(options.topicPrefix),
+    quarantine: createQuarantine({
+      service: options.service,
+      topic: topics.quarantine,
+      maxMessageBytes: limits.get(topics.quarantine) as number,
+      maxMessageBytesOf: (topic) => limits.get(topic),
+      producer,
+      serde,
+      metrics,
+      logger,
+    }),
+    topics,
     mongo,
     db: mongo.db(options.database),
     config,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookChange } from '@wms-webhooks/contracts';
+import { InvalidInputError } from '@wms-webhooks/errors';
 import {
   type AvroSerde,
   AvroTopicProducer,
@@ -74,7 +75,16 @@ export async function followDefinitions(options: FollowOptions): Promise<Definit
     handle: async (records) => {
       for (const record of records) {
         if (!record.value) continue;
-        const change = await options.serde.decode<WebhookChange>(record.value);
+        let change: WebhookChange;
+        try {
+          change = await options.serde.decode<WebhookChange>(record.value);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError)) throw error;
+          // Every instance reads this topic whole at every start, so filing it would file it again each
+          // time; the periodic reload brings whatever webhook it was about up to date.
+          options.onError(error, `passing over change notice ${record.partition}:${record.offset}`);
+          continue;
+        }
         await ready;
         await serialise(() => options.cache.apply(change), `applying change of webhook ${change.webhookId}`);
       }

@@ -1,4 +1,4 @@
-import { SecretBox } from '@wms-webhooks/secrets';
+import { SecretBox, SecretDecryptError } from '@wms-webhooks/secrets';
 import type { Collection, Db } from 'mongodb';
 import type { Webhook, WebhookAuth } from './webhook';
 
@@ -51,15 +51,31 @@ export class WebhookRepository {
   }
 
   private toDocument({ id, ...rest }: Webhook): WebhookDocument {
+    // Its secrets were never opened: writing it back would replace them with nothing.
+    if (rest.unreadableSecrets) {
+      throw new SecretDecryptError(
+        `webhook ${id} cannot be saved while its stored secrets do not open (${rest.unreadableSecrets}); restore the key to the keyring first`,
+      );
+    }
     return { _id: id, ...this.transformSecrets(rest, id, (value, field) => this.secrets.seal(value, field)) };
   }
 
-  /** Values stored before encryption was introduced are read as they are; `resealAll` seals them. */
+  /**
+   * Values stored before encryption was introduced are read as they are; `resealAll` seals them. A
+   * webhook whose secrets do not open (a key rotated out too early) is still read, with empty secrets and
+   * the reason, so one such webhook neither hides the others nor stops a service from starting.
+   */
   private fromDocument({ _id, ...rest }: WebhookDocument): Webhook {
-    const opened = this.transformSecrets(rest, _id, (value, field) =>
-      SecretBox.isSealed(value) ? this.secrets.open(value, field) : value,
-    );
-    return { id: _id, ...opened, previousSigningSecrets: opened.previousSigningSecrets };
+    try {
+      const opened = this.transformSecrets(rest, _id, (value, field) =>
+        SecretBox.isSealed(value) ? this.secrets.open(value, field) : value,
+      );
+      return { id: _id, ...opened, previousSigningSecrets: opened.previousSigningSecrets };
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      const emptied = this.transformSecrets(rest, _id, () => '');
+      return { id: _id, ...emptied, previousSigningSecrets: [], unreadableSecrets: error.message };
+    }
   }
 
   async insert(webhook: Webhook) {

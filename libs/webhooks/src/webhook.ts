@@ -33,6 +33,11 @@ export interface Webhook extends WebhookSettings {
   previousSigningSecrets: Array<{ secret: string; expiresAt: Date }>;
   /** Increases with every change; caches ignore notices older than what they hold. */
   version: number;
+  /**
+   * Why the stored credentials could not be opened (sealed with a key the keyring lacks), when they
+   * could not; the secret fields are then empty. Deliveries to such a webhook are quarantined, not sent.
+   */
+  unreadableSecrets?: string;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
-import type { InvalidWmsEvent, WmsEvent } from '@wms-webhooks/contracts';
-import { processWmsRecords } from '@wms-webhooks/ingest';
-import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import { type InvalidWmsEvent, maxMessageBytes, type WmsEvent } from '@wms-webhooks/contracts';
+import { checkPayloadLimit, processWmsRecords } from '@wms-webhooks/ingest';
+import { AvroTopicProducer, copyRoomIn } from '@wms-webhooks/kafka';
 import {
   allReady,
   consume,
@@ -22,6 +22,7 @@ const ingesterEnv = z.object({
 
 export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(ingesterEnv, env);
+  checkPayloadLimit(config.INGEST_MAX_PAYLOAD_BYTES, maxMessageBytes);
   const context = await createServiceContext('ingester', config, env);
   const { logger, metrics, topics } = context;
   const consumed = new Counter({
@@ -40,11 +41,15 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
     labelNames: ['reason'],
     registers: [metrics],
   });
-  const accepted = new AvroTopicProducer<WmsEvent>(context.producer, context.serde, topics.acceptedEvents);
+  const divertOversize = context.quarantine.oversize;
+  const accepted = new AvroTopicProducer<WmsEvent>(context.producer, context.serde, topics.acceptedEvents, {
+    divertOversize,
+  });
   const invalid = new AvroTopicProducer<InvalidWmsEvent>(
     context.producer,
     context.serde,
     topics.wmsEventsInvalid,
+    { divertOversize },
   );
 
   const { consumer, group } = await consume(context, {
@@ -57,6 +62,7 @@ export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
         {
           serde: context.serde,
           limits: { maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES },
+          invalidCopyRoomBytes: copyRoomIn(maxMessageBytes),
           now: Date.now,
           forwardAccepted: async (records) => void (await accepted.send(records)),
           forwardInvalid: async (records) => void (await invalid.send(records)),

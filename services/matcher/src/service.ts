@@ -4,9 +4,9 @@ import { planDeliveries } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
-  allReady,
   consume,
   createServiceContext,
+  decodedRecords,
   listenPort,
   serveConsumer,
   serviceEnv,
@@ -45,18 +45,18 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     resyncIntervalMs: config.DEFINITIONS_RESYNC_MS,
     secrets,
   });
-  const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
+  const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries, {
+    divertOversize: context.quarantine.oversize,
+  });
 
-  const { consumer, group } = await consume(context, {
+  const { consumer, group } = await consume<WmsEvent>(context, {
     groupId: config.MATCHER_GROUP_ID,
     topic: topics.acceptedEvents,
-    prepare: allReady,
-    handle: async (messages) => {
+    prepare: decodedRecords((record) => context.quarantine.decode<WmsEvent>(record)),
+    handle: async (events) => {
       const tasks: DeliveryTask[] = [];
       const now = Date.now();
-      for (const message of messages) {
-        if (!message.value) continue;
-        const event = await context.serde.decode<WmsEvent>(message.value);
+      for (const event of events) {
         const planned = planDeliveries(cache.forEventType(event.eventType), event, now);
         matchesPerEvent.observe(planned.length);
         tasks.push(...planned);

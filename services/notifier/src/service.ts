@@ -7,9 +7,9 @@ import {
   recordDeadLetters,
 } from '@wms-webhooks/notifications';
 import {
-  allReady,
   consume,
   createServiceContext,
+  decodedRecords,
   listenPort,
   serveConsumer,
   serviceEnv,
@@ -81,14 +81,11 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
       .catch((error: unknown) => logger.error({ err: error }, 'digest flush failed; tried again next time'));
   }, config.NOTIFY_FLUSH_EVERY_MS);
 
-  const { consumer, group } = await consume(context, {
+  const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: config.NOTIFIER_GROUP_ID,
     topic: topics.dead,
-    prepare: allReady,
-    handle: async (messages) => {
-      const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
-      await recordDeadLetters(deps, tasks);
-    },
+    prepare: decodedRecords((record) => context.quarantine.decode<DeliveryTask>(record)),
+    handle: (tasks) => recordDeadLetters(deps, tasks),
   });
   const { ops, shutdownSteps } = await serveConsumer({
     context,

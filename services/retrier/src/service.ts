@@ -48,7 +48,10 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const attemptLogs = new AttemptLogRepository(context.db);
   const webhooks = new WebhookRepository(context.db, secrets);
   const client = createDeliveryClient({ targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS) });
-  const routes = createDeliveryRoutes(context.producer, context.serde, topics);
+  const routes = createDeliveryRoutes(context.producer, context.serde, topics, {
+    ...context.quarantine,
+    sourceTopic: retryTopic(topics, tier),
+  });
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);
   // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
@@ -77,7 +80,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     fetchMaxWaitMs: tierFetchWaitMs(tier, config.WEBHOOKS_TIME_SCALE),
     fetchMinBytes: 1,
     prepare: dueRecords(
-      (message) => context.serde.decode<DeliveryTask>(message.value as Buffer),
+      (record) => context.quarantine.decode<DeliveryTask>(record),
       (task) => task.dueAt ?? 0,
     ),
     onHold: (partition) => oldestDueAge.set({ tier, partition: String(partition) }, 0),

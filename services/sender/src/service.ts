@@ -14,10 +14,10 @@ import {
 import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
-  allReady,
   consume,
   createServiceContext,
   createStoreMetrics,
+  decodedRecords,
   listenPort,
   serveConsumer,
   serviceEnv,
@@ -59,7 +59,10 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST,
     targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS),
   });
-  const routes = createDeliveryRoutes(context.producer, context.serde, topics);
+  const routes = createDeliveryRoutes(context.producer, context.serde, topics, {
+    ...context.quarantine,
+    sourceTopic: topics.deliveries,
+  });
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
   const timedWrite = createStoreMetrics(metrics);
   // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
@@ -101,13 +104,12 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     },
   };
 
-  const { consumer, group } = await consume(context, {
+  const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: config.SENDER_GROUP_ID,
     topic: topics.deliveries,
     partitionsConsumedConcurrently: config.SENDER_PARTITIONS_CONCURRENTLY,
-    prepare: allReady,
-    handle: async (messages) => {
-      const tasks = await context.serde.decodeValues<DeliveryTask>(messages);
+    prepare: decodedRecords((record) => context.quarantine.decode<DeliveryTask>(record)),
+    handle: async (tasks) => {
       // Sent at once, each behind its webhook's earlier deliveries; the partition's next batch may start
       // before these are all sent, and its offset is committed only after these are logged.
       const staged = stageDelivery(deliveryDeps, tasks);
