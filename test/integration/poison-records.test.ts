@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { InvalidWmsEvent, QuarantinedRecord } from '@wms-webhooks/contracts';
 import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
-import { SecretBox } from '@wms-webhooks/secrets';
+import { parseKeyring, SecretBox } from '@wms-webhooks/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
@@ -196,27 +198,38 @@ describe('records no service can process', () => {
   });
 
   describe("when a webhook's stored secrets were sealed with a key no longer in the keyring", () => {
-    it('quarantines its deliveries with the reason, logs them, and delivers the other webhooks', async () => {
-      const locked = await create({
-        goodsOwnerIds: [306],
-        url: receiver.url('/locked'),
-        auth: { type: 'token', token: 'sealed-away' },
-      });
-      await create({ goodsOwnerIds: [306], url: receiver.url('/unlocked') });
-      const retired = new SecretBox([{ id: 'retired', key: randomBytes(32) }]);
+    let locked: { id: string };
+    let event: ReturnType<typeof wmsEvent>;
+    const sealToken = async (box: SecretBox) => {
       const store = await pipeline.store();
       await store.db
         .collection('webhooks')
         .updateOne(
           { _id: locked.id as never },
-          { $set: { 'auth.token': retired.seal('sealed-away', `webhook:${locked.id}:auth.token`) } },
+          { $set: { 'auth.token': box.seal('sealed-away', `webhook:${locked.id}:auth.token`) } },
         );
       await store.close();
+    };
+    const quarantineTool = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'deploy/tools/src/quarantine.ts', ...args, '--prefix', pipeline.prefix],
+        { env: { ...process.env, ...pipeline.env } },
+      );
+
+    it('quarantines its deliveries with the reason, logs them, and delivers the other webhooks', async () => {
+      locked = await create({
+        goodsOwnerIds: [306],
+        url: receiver.url('/locked'),
+        auth: { type: 'token', token: 'sealed-away' },
+      });
+      await create({ goodsOwnerIds: [306], url: receiver.url('/unlocked') });
+      await sealToken(new SecretBox([{ id: 'retired', key: randomBytes(32) }]));
       await waitFor(() => pipeline.senderCached(locked.id)?.unreadableSecrets, {
         message: 'the sender reading the webhook with its unreadable secret',
       });
 
-      const event = wmsEvent({ goodsOwnerId: 306 });
+      event = wmsEvent({ goodsOwnerId: 306 });
       await pipeline.publish([event]);
       await waitFor(() => delivered('/unlocked', event.eventId) === 1 || undefined, {
         message: 'the delivery to the other webhook',
@@ -242,6 +255,29 @@ describe('records no service can process', () => {
         { message: 'the quarantined attempt in the logs' },
       );
       expect(logs[0]?.error).toMatch(/^not sent: a stored secret/);
+    });
+
+    it('lists it for an operator, who re-injects it once the key is back, and it is delivered', async () => {
+      const { stdout: listed } = await quarantineTool('list');
+      const line = listed.split('\n').find((candidate) => candidate.includes('cannot-decrypt'));
+      expect(line).toContain(`${pipeline.topics.deliveries} (never produced)`);
+      const position = line?.split(/\s+/)[0] as string;
+
+      await sealToken(new SecretBox(parseKeyring(pipeline.env.WEBHOOKS_SECRET_KEYS as string)));
+      await waitFor(() => pipeline.senderCached(locked.id)?.unreadableSecrets === undefined || undefined, {
+        message: 'the sender reading the restored secret',
+      });
+      const { stdout } = await quarantineTool('reinject', position);
+      expect(stdout).toContain(
+        `re-injected ${position} (cannot-decrypt, from sender) into ${pipeline.topics.deliveries}`,
+      );
+      const arrived = await waitFor(
+        () => receiver.at('/locked').find((request) => request.body.includes(event.eventId)),
+        {
+          message: 'the re-injected delivery',
+        },
+      );
+      expect(arrived.headers['x-auth-token']).toBe('sealed-away');
     });
   });
 });

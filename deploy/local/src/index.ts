@@ -1,4 +1,5 @@
 export type { ProbeResult } from './component';
+export { formatTable } from './format-table';
 export { printUpReport } from './print-report';
 export { probeKafka, probeMongo, probeRegistry } from './probes';
 export {

@@ -38,6 +38,7 @@ export {
   type StagedBatch,
 } from './lane-options';
 export { partitionFor } from './partitioner';
+export { readToEnd } from './read-to-end';
 export { copyOfRecord, copyRoomIn, type RecordCopy } from './record-copy';
 export type { CommittedOffset, NewTopic, PartitionOffsets, TopicAdmin } from './topic-admin';
 export { type CleanupPolicy, type TopicSpec, topicConfigEntries } from './topic-spec';
