@@ -1,13 +1,16 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSecretKey } from '@wms-webhooks/secrets';
-import { launchService, waitUntilReady } from '@wms-webhooks/tools';
+import { launchService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { testEndpoints, testKafka } from '../support/stack';
 import { uniqueName } from '../support/unique';
+import { waitFor } from '../support/wait-for';
 
 describe('a service run as its own process', () => {
   const prefix = `${uniqueName('it-proc')}.`;
@@ -94,6 +97,60 @@ describe('a service run as its own process', () => {
       expect(await ingester.exited).toBe(1);
       const output = await readFile(ingester.logFile, 'utf8');
       expect(output).toContain('KAFKA_BROKERS: must be a comma-separated list of host:port');
+    });
+  });
+
+  describe('when a service does not stop within its grace period', () => {
+    it('is killed, and the supervisor reports it', async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const ingester = launchService(
+        {
+          name: 'ingester',
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
+          env: envFor(port),
+          stopGraceMs: 2_000,
+        },
+        logs,
+      );
+      await waitUntilReady(ingester, 60_000);
+      // A stopped process handles no SIGTERM, as a service whose event loop is blocked handles none.
+      ingester.child.kill('SIGSTOP');
+      const killed = await stopServices([ingester]);
+      expect(killed).toEqual([ingester]);
+      expect(ingester.child.signalCode).toBe('SIGKILL');
+    });
+  });
+
+  describe('when its supervisor is killed with SIGKILL', () => {
+    it('dies with it, freeing its port', async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const supervisor = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'test/support/supervise.ts', 'ingester', `http://127.0.0.1:${port}/readyz`, logs],
+        // A group of its own: the killed ingester of the test before would hold the group's join for its session.
+        {
+          env: { ...envFor(port), INGESTER_GROUP_ID: uniqueName('it-proc-supervised') },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const [line] = (await once(supervisor.stdout, 'data')) as [Buffer];
+      const { pid } = JSON.parse(line.toString()) as { pid: number };
+      supervisor.kill('SIGKILL');
+      const alive = () => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      try {
+        await waitFor(() => !alive() || undefined, { message: `service ${pid} gone after its supervisor` });
+      } finally {
+        if (alive()) process.kill(pid, 'SIGKILL');
+      }
     });
   });
 });

@@ -85,8 +85,12 @@ runTool(async () => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the services (the stack keeps running)`);
-    await stopServices(running);
-    process.exit(0);
+    const killed = await stopServices(running);
+    for (const service of killed)
+      console.log(
+        `  ${service.spec.label ?? service.spec.name} did not stop in time and was killed; see ${service.logFile}`,
+      );
+    process.exit(killed.length === 0 ? 0 : 1);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
     process.on(signal, () => void shutdown(signal));

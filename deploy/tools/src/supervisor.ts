@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +15,25 @@ export interface ServiceSpec {
   env: NodeJS.ProcessEnv;
   /** Extra options for node itself, e.g. --cpu-prof (which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /**
+   * How long a SIGTERM may take before the service is killed: its own SHUTDOWN_TIMEOUT_MS cannot fire
+   * while its event loop is blocked. Default 35 s, 5 s past the services' default shutdown timeout.
+   */
+  stopGraceMs?: number;
+}
+
+const defaultStopGraceMs = 35_000;
+
+/**
+ * util-linux's setpriv, on every Linux: started through it, a service gets SIGKILL from the kernel when
+ * its supervisor dies, however it dies, so no service outlives `npm start` holding its port.
+ */
+const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+
+function command(args: string[]): [string, string[]] {
+  return setpriv
+    ? [setpriv, ['--pdeathsig', 'SIGKILL', '--', process.execPath, ...args]]
+    : [process.execPath, args];
 }
 
 export interface RunningService {
@@ -29,18 +48,20 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   mkdirSync(logsDir, { recursive: true });
   const logFile = join(logsDir, `${spec.label ?? spec.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    [...(spec.nodeArgs ?? []), '--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')],
-    {
-      cwd: repoRoot,
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then sends exactly one
-      // SIGTERM. Two signals would make a service skip its graceful shutdown.
-      detached: true,
-    },
-  );
+  const [file, args] = command([
+    ...(spec.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
+  ]);
+  const child = spawn(file, args, {
+    cwd: repoRoot,
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then sends exactly one
+    // SIGTERM. Two signals would make a service skip its graceful shutdown.
+    detached: true,
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -71,15 +92,34 @@ export async function waitUntilReady(service: RunningService, timeoutMs: number)
 
 const signalled = new WeakSet<ChildProcess>();
 
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
 /**
  * One SIGTERM to every service still running, then wait: each finishes its in-flight work and commits
- * before exiting. Calling it again never signals a service twice.
+ * before exiting. A service still running after its grace period is killed, its whole process group
+ * with it. Calling it again never signals a service twice. Returns the services it had to kill.
  */
-export async function stopServices(services: RunningService[]) {
-  for (const { child } of services) {
-    if (child.exitCode !== null || signalled.has(child)) continue;
-    signalled.add(child);
-    child.kill('SIGTERM');
-  }
-  await Promise.all(services.map((service) => service.exited));
+export async function stopServices(services: RunningService[]): Promise<RunningService[]> {
+  const killed: RunningService[] = [];
+  await Promise.all(
+    services.map(async (service) => {
+      const { child } = service;
+      if (running(child) && !signalled.has(child)) {
+        signalled.add(child);
+        child.kill('SIGTERM');
+      }
+      const grace = setTimeout(() => {
+        if (!running(child)) return;
+        killed.push(service);
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, service.spec.stopGraceMs ?? defaultStopGraceMs);
+      await service.exited;
+      clearTimeout(grace);
+    }),
+  );
+  return killed;
 }
