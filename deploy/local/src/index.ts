@@ -11,6 +11,7 @@ export {
   stackReset,
   stackStatus,
   stackUp,
+  stopComponent,
   type UpReport,
 } from './stack';
 export { loadStackLayout, type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';

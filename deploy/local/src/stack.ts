@@ -182,6 +182,19 @@ async function stopAll(layout: StackLayout): Promise<StopReport[]> {
   );
 }
 
+/**
+ * Stops one component, as an outage would, leaving the others running; `stackUp` starts it again. For
+ * the fault suite, which restarts the broker and the store under load.
+ */
+export function stopComponent(layout: StackLayout, name: StackComponent['name']): Promise<StopReport> {
+  return withStackLock(layout, async () => {
+    const pid = await readPid(layout, name);
+    await forgetPid(layout, name);
+    if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' as const };
+    return { name, outcome: await stopProcess(pid, 30_000) };
+  });
+}
+
 /** Stops the stack and deletes its data (topics, schemas, documents); the download cache stays. */
 export function stackReset(layout: StackLayout): Promise<StopReport[]> {
   return withStackLock(layout, async () => {

@@ -94,7 +94,8 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       } catch (error) {
         // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
         if (stopping || !forLanes.some(owns)) return undefined;
-        const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7));
+        // Capped low: once the store or the cluster is back, a lane resumes within seconds, not half a minute.
+        const backoffMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 7));
         logger.warn(
           {
             err: kafkaErrorMessage(error),

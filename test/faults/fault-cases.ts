@@ -1,0 +1,345 @@
+import type { WmsEvent } from '@wms-webhooks/contracts';
+import { loadStackLayout, stackUp, stopComponent } from '@wms-webhooks/local-stack';
+import { webhookBody, wmsEvent } from '../support/events';
+import type { FaultPipeline } from './fault-pipeline';
+
+export interface CaseResult {
+  name: string;
+  published: number;
+  expected: number;
+  delivered: number;
+  duplicates: number;
+  lost: number;
+  quarantined: number;
+  invalid: number;
+  longestStallSeconds: number;
+  stallAt: string;
+  checks: Array<{ what: string; ok: boolean }>;
+  notes: string[];
+}
+
+export interface FaultCase {
+  name: string;
+  /** What it does, for the report. */
+  summary: string;
+  /** Variables its services need beyond the defaults. */
+  env?: Record<string, string>;
+  run(
+    pipeline: FaultPipeline,
+    short: boolean,
+  ): Promise<
+    Omit<CaseResult, 'name' | 'longestStallSeconds' | 'stallAt' | 'quarantined' | 'invalid'> & {
+      expectFiled?: { quarantined: number; invalid: number };
+    }
+  >;
+}
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Polls until the condition holds or the time is up; returns whether it held. */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await pause(250);
+  }
+  return false;
+}
+
+/** Waits for every expected delivery, then for the sender to have consumed all, so late repeats are counted. */
+async function settle(
+  pipeline: FaultPipeline,
+  expected: ReadonlySet<string>,
+  timeoutMs: number,
+  counted: 'accepted' | 'attempted' = 'accepted',
+) {
+  await until(() => pipeline.receiver.tally(expected, counted).missing === 0, timeoutMs);
+  await until(async () => (await pipeline.lag('sender', pipeline.topics.deliveries)) === 0, 30_000);
+  return pipeline.receiver.tally(expected, counted);
+}
+
+/**
+ * Publishes events at a steady rate for a while without waiting for each send: during an outage the
+ * producer holds them and sends them once the cluster is back, as a WMS producer would.
+ */
+function steadyFlow(pipeline: FaultPipeline, ratePerSecond: number, owner: number) {
+  const events: WmsEvent[] = [];
+  const sends: Promise<void>[] = [];
+  let running = true;
+  const loop = (async () => {
+    for (let index = 0; running; index++) {
+      const event = wmsEvent({ goodsOwnerId: owner, entityId: `ORD-${owner}-${index % 50}` });
+      events.push(event);
+      sends.push(pipeline.publish([event]));
+      await pause(1_000 / ratePerSecond);
+    }
+  })();
+  return {
+    events,
+    async stop() {
+      running = false;
+      await loop;
+      await Promise.all(sends);
+    },
+  };
+}
+
+function result(
+  expected: ReadonlySet<string>,
+  tally: { arrived: number; missing: number; duplicates: number },
+  published: number,
+  checks: CaseResult['checks'] = [],
+  notes: string[] = [],
+) {
+  return {
+    published,
+    expected: expected.size,
+    delivered: tally.arrived,
+    duplicates: tally.duplicates,
+    lost: tally.missing,
+    checks,
+    notes,
+  };
+}
+
+/** A WmsEvent value whose attributes map claims 10^15 entries in one block: 77 bytes with its frame. */
+function endlessMapRecord(schemaId: number): Buffer {
+  const text = (value: string) => [value.length * 2, ...Buffer.from(value)];
+  const frame = Buffer.alloc(5);
+  frame.writeInt32BE(schemaId, 1);
+  return Buffer.concat([
+    frame,
+    Buffer.from([
+      ...text('6f1c1f52-3d0e-4b0f-9a57-3c5f2d1e8a10'),
+      ...text('order.picked'),
+      ...[0x80, 0xf8, 0xb2, 0xe5, 0xbd, 0x68, 0x54, 0],
+      ...text('ORD-1'),
+      ...[0x80, 0x80, 0xb4, 0xcc, 0xd4, 0xdf, 0xc6, 0x03],
+    ]),
+  ]);
+}
+
+export const faultCases: FaultCase[] = [
+  {
+    name: 'poison-corpus',
+    summary:
+      'a 77-byte endless map, a 1,000,000-byte record and garbage on wms.events; garbage on webhooks.events, webhooks.deliveries, every retry tier and webhooks.definitions; valid events between them',
+    async run(pipeline, short) {
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [11], url: pipeline.receiver.url('/poison') }),
+      ]);
+      const { topics } = pipeline;
+      let healthFailures = 0;
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          if (!(await pipeline.healthz('ingester'))) healthFailures += 1;
+          await pause(250);
+        }
+      })();
+      const garbage = (label: string) => Buffer.from(`not avro: ${label}`);
+      const poison: Array<[string, Buffer, string]> = [
+        [topics.wmsEvents, endlessMapRecord(pipeline.serde.schemaId(topics.wmsEvents)), 'ORD-P'],
+        [topics.wmsEvents, Buffer.alloc(1_000_000, 7), 'ORD-P'],
+        [topics.wmsEvents, garbage('wms.events'), 'ORD-P'],
+        [topics.acceptedEvents, garbage('webhooks.events'), 'ORD-P'],
+        [topics.deliveries, garbage('webhooks.deliveries'), webhookId as string],
+        ...(['retry1m', 'retry5m', 'retry15m', 'retry30m', 'retry2h'] as const).map(
+          (tier): [string, Buffer, string] => [topics[tier], garbage(tier), webhookId as string],
+        ),
+        [topics.definitions, garbage('webhooks.definitions'), webhookId as string],
+      ];
+      const events: WmsEvent[] = [];
+      const rounds = short ? 10 : 40;
+      for (let round = 0; round < rounds; round++) {
+        const event = wmsEvent({ goodsOwnerId: 11, entityId: 'ORD-P' });
+        events.push(event);
+        await pipeline.publish([event]);
+        const [topic, value, key] = poison[round % poison.length] as [string, Buffer, string];
+        if (round < poison.length) await pipeline.sendRaw(topic, [{ key, value }]);
+      }
+      const expected = pipeline.expectedIds(events, [webhookId as string]);
+      const tally = await settle(pipeline, expected, 60_000);
+      watching = false;
+      await watch;
+      return {
+        ...result(
+          expected,
+          tally,
+          events.length + poison.length,
+          [
+            {
+              what: `ingester /healthz answered throughout (${healthFailures} failures)`,
+              ok: healthFailures === 0,
+            },
+          ],
+          [
+            'webhooks.definitions: the change feed passes over an undecodable notice (logged); every instance reads it whole at start, so it is not filed',
+          ],
+        ),
+        expectFiled: { quarantined: 7, invalid: 3 },
+      };
+    },
+  },
+  {
+    name: 'large-fan-out',
+    summary:
+      "one valid 250 KB event matching 60 webhooks of one owner, then another owner's event on the same partition",
+    async run(pipeline) {
+      const fanOut = await pipeline.createWebhooks(
+        Array.from({ length: 60 }, () =>
+          webhookBody({ goodsOwnerIds: [12], url: pipeline.receiver.url('/fan-out') }),
+        ),
+      );
+      const other = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [13], url: pipeline.receiver.url('/other') }),
+      ]);
+      const large = wmsEvent({
+        goodsOwnerId: 12,
+        entityId: 'ORD-F',
+        payload: JSON.stringify({ pad: 'x'.repeat(250_000) }),
+      });
+      const small = wmsEvent({ goodsOwnerId: 13, entityId: 'ORD-F' });
+      await pipeline.publish([large, small]);
+      const expected = new Set([
+        ...pipeline.expectedIds([large], fanOut),
+        ...pipeline.expectedIds([small], other),
+      ]);
+      return result(expected, await settle(pipeline, expected, 120_000), 2);
+    },
+  },
+  {
+    name: 'matcher-restart-backlog',
+    summary: 'the matcher stopped while one owner publishes small events matching one webhook, then started',
+    async run(pipeline, short) {
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [14], url: pipeline.receiver.url('/backlog') }),
+      ]);
+      await pipeline.stopService('matcher');
+      const events = Array.from({ length: short ? 2_000 : 10_000 }, (_, index) =>
+        wmsEvent({ goodsOwnerId: 14, entityId: `ORD-B-${index}` }),
+      );
+      for (let from = 0; from < events.length; from += 500)
+        await pipeline.publish(events.slice(from, from + 500));
+      await until(async () => (await pipeline.lag('ingester', pipeline.topics.wmsEvents)) === 0, 60_000);
+      pipeline.monitor.faultBegins();
+      await pipeline.startService('matcher');
+      pipeline.monitor.faultEnds();
+      const expected = pipeline.expectedIds(events, [webhookId as string]);
+      return result(expected, await settle(pipeline, expected, 300_000), events.length);
+    },
+  },
+  {
+    name: 'sender-restart-retry-backlog',
+    summary:
+      'the sender stopped while tasks build up for a receiver answering 500 (one-day policy), then started',
+    async run(pipeline, short) {
+      pipeline.receiver.failOn('/failing');
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [15], url: pipeline.receiver.url('/failing'), retryPolicy: 'one-day' }),
+      ]);
+      await pipeline.stopService('sender');
+      const events = Array.from({ length: short ? 1_000 : 6_000 }, (_, index) =>
+        wmsEvent({ goodsOwnerId: 15, entityId: `ORD-R-${index}` }),
+      );
+      for (let from = 0; from < events.length; from += 500)
+        await pipeline.publish(events.slice(from, from + 500));
+      await until(async () => (await pipeline.lag('matcher', pipeline.topics.acceptedEvents)) === 0, 60_000);
+      pipeline.monitor.faultBegins();
+      await pipeline.startService('sender');
+      pipeline.monitor.faultEnds();
+      const expected = pipeline.expectedIds(events, [webhookId as string]);
+      const tally = await settle(pipeline, expected, 300_000, 'attempted');
+      return result(
+        expected,
+        tally,
+        events.length,
+        [],
+        [
+          'delivered counts first attempts answered 500; each must have scheduled its retry for the sender to commit',
+        ],
+      );
+    },
+  },
+  {
+    name: 'broker-restart',
+    summary: 'the broker stopped and started again during a steady 20 events/s flow',
+    async run(pipeline, short) {
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [16], url: pipeline.receiver.url('/steady') }),
+      ]);
+      const layout = loadStackLayout();
+      const flow = steadyFlow(pipeline, 20, 16);
+      await pause(short ? 10_000 : 30_000);
+      pipeline.monitor.faultBegins();
+      await stopComponent(layout, 'kafka');
+      await pause(short ? 10_000 : 30_000);
+      await stackUp(layout);
+      pipeline.monitor.faultEnds();
+      await pause(short ? 10_000 : 30_000);
+      await flow.stop();
+      const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
+      const tally = await settle(pipeline, expected, 180_000);
+      const share = tally.duplicates / Math.max(1, expected.size);
+      return result(expected, tally, flow.events.length, [
+        { what: `duplicates ${(share * 100).toFixed(2)}% of deliveries, at most 1%`, ok: share <= 0.01 },
+      ]);
+    },
+  },
+  {
+    name: 'store-outage',
+    summary: 'the store (FerretDB) stopped during a steady 20 events/s flow, then started again',
+    async run(pipeline, short) {
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [17], url: pipeline.receiver.url('/store') }),
+      ]);
+      const layout = loadStackLayout();
+      const flow = steadyFlow(pipeline, 20, 17);
+      await pause(short ? 5_000 : 15_000);
+      pipeline.monitor.faultBegins();
+      await stopComponent(layout, 'ferretdb');
+      await pause(short ? 15_000 : 60_000);
+      await stackUp(layout);
+      pipeline.monitor.faultEnds();
+      await pause(short ? 5_000 : 15_000);
+      await flow.stop();
+      const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
+      return result(expected, await settle(pipeline, expected, 180_000), flow.events.length);
+    },
+  },
+  {
+    name: 'sigkill-each-service',
+    summary:
+      'SIGKILL of the ingester, the matcher, the sender and the 1m retrier in turn during a steady flow, each started again',
+    env: { WEBHOOKS_TIME_SCALE: '0.01' },
+    async run(pipeline, short) {
+      pipeline.receiver.failOn('/flaky');
+      const ids = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [18], url: pipeline.receiver.url('/steady') }),
+        webhookBody({ goodsOwnerIds: [18], url: pipeline.receiver.url('/flaky'), retryPolicy: 'one-day' }),
+      ]);
+      const flow = steadyFlow(pipeline, 20, 18);
+      const gap = short ? 4_000 : 8_000;
+      for (const label of ['ingester', 'matcher', 'sender', 'retrier-1m'] as const) {
+        await pause(gap);
+        pipeline.monitor.faultBegins();
+        await pipeline.killService(label);
+        await pipeline.startService(label);
+        pipeline.monitor.faultEnds();
+      }
+      pipeline.receiver.succeedOn('/flaky');
+      await pause(gap);
+      await flow.stop();
+      const expected = pipeline.expectedIds(flow.events, ids);
+      return result(
+        expected,
+        await settle(pipeline, expected, 180_000),
+        flow.events.length,
+        [],
+        [
+          'the second webhook answered 500 until the last kill, so its deliveries went through the 1m tier (time scale 0.01)',
+        ],
+      );
+    },
+  },
+];
