@@ -210,14 +210,16 @@ export const faultCases: FaultCase[] = [
   },
   {
     name: 'matcher-restart-backlog',
-    summary: 'the matcher stopped while one owner publishes small events matching one webhook, then started',
+    summary: 'the matcher stopped while one owner publishes small events, all keyed alike, matching one webhook, then started',
     async run(pipeline, short) {
       const [webhookId] = await pipeline.createWebhooks([
         webhookBody({ goodsOwnerIds: [14], url: pipeline.receiver.url('/backlog') }),
       ]);
       await pipeline.stopService('matcher');
-      const events = Array.from({ length: short ? 2_000 : 10_000 }, (_, index) =>
-        wmsEvent({ goodsOwnerId: 14, entityId: `ORD-B-${index}` }),
+      // Keyed alike, as a WMS that keys by goods owner does: the backlog lands on one partition, so the
+      // matcher's first fetch there is a full 1 MB and its tasks for one webhook more than a batch takes.
+      const events = Array.from({ length: short ? 4_000 : 10_000 }, () =>
+        wmsEvent({ goodsOwnerId: 14, entityId: 'OWNER-14' }),
       );
       for (let from = 0; from < events.length; from += 500)
         await pipeline.publish(events.slice(from, from + 500));
@@ -239,7 +241,7 @@ export const faultCases: FaultCase[] = [
         webhookBody({ goodsOwnerIds: [15], url: pipeline.receiver.url('/failing'), retryPolicy: 'one-day' }),
       ]);
       await pipeline.stopService('sender');
-      const events = Array.from({ length: short ? 1_000 : 6_000 }, (_, index) =>
+      const events = Array.from({ length: short ? 3_000 : 6_000 }, (_, index) =>
         wmsEvent({ goodsOwnerId: 15, entityId: `ORD-R-${index}` }),
       );
       for (let from = 0; from < events.length; from += 500)
