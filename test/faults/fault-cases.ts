@@ -210,7 +210,8 @@ export const faultCases: FaultCase[] = [
   },
   {
     name: 'matcher-restart-backlog',
-    summary: 'the matcher stopped while one owner publishes small events, all keyed alike, matching one webhook, then started',
+    summary:
+      'the matcher stopped while one owner publishes small events, all keyed alike, matching one webhook, then started',
     async run(pipeline, short) {
       const [webhookId] = await pipeline.createWebhooks([
         webhookBody({ goodsOwnerIds: [14], url: pipeline.receiver.url('/backlog') }),

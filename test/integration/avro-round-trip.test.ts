@@ -113,4 +113,28 @@ describe('an Avro WmsEvent through the real registry and broker', () => {
     expect(await consumedOrder(events)).toEqual(events.map((event) => event.eventId));
     expect(produceRequests.length).toBeLessThan(events.length);
   });
+
+  describe('when one record of a send is too large for its topic', () => {
+    it('hands that record to divertOversize and produces the others', async () => {
+      const limited = createDurableProducer(kafka, {
+        maxMessageBytes: (name) => (name === topic ? 16 * 1024 : undefined),
+      });
+      const diverted: Array<{ topic: string; bytes: number }> = [];
+      try {
+        const [small, large] = keyedEvents(2, 'ORD-oversize');
+        const oversize = { ...(large as WmsEvent), payload: JSON.stringify({ pad: 'x'.repeat(20_000) }) };
+        await new AvroTopicProducer<WmsEvent>(limited, serde, topic, {
+          divertOversize: async (to, records) => {
+            for (const record of records) diverted.push({ topic: to, bytes: record.value.length });
+          },
+        }).send([small as WmsEvent, oversize].map((value) => ({ key: value.entityId, value })));
+        expect(await consumedOrder([small as WmsEvent])).toEqual([small?.eventId]);
+        expect(diverted).toEqual([{ topic, bytes: expect.any(Number) }]);
+        expect(diverted[0]?.bytes).toBeGreaterThan(20_000);
+        expect(received.some((entry) => entry.value.eventId === oversize.eventId)).toBe(false);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });
