@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { launchService, type RunningService, waitUntilReady } from '@wms-webhooks/tools';
+import { launchService, type RunningService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
 import { freePort } from '../support/free-port';
 
 export interface ServicePlan {
@@ -84,8 +84,7 @@ export async function launchBenchServices(
     ),
     running,
     async stop() {
-      for (const service of running) service.child.kill('SIGTERM');
-      await Promise.all(running.map((service) => service.exited));
+      await stopServices(running);
     },
   };
 }

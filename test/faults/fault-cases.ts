@@ -1,6 +1,7 @@
 import type { WmsEvent } from '@wms-webhooks/contracts';
 import { loadStackLayout, stackUp, stopComponent } from '@wms-webhooks/local-stack';
 import { webhookBody, wmsEvent } from '../support/events';
+import { endlessMapRecord } from '../support/poison';
 import type { FaultPipeline } from './fault-pipeline';
 
 export interface CaseResult {
@@ -102,21 +103,28 @@ function result(
   };
 }
 
-/** A WmsEvent value whose attributes map claims 10^15 entries in one block: 77 bytes with its frame. */
-function endlessMapRecord(schemaId: number): Buffer {
-  const text = (value: string) => [value.length * 2, ...Buffer.from(value)];
-  const frame = Buffer.alloc(5);
-  frame.writeInt32BE(schemaId, 1);
-  return Buffer.concat([
-    frame,
-    Buffer.from([
-      ...text('6f1c1f52-3d0e-4b0f-9a57-3c5f2d1e8a10'),
-      ...text('order.picked'),
-      ...[0x80, 0xf8, 0xb2, 0xe5, 0xbd, 0x68, 0x54, 0],
-      ...text('ORD-1'),
-      ...[0x80, 0x80, 0xb4, 0xcc, 0xd4, 0xdf, 0xc6, 0x03],
-    ]),
+/** A steady flow to one webhook with a stack component stopped in its middle, then started again. */
+async function outageDuringFlow(
+  pipeline: FaultPipeline,
+  owner: number,
+  component: 'kafka' | 'ferretdb',
+  timing: { beforeMs: number; downMs: number; afterMs: number },
+) {
+  const [webhookId] = await pipeline.createWebhooks([
+    webhookBody({ goodsOwnerIds: [owner], url: pipeline.receiver.url(`/steady-${owner}`) }),
   ]);
+  const layout = loadStackLayout();
+  const flow = steadyFlow(pipeline, 20, owner);
+  await pause(timing.beforeMs);
+  pipeline.monitor.faultBegins();
+  await stopComponent(layout, component);
+  await pause(timing.downMs);
+  await stackUp(layout);
+  pipeline.monitor.faultEnds();
+  await pause(timing.afterMs);
+  await flow.stop();
+  const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
+  return { expected, tally: await settle(pipeline, expected, 180_000), published: flow.events.length };
 }
 
 export const faultCases: FaultCase[] = [
@@ -268,23 +276,13 @@ export const faultCases: FaultCase[] = [
     name: 'broker-restart',
     summary: 'the broker stopped and started again during a steady 20 events/s flow',
     async run(pipeline, short) {
-      const [webhookId] = await pipeline.createWebhooks([
-        webhookBody({ goodsOwnerIds: [16], url: pipeline.receiver.url('/steady') }),
-      ]);
-      const layout = loadStackLayout();
-      const flow = steadyFlow(pipeline, 20, 16);
-      await pause(short ? 10_000 : 30_000);
-      pipeline.monitor.faultBegins();
-      await stopComponent(layout, 'kafka');
-      await pause(short ? 10_000 : 30_000);
-      await stackUp(layout);
-      pipeline.monitor.faultEnds();
-      await pause(short ? 10_000 : 30_000);
-      await flow.stop();
-      const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
-      const tally = await settle(pipeline, expected, 180_000);
+      const { expected, tally, published } = await outageDuringFlow(pipeline, 16, 'kafka', {
+        beforeMs: short ? 10_000 : 30_000,
+        downMs: short ? 10_000 : 30_000,
+        afterMs: short ? 10_000 : 30_000,
+      });
       const share = tally.duplicates / Math.max(1, expected.size);
-      return result(expected, tally, flow.events.length, [
+      return result(expected, tally, published, [
         { what: `duplicates ${(share * 100).toFixed(2)}% of deliveries, at most 1%`, ok: share <= 0.01 },
       ]);
     },
@@ -293,21 +291,12 @@ export const faultCases: FaultCase[] = [
     name: 'store-outage',
     summary: 'the store (FerretDB) stopped during a steady 20 events/s flow, then started again',
     async run(pipeline, short) {
-      const [webhookId] = await pipeline.createWebhooks([
-        webhookBody({ goodsOwnerIds: [17], url: pipeline.receiver.url('/store') }),
-      ]);
-      const layout = loadStackLayout();
-      const flow = steadyFlow(pipeline, 20, 17);
-      await pause(short ? 5_000 : 15_000);
-      pipeline.monitor.faultBegins();
-      await stopComponent(layout, 'ferretdb');
-      await pause(short ? 15_000 : 60_000);
-      await stackUp(layout);
-      pipeline.monitor.faultEnds();
-      await pause(short ? 5_000 : 15_000);
-      await flow.stop();
-      const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
-      return result(expected, await settle(pipeline, expected, 180_000), flow.events.length);
+      const { expected, tally, published } = await outageDuringFlow(pipeline, 17, 'ferretdb', {
+        beforeMs: short ? 5_000 : 15_000,
+        downMs: short ? 15_000 : 60_000,
+        afterMs: short ? 5_000 : 15_000,
+      });
+      return result(expected, tally, published);
     },
   },
   {

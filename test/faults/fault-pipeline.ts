@@ -18,6 +18,7 @@ import { launchService, type RunningService, stopServices, waitUntilReady } from
 import { MongoClient } from 'mongodb';
 import { scrapeGauge } from '../bench/bench-services';
 import { freePort } from '../support/free-port';
+import { stackEnv } from '../support/stack-env';
 import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
 
@@ -43,11 +44,7 @@ export async function startFaultPipeline(
   const adminKey = newApiKey();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-    MONGODB_URI: endpoints.mongodbUri,
-    WEBHOOKS_TOPIC_PREFIX: prefix,
-    MONGODB_DATABASE: database,
+    ...stackEnv(endpoints, { prefix, database }),
     LOG_LEVEL: 'info',
     WEBHOOKS_ALLOWED_TARGETS: '127.0.0.0/8',
     WEBHOOKS_ADMIN_KEY: adminKey,

@@ -7,39 +7,11 @@ import { parseKeyring, SecretBox } from '@wms-webhooks/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
+import { endlessMapRecord } from '../support/poison';
 import { Receiver } from '../support/receiver';
 import { quietLogger } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
-
-/** A WmsEvent body whose attributes map claims 10^15 entries in one block: 77 bytes with the frame. */
-function endlessMapRecord(schemaId: number): Buffer {
-  const text = (value: string) => [value.length * 2, ...Buffer.from(value)];
-  const body = [
-    ...text('6f1c1f52-3d0e-4b0f-9a57-3c5f2d1e8a10'),
-    ...text('order.picked'),
-    0x80,
-    0xf8,
-    0xb2,
-    0xe5,
-    0xbd,
-    0x68, // occurredAt
-    0x54, // goodsOwnerId 42
-    0, // warehouseId null
-    ...text('ORD-1'),
-    0x80,
-    0x80,
-    0xb4,
-    0xcc,
-    0xd4,
-    0xdf,
-    0xc6,
-    0x03, // a map block of 10^15 entries, then nothing
-  ];
-  const frame = Buffer.alloc(5);
-  frame.writeInt32BE(schemaId, 1);
-  return Buffer.concat([frame, Buffer.from(body)]);
-}
 
 describe('records no service can process', () => {
   let pipeline: Pipeline;

@@ -9,6 +9,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port';
 import { testEndpoints, testKafka } from '../support/stack';
+import { stackEnv } from '../support/stack-env';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -20,11 +21,7 @@ describe('a service run as its own process', () => {
     const endpoints = testEndpoints();
     return {
       ...process.env,
-      KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-      SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-      MONGODB_URI: endpoints.mongodbUri,
-      WEBHOOKS_TOPIC_PREFIX: prefix,
-      MONGODB_DATABASE: database,
+      ...stackEnv(endpoints, { prefix, database }),
       OPS_PORT: String(port),
       WEBHOOKS_SECRET_KEYS: newSecretKey('proc'),
     };

@@ -16,6 +16,7 @@ import { startSender } from '@wms-webhooks/sender';
 import type { ShutdownStep } from '@wms-webhooks/service-runtime';
 import { MongoClient } from 'mongodb';
 import { testEndpoints, testKafka, testSerde } from './stack';
+import { stackEnv } from './stack-env';
 import { uniqueName } from './unique';
 import { waitFor } from './wait-for';
 
@@ -41,11 +42,7 @@ export function pipelineEnv(overrides: Record<string, string> = {}) {
   const prefix = `${uniqueName('it')}.`;
   const database = uniqueName('it').replaceAll('-', '_');
   const env: NodeJS.ProcessEnv = {
-    KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
-    MONGODB_URI: endpoints.mongodbUri,
-    WEBHOOKS_TOPIC_PREFIX: prefix,
-    MONGODB_DATABASE: database,
+    ...stackEnv(endpoints, { prefix, database }),
     OPS_PORT: '0',
     API_PORT: '0',
     LOG_LEVEL: 'warn',
