@@ -60,7 +60,7 @@ export function createQuarantine(deps: QuarantineDeps): Quarantine {
   });
 
   const file = async (items: Array<{ key: Buffer | string | null; entry: QuarantinedRecord }>) => {
-    await entries.send(items.map(({ key, entry }) => ({ key: key === null ? null : key, value: entry })));
+    await entries.send(items.map(({ key, entry }) => ({ key, value: entry })));
     for (const { entry } of items) {
       quarantined.inc({ reason: entry.errorCode });
       deps.logger.warn(
