@@ -131,7 +131,7 @@ export const faultCases: FaultCase[] = [
   {
     name: 'poison-corpus',
     summary:
-      'a 77-byte endless map, a 1,000,000-byte record and garbage on wms.events; garbage on webhooks.events, webhooks.deliveries, every retry tier and webhooks.definitions; valid events between them',
+      'a 77-byte endless map, a 1,000,000-byte record and garbage on wms.events; garbage on webhooks.events, webhooks.deliveries, every retry tier, webhooks.dead and webhooks.definitions; valid events between them',
     async run(pipeline, short) {
       const [webhookId] = await pipeline.createWebhooks([
         webhookBody({ goodsOwnerIds: [11], url: pipeline.receiver.url('/poison') }),
@@ -155,10 +155,11 @@ export const faultCases: FaultCase[] = [
         ...(['retry1m', 'retry5m', 'retry15m', 'retry30m', 'retry2h'] as const).map(
           (tier): [string, Buffer, string] => [topics[tier], garbage(tier), webhookId as string],
         ),
+        [topics.dead, garbage('webhooks.dead'), webhookId as string],
         [topics.definitions, garbage('webhooks.definitions'), webhookId as string],
       ];
       const events: WmsEvent[] = [];
-      const rounds = short ? 10 : 40;
+      const rounds = short ? poison.length : 40;
       for (let round = 0; round < rounds; round++) {
         const event = wmsEvent({ goodsOwnerId: 11, entityId: 'ORD-P' });
         events.push(event);
@@ -185,7 +186,7 @@ export const faultCases: FaultCase[] = [
             'webhooks.definitions: the change feed passes over an undecodable notice (logged); every instance reads it whole at start, so it is not filed',
           ],
         ),
-        expectFiled: { quarantined: 7, invalid: 3 },
+        expectFiled: { quarantined: 8, invalid: 3 },
       };
     },
   },

@@ -23,7 +23,14 @@ import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
 
 const tiers = ['1m', '5m', '15m', '30m', '2h'] as const;
-const serviceLabels = ['api', 'ingester', 'matcher', 'sender', ...tiers.map((tier) => `retrier-${tier}`)];
+const serviceLabels = [
+  'api',
+  'ingester',
+  'matcher',
+  'sender',
+  ...tiers.map((tier) => `retrier-${tier}`),
+  'notifier',
+];
 
 export type ServiceLabel = (typeof serviceLabels)[number];
 
@@ -51,6 +58,8 @@ export async function startFaultPipeline(
     WEBHOOKS_SECRET_KEYS: newSecretKey('faults'),
     // A killed member's partitions move on after this, not after the default 30 s.
     KAFKA_SESSION_TIMEOUT_MS: '10000',
+    // The notifier consumes webhooks.dead; no case makes it mail anyone, so nothing listens here.
+    SMTP_URL: 'smtp://127.0.0.1:9',
     ...extraEnv,
   };
   const receiver = await new FaultReceiver().start();

@@ -57,7 +57,8 @@ export async function probeKafka(brokers: string[], timeoutMs = 15_000): Promise
   } catch (error) {
     return failure(error);
   } finally {
-    await Promise.allSettled([consumer.close(true), producer.close()]);
+    // A client that never connected can throw from close() itself, not only reject: both are settled here.
+    await Promise.allSettled([consumer, producer].map(async (client) => client.close(true)));
     await admin.deleteGroups({ groups: [groupId] }).catch(() => undefined);
     await admin.close().catch(() => undefined);
   }
