@@ -82,6 +82,18 @@ describe('checkAvroBounds', () => {
     );
   });
 
+  it('follows a recursive schema, and refuses nesting deeper than 64', () => {
+    const list = avro.Type.forSchema({
+      type: 'record',
+      name: 'Node',
+      fields: [{ name: 'next', type: ['null', 'Node'] }],
+    });
+    const nested = (depth: number) => Buffer.from([...Array(depth).fill(2), 0]);
+    expect(() => checkAvroBounds(list as never, nested(3))).not.toThrow();
+    expect(list.fromBuffer(nested(3))).toEqual({ next: { next: { next: { next: null } } } });
+    expect(() => checkAvroBounds(list as never, nested(100))).toThrow(/nesting deeper than 64/);
+  });
+
   it('refuses trailing bytes and every truncation of a well-formed event', () => {
     expect(() => checkAvroBounds(eventType as never, Buffer.concat([validEvent, Buffer.from([0])]))).toThrow(
       /left over/,

@@ -45,6 +45,11 @@ class BoundedReader {
 
   /** A zig-zag varint of at most `maxBytes` bytes (5 for int, 10 for long), as a safe number. */
   varint(maxBytes: number, what: string): number {
+    const first = this.buf[this.pos];
+    if (first !== undefined && first < 0x80) {
+      this.pos += 1;
+      return first % 2 === 0 ? first / 2 : -(first + 1) / 2;
+    }
     let raw = 0;
     let scale = 1;
     for (let read = 0; read < maxBytes; read++) {
@@ -84,72 +89,87 @@ class BoundedReader {
   }
 }
 
-function walk(type: AvroTypeShape, reader: BoundedReader, depth: number): void {
-  if (depth > maxDepth) reader.fail(`nesting deeper than ${maxDepth}`);
-  if (type.underlyingType) {
-    walk(type.underlyingType, reader, depth);
-    return;
-  }
+type Step = (reader: BoundedReader, depth: number) => void;
+
+/** One step per schema node, built once per type: the walk then costs no dispatch on type names. */
+const compiled = new WeakMap<AvroTypeShape, Step>();
+
+function stepFor(type: AvroTypeShape): Step {
+  const known = compiled.get(type);
+  if (known) return known;
+  // Registered before its children, so a recursive schema refers to itself instead of recursing here.
+  let step: Step = () => {};
+  compiled.set(type, (reader, depth) => step(reader, depth));
+  step = buildStep(type);
+  compiled.set(type, step);
+  return step;
+}
+
+function buildStep(type: AvroTypeShape): Step {
+  if (type.underlyingType) return stepFor(type.underlyingType);
   switch (type.typeName) {
     case 'null':
-      return;
-    case 'boolean': {
-      reader.skip(1, 'boolean');
-      return;
-    }
+      return () => {};
+    case 'boolean':
+      return (reader) => reader.skip(1, 'boolean');
     case 'int':
-      reader.varint(5, 'int');
-      return;
+      return (reader) => void reader.varint(5, 'int');
     case 'long':
-      reader.varint(10, 'long');
-      return;
+      return (reader) => void reader.varint(10, 'long');
     case 'float':
-      reader.skip(4, 'float');
-      return;
+      return (reader) => reader.skip(4, 'float');
     case 'double':
-      reader.skip(8, 'double');
-      return;
+      return (reader) => reader.skip(8, 'double');
     case 'bytes':
-    case 'string':
-      reader.skip(reader.length(type.typeName), type.typeName);
-      return;
-    case 'fixed':
-      reader.skip(type.size ?? 0, 'fixed');
-      return;
+    case 'string': {
+      const what = type.typeName;
+      return (reader) => reader.skip(reader.length(what), what);
+    }
+    case 'fixed': {
+      const size = type.size ?? 0;
+      return (reader) => reader.skip(size, 'fixed');
+    }
     case 'enum': {
-      const index = reader.varint(5, 'enum index');
-      if (index < 0 || index >= (type.symbols?.length ?? 0))
-        reader.fail(`enum index ${index} is not a symbol`);
-      return;
+      const symbols = type.symbols?.length ?? 0;
+      return (reader) => {
+        const index = reader.varint(5, 'enum index');
+        if (index < 0 || index >= symbols) reader.fail(`enum index ${index} is not a symbol`);
+      };
     }
     case 'record':
-    case 'error':
-      for (const field of type.fields ?? []) walk(field.type, reader, depth + 1);
-      return;
+    case 'error': {
+      const fields = (type.fields ?? []).map((field) => stepFor(field.type));
+      return (reader, depth) => {
+        if (depth > maxDepth) reader.fail(`nesting deeper than ${maxDepth}`);
+        for (const field of fields) field(reader, depth + 1);
+      };
+    }
     case 'array':
     case 'map': {
-      const items = (type.typeName === 'map' ? type.valuesType : type.itemsType) as AvroTypeShape;
-      for (
-        let count = reader.blockCount(type.typeName);
-        count > 0;
-        count = reader.blockCount(type.typeName)
-      ) {
-        for (let item = 0; item < count; item++) {
-          if (type.typeName === 'map') reader.skip(reader.length('map key'), 'map key');
-          walk(items, reader, depth + 1);
+      const what = type.typeName;
+      const isMap = what === 'map';
+      const item = stepFor((isMap ? type.valuesType : type.itemsType) as AvroTypeShape);
+      return (reader, depth) => {
+        if (depth > maxDepth) reader.fail(`nesting deeper than ${maxDepth}`);
+        for (let count = reader.blockCount(what); count > 0; count = reader.blockCount(what)) {
+          for (let index = 0; index < count; index++) {
+            if (isMap) reader.skip(reader.length('map key'), 'map key');
+            item(reader, depth + 1);
+          }
         }
-      }
-      return;
+      };
     }
     default: {
       if (!type.typeName.startsWith('union'))
         throw new AvroBoundsError(`unsupported Avro type ${type.typeName}`);
-      const branches = type.types ?? [];
-      const index = reader.varint(10, 'union index');
-      const branch = branches[index];
-      if (!branch) reader.fail(`union index ${index} is not one of its ${branches.length} branches`);
-      walk(branch, reader, depth + 1);
-      return;
+      const branches = (type.types ?? []).map(stepFor);
+      return (reader, depth) => {
+        if (depth > maxDepth) reader.fail(`nesting deeper than ${maxDepth}`);
+        const index = reader.varint(10, 'union index');
+        const branch = branches[index];
+        if (!branch) return reader.fail(`union index ${index} is not one of its ${branches.length} branches`);
+        branch(reader, depth + 1);
+      };
     }
   }
 }
@@ -159,11 +179,11 @@ function walk(type: AvroTypeShape, reader: BoundedReader, depth: number): void {
  * AvroBoundsError where a decoder would run past the input: a length or block count larger than the
  * bytes left, a negative length, an index outside a union or enum, a truncation, trailing bytes. avsc
  * trusts block counts (a map claiming 10^15 entries in 77 bytes loops for ever), so every value is walked
- * here first; the walk costs a fraction of the decode it guards.
+ * here first (its cost per record is in docs/faults.md).
  */
 export function checkAvroBounds(type: AvroTypeShape, body: Uint8Array): void {
   const reader = new BoundedReader(body);
-  walk(type, reader, 0);
+  stepFor(type)(reader, 0);
   if (reader.left !== 0) reader.fail(`${reader.left} bytes left over after the value`);
 }
 
