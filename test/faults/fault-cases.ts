@@ -103,6 +103,28 @@ function result(
   };
 }
 
+/**
+ * Stops a service, publishes the events, waits until the service before it has passed them all on, so
+ * the whole backlog waits for the stopped one, and starts it again.
+ */
+async function backlogWhileStopped(
+  pipeline: FaultPipeline,
+  service: 'matcher' | 'sender',
+  events: WmsEvent[],
+) {
+  await pipeline.stopService(service);
+  for (let from = 0; from < events.length; from += 500)
+    await pipeline.publish(events.slice(from, from + 500));
+  const upstream =
+    service === 'matcher'
+      ? { service: 'ingester' as const, topic: pipeline.topics.wmsEvents }
+      : { service: 'matcher' as const, topic: pipeline.topics.acceptedEvents };
+  await until(async () => (await pipeline.lag(upstream.service, upstream.topic)) === 0, 60_000);
+  pipeline.monitor.faultBegins();
+  await pipeline.startService(service);
+  pipeline.monitor.faultEnds();
+}
+
 /** A steady flow to one webhook with a stack component stopped in its middle, then started again. */
 async function outageDuringFlow(
   pipeline: FaultPipeline,
@@ -225,18 +247,12 @@ export const faultCases: FaultCase[] = [
       const [webhookId] = await pipeline.createWebhooks([
         webhookBody({ goodsOwnerIds: [14], url: pipeline.receiver.url('/backlog') }),
       ]);
-      await pipeline.stopService('matcher');
       // Keyed alike, as a WMS that keys by goods owner does: the backlog lands on one partition, so the
       // matcher's first fetch there is a full 1 MB and its tasks for one webhook more than a batch takes.
       const events = Array.from({ length: short ? 4_000 : 10_000 }, () =>
         wmsEvent({ goodsOwnerId: 14, entityId: 'OWNER-14' }),
       );
-      for (let from = 0; from < events.length; from += 500)
-        await pipeline.publish(events.slice(from, from + 500));
-      await until(async () => (await pipeline.lag('ingester', pipeline.topics.wmsEvents)) === 0, 60_000);
-      pipeline.monitor.faultBegins();
-      await pipeline.startService('matcher');
-      pipeline.monitor.faultEnds();
+      await backlogWhileStopped(pipeline, 'matcher', events);
       const expected = pipeline.expectedIds(events, [webhookId as string]);
       return result(expected, await settle(pipeline, expected, 300_000), events.length);
     },
@@ -250,16 +266,10 @@ export const faultCases: FaultCase[] = [
       const [webhookId] = await pipeline.createWebhooks([
         webhookBody({ goodsOwnerIds: [15], url: pipeline.receiver.url('/failing'), retryPolicy: 'one-day' }),
       ]);
-      await pipeline.stopService('sender');
       const events = Array.from({ length: short ? 3_000 : 6_000 }, (_, index) =>
         wmsEvent({ goodsOwnerId: 15, entityId: `ORD-R-${index}` }),
       );
-      for (let from = 0; from < events.length; from += 500)
-        await pipeline.publish(events.slice(from, from + 500));
-      await until(async () => (await pipeline.lag('matcher', pipeline.topics.acceptedEvents)) === 0, 60_000);
-      pipeline.monitor.faultBegins();
-      await pipeline.startService('sender');
-      pipeline.monitor.faultEnds();
+      await backlogWhileStopped(pipeline, 'sender', events);
       const expected = pipeline.expectedIds(events, [webhookId as string]);
       const tally = await settle(pipeline, expected, 300_000, 'attempted');
       return result(

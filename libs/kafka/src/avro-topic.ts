@@ -39,8 +39,9 @@ export class AvroTopicProducer<T> {
     );
     const { divertOversize } = this.options;
     if (!divertOversize) return this.producer.send(this.topic, encoded);
-    const fitting = encoded.filter((record) => this.producer.fits(this.topic, record));
-    const oversize = encoded.filter((record) => !this.producer.fits(this.topic, record));
+    const fitting: OutgoingRecord[] = [];
+    const oversize: OutgoingRecord[] = [];
+    for (const record of encoded) (this.producer.fits(this.topic, record) ? fitting : oversize).push(record);
     await Promise.all([
       fitting.length > 0 ? this.producer.send(this.topic, fitting) : undefined,
       oversize.length > 0 ? divertOversize(this.topic, oversize) : undefined,

@@ -36,8 +36,7 @@ export interface Quarantine {
 export interface QuarantineDeps {
   service: string;
   topic: string;
-  maxMessageBytes: number;
-  /** Every topic's limit, to name it in the reason of a record too large for it. */
+  /** Every topic's max.message.bytes: the quarantine's own bounds its copies, another's names it in a reason. */
   maxMessageBytesOf: (topic: string) => number | undefined;
   producer: DurableProducer;
   serde: AvroSerde;
@@ -51,7 +50,7 @@ const maxReasonLength = 2_000;
 export function createQuarantine(deps: QuarantineDeps): Quarantine {
   const now = deps.now ?? Date.now;
   const entries = new AvroTopicProducer<QuarantinedRecord>(deps.producer, deps.serde, deps.topic);
-  const room = copyRoomIn(deps.maxMessageBytes);
+  const room = copyRoomIn(deps.maxMessageBytesOf(deps.topic) as number);
   const quarantined = new Counter({
     name: 'wms_webhooks_quarantined_records_total',
     help: 'Records filed in webhooks.quarantine because they can never be processed as they are, by reason.',

@@ -84,7 +84,6 @@ export async function createServiceContext(
     quarantine: createQuarantine({
       service: options.service,
       topic: topics.quarantine,
-      maxMessageBytes: limits.get(topics.quarantine) as number,
       maxMessageBytesOf: (topic) => limits.get(topic),
       producer,
       serde,
