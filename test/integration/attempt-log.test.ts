@@ -1,10 +1,18 @@
-import { type AttemptLog, AttemptLogRepository } from '@wms-webhooks/delivery';
-import { MongoClient } from 'mongodb';
+import {
+  ActivityRecorder,
+  type AttemptLog,
+  AttemptLogRepository,
+  readActivity,
+  removeSilentWriters,
+} from '@wms-webhooks/delivery';
+import { type CommandStartedEvent, type Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleAttemptLog } from '../support/sample-values';
 import { testEndpoints } from '../support/stack';
 import { uniqueName } from '../support/unique';
 
+const hour = 3_600_000;
+const day = 24 * hour;
 const startedAt = new Date(Date.UTC(2026, 10, 23, 9));
 
 const firstTrySuccess = sampleAttemptLog({ deliveryId: 'd-ok', eventId: 'e-1', startedAt });
@@ -24,25 +32,58 @@ const retriedFailure: AttemptLog = {
   nextAttemptAt: new Date(startedAt.getTime() + 300_000),
 };
 
+/** A client that records every command it sends, so a test can say which collections a read touched. */
+function monitoredStore(prefix: string) {
+  const client = new MongoClient(testEndpoints().mongodbUri, {
+    serverSelectionTimeoutMS: 5_000,
+    monitorCommands: true,
+  });
+  const commands: CommandStartedEvent[] = [];
+  client.on('commandStarted', (event) => commands.push(event));
+  const database = client.db(uniqueName(prefix).replaceAll('-', '_'));
+  return {
+    client,
+    database,
+    /** The collections the `find`s sent since `since` read. */
+    foundIn: (since: number) =>
+      commands
+        .slice(since)
+        .filter((command) => command.commandName === 'find')
+        .map((command) => String(command.command.find)),
+    mark: () => commands.length,
+  };
+}
+
+function clock(start: number) {
+  let now = start;
+  return { now: () => now, set: (time: number) => void (now = time) };
+}
+
+async function dropQuietly(database: Db, client: MongoClient) {
+  await database.dropDatabase().catch(() => undefined);
+  await client.close();
+}
+
 describe('the attempt log on the store', () => {
-  const client = new MongoClient(testEndpoints().mongodbUri, { serverSelectionTimeoutMS: 5_000 });
-  const database = client.db(uniqueName('it_attempts').replaceAll('-', '_'));
-  const logs = new AttemptLogRepository(database);
+  const store = monitoredStore('it_attempts');
+  const logs = new AttemptLogRepository(store.database, {
+    retentionMs: 30 * day,
+    now: () => startedAt.getTime() + hour,
+  });
 
   beforeAll(async () => {
-    await client.connect();
-    await logs.ensureIndexes();
+    await store.client.connect();
     await logs.insertMany([firstTrySuccess, retriedFailure]);
   });
 
-  afterAll(async () => {
-    await database.dropDatabase().catch(() => undefined);
-    await client.close();
-  });
+  afterAll(() => dropQuietly(store.database, store.client));
 
   describe('when an attempt has empty fields', () => {
     it('stores it without them', async () => {
-      const stored = await logs.collection.findOne({ deliveryId: 'd-ok' }, { projection: { _id: 0 } });
+      const [bucket] = await store.database.listCollections({}, { nameOnly: true }).toArray();
+      const stored = await store.database
+        .collection(bucket?.name ?? '')
+        .findOne({ deliveryId: 'd-ok' }, { projection: { _id: 0 } });
       expect(Object.keys(stored ?? {}).sort()).toEqual(
         [
           'attempt',
@@ -85,25 +126,190 @@ describe('the attempt log on the store', () => {
   });
 });
 
-describe('the attempt log’s indexes', () => {
-  const client = new MongoClient(testEndpoints().mongodbUri, { serverSelectionTimeoutMS: 5_000 });
-  const database = client.db(uniqueName('it_attempt_indexes').replaceAll('-', '_'));
-  const logs = new AttemptLogRepository(database);
-  beforeAll(() => client.connect());
-  afterAll(async () => {
-    await database.dropDatabase().catch(() => undefined);
-    await client.close();
+describe('when the log spans several hours', () => {
+  const store = monitoredStore('it_attempt_buckets');
+  const now = Date.UTC(2026, 10, 23, 12, 30);
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  // Three attempts an hour for the last five hours, oldest first; the delivery `d-long` retried over three.
+  const attempts = Array.from({ length: 15 }, (_, index) =>
+    sampleAttemptLog({
+      webhookId: 'wh-busy',
+      deliveryId: index % 5 === 1 ? 'd-long' : `d-${index}`,
+      attempt: index % 5 === 1 ? Math.floor(index / 5) + 1 : 1,
+      startedAt: new Date(now - 5 * hour + index * 20 * 60_000),
+      outcome: index % 2 === 0 ? 'succeeded' : 'failed',
+    }),
+  );
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await logs.insertMany(attempts);
+  });
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  it('reads a page from the newest hours only, once they fill it', async () => {
+    const mark = store.mark();
+    const page = await logs.page('wh-busy', { limit: 4 });
+    expect(page.items.map((item) => item.startedAt)).toEqual(
+      attempts
+        .slice(-4)
+        .reverse()
+        .map((attempt) => attempt.startedAt),
+    );
+    // Five attempts answer a page of four and whether more follow: this hour's one, 11:00's three, 10:00's
+    // first; 09:00 and 08:00 are not read.
+    const hourBucket = (hours: number) => `delivery_attempts.60m.${Date.UTC(2026, 10, 23, hours)}`;
+    expect(store.foundIn(mark)).toEqual([hourBucket(12), hourBucket(11), hourBucket(10)]);
   });
 
-  it('are made only where the store reads through them', async () => {
-    const plan = await logs.collection.find({ deliveryId: '' }).explain();
+  it('pages through every hour with the cursor, newest first, each attempt once', async () => {
+    const seen: Date[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await logs.page('wh-busy', { limit: 4, cursor });
+      seen.push(...page.items.map((item) => item.startedAt));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(attempts.map((attempt) => attempt.startedAt).reverse());
+  });
+
+  it('finds every attempt of a delivery retried over several hours, oldest first', async () => {
+    const found = await logs.attemptsOf('wh-busy', 'd-long');
+    expect(found.map((attempt) => attempt.attempt)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('retention', () => {
+  const store = monitoredStore('it_attempt_retention');
+  const time = clock(Date.UTC(2026, 10, 23, 12, 0));
+  // Ten minutes of retention: buckets of one minute.
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 10 * 60_000, now: time.now });
+
+  beforeAll(() => store.client.connect());
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  describe('when attempts are older than the retention', () => {
+    it('drops their buckets whole, and keeps the newer ones', async () => {
+      const at = (minutesAgo: number) => new Date(time.now() - minutesAgo * 60_000);
+      await logs.insertMany([
+        sampleAttemptLog({ webhookId: 'wh-r', deliveryId: 'd-old', startedAt: at(15) }),
+        sampleAttemptLog({ webhookId: 'wh-r', deliveryId: 'd-edge', startedAt: at(11) }),
+        sampleAttemptLog({ webhookId: 'wh-r', deliveryId: 'd-new', startedAt: at(2) }),
+      ]);
+      const removed = await logs.removeExpired();
+      expect(removed).toHaveLength(2);
+      const page = await logs.page('wh-r', { limit: 10 });
+      expect(page.items.map((item) => item.deliveryId)).toEqual(['d-new']);
+      expect(await logs.attemptsOf('wh-r', 'd-old')).toEqual([]);
+      const stats = await logs.stats();
+      expect(stats.buckets).toBe(1);
+      expect(stats.bytes).toBeGreaterThan(0);
+      expect(stats.oldestAt?.getTime()).toBe(Math.floor(at(2).getTime() / 60_000) * 60_000);
+    });
+  });
+
+  describe('when time passes the newest bucket too', () => {
+    it('leaves no attempt and no bucket behind', async () => {
+      time.set(time.now() + 30 * 60_000);
+      await logs.removeExpired();
+      expect(await logs.stats()).toMatchObject({ buckets: 0, bytes: 0, oldestAt: null });
+      const names = (await store.database.listCollections({}, { nameOnly: true }).toArray()).map(
+        (collection) => collection.name,
+      );
+      expect(names.filter((name) => name.startsWith('delivery_attempts.'))).toEqual([]);
+    });
+  });
+});
+
+describe('webhook activity for the list', () => {
+  const store = monitoredStore('it_activity');
+  const now = Date.UTC(2026, 10, 23, 12, 30);
+  const hourAgo = (hours: number, minutes = 0) => new Date(now - hours * hour - minutes * 60_000);
+
+  beforeAll(() => store.client.connect());
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  describe('when two writers log attempts of one webhook', () => {
+    it('sums their counts per hour and takes the latest outcome, without reading the log', async () => {
+      const sender = new ActivityRecorder(store.database, { service: 'sender', now: () => now });
+      const retrier = new ActivityRecorder(store.database, { service: 'retrier-1m', now: () => now });
+      sender.record([
+        sampleAttemptLog({ webhookId: 'wh-a', startedAt: hourAgo(2, 10) }),
+        sampleAttemptLog({ webhookId: 'wh-a', startedAt: hourAgo(0, 20), outcome: 'failed' }),
+        sampleAttemptLog({ webhookId: 'wh-a', startedAt: hourAgo(30) }),
+        sampleAttemptLog({ webhookId: 'wh-other', startedAt: hourAgo(0, 5) }),
+      ]);
+      retrier.record([sampleAttemptLog({ webhookId: 'wh-a', startedAt: hourAgo(0, 1) })]);
+      await Promise.all([sender.flush(), retrier.flush()]);
+
+      const mark = store.mark();
+      const activity = (await readActivity(store.database, ['wh-a', 'wh-quiet'], now)).get('wh-a');
+      expect(store.foundIn(mark)).toEqual(['webhook_activity']);
+      expect(activity).toMatchObject({
+        lastOutcome: 'succeeded',
+        lastAttemptAt: hourAgo(0, 1),
+        recentAttempts: 3,
+        recentFailures: 1,
+      });
+      expect(activity?.hourly).toHaveLength(24);
+      expect(activity?.hourly.at(-1)).toEqual({
+        hour: new Date(Date.UTC(2026, 10, 23, 12)),
+        attempts: 2,
+        failures: 1,
+      });
+      expect(activity?.hourly.at(-3)).toEqual({
+        hour: new Date(Date.UTC(2026, 10, 23, 10)),
+        attempts: 1,
+        failures: 0,
+      });
+    });
+
+    it('answers a webhook no writer has seen with no outcome and empty hours', async () => {
+      const activity = (await readActivity(store.database, ['wh-quiet'], now)).get('wh-quiet');
+      expect(activity).toMatchObject({ lastOutcome: null, lastAttemptAt: null, recentAttempts: 0 });
+      expect(activity?.hourly.every((slot) => slot.attempts === 0)).toBe(true);
+    });
+  });
+
+  describe('when a writer has been silent for over a day', () => {
+    it('removes its document', async () => {
+      const gone = new ActivityRecorder(store.database, {
+        service: 'retrier-2h',
+        now: () => now - 26 * hour,
+      });
+      gone.record([sampleAttemptLog({ webhookId: 'wh-b', startedAt: new Date(now - 26 * hour) })]);
+      await gone.flush();
+      expect(await removeSilentWriters(store.database, now)).toBe(1);
+      expect(
+        await store.database.collection('webhook_activity').countDocuments({ _id: gone.writer as never }),
+      ).toBe(0);
+    });
+  });
+});
+
+describe('the attempt log’s indexes', () => {
+  const store = monitoredStore('it_attempt_indexes');
+  const logs = new AttemptLogRepository(store.database, {
+    retentionMs: 30 * day,
+    now: () => startedAt.getTime(),
+  });
+  beforeAll(() => store.client.connect());
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  it('are made on each bucket only where the store reads through them', async () => {
+    const plan = await store.database.collection('probe').find({ deliveryId: '' }).explain();
     // FerretDB 1.x on SQLite filters on nothing but _id in SQL, and says so; MongoDB has no such field.
     const storeUsesIndexes = plan.filterPushdown !== false;
     expect(await logs.ensureIndexes()).toBe(storeUsesIndexes);
     await logs.insertMany([{ ...firstTrySuccess, deliveryId: 'd-indexed' }]);
-    const names = (await logs.collection.indexes()).map((index) => index.name).sort();
+    const [bucket] = await store.database.listCollections({}, { nameOnly: true }).toArray();
+    const names = (await store.database.collection(bucket?.name ?? '').indexes())
+      .map((index) => index.name)
+      .sort();
     expect(names).toEqual(
-      storeUsesIndexes ? ['_id_', 'deliveryId_1_attempt_1', 'webhookId_1_startedAt_-1__id_-1'] : ['_id_'],
+      storeUsesIndexes
+        ? ['_id_', 'webhookId_1_deliveryId_1_attempt_1', 'webhookId_1_startedAt_-1__id_-1']
+        : ['_id_'],
     );
   });
 });

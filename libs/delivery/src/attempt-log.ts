@@ -1,5 +1,6 @@
 import { type Collection, type Db, ObjectId } from 'mongodb';
 import type { FailureKind } from './http-client';
+import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 
 export interface AttemptLog {
   deliveryId: string;
@@ -31,14 +32,6 @@ export interface ResendableEvent {
   warehouseId: string | null;
   entityId: string;
   payload: string;
-}
-
-export interface WebhookActivity {
-  lastOutcome: 'succeeded' | 'failed' | null;
-  lastAttemptAt: Date | null;
-  /** Over the most recent attempts (at most `recentWindow`). */
-  recentAttempts: number;
-  recentFailures: number;
 }
 
 export interface LogPage {
@@ -94,63 +87,108 @@ export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
 
-/** One document per attempt, written in batches; read newest first per webhook. */
-export class AttemptLogRepository {
-  readonly collection: Collection<StoredAttempt>;
+export interface LogStats {
+  bytes: number;
+  buckets: number;
+  /** The start of the oldest bucket: no attempt kept is older. */
+  oldestAt: Date | null;
+  measuredAt: number;
+}
 
-  constructor(db: Db) {
-    this.collection = db.collection<StoredAttempt>('delivery_attempts');
+/**
+ * One document per attempt, in a collection per time bucket (see log-buckets.ts): retention drops whole
+ * buckets, so removing a day costs the same at any size, and a read walks the newest buckets first and
+ * stops once its page is full.
+ */
+export class AttemptLogRepository {
+  readonly retentionMs: number;
+  readonly spanMs: number;
+  private indexed: boolean | undefined;
+  private readonly prepared = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    options: { retentionMs: number; now?: () => number },
+  ) {
+    this.retentionMs = options.retentionMs;
+    this.spanMs = bucketSpanFor(options.retentionMs);
+    this.now = options.now ?? Date.now;
+  }
+
+  private readonly now: () => number;
+
+  collectionOf(bucket: LogBucket): Collection<StoredAttempt> {
+    return this.db.collection<StoredAttempt>(bucket.name);
   }
 
   /**
-   * The indexes the log's reads need, where the store reads through them. FerretDB 1.x on SQLite does
-   * not: it filters on nothing but `_id` in SQL and scans for the rest, as its explain says
-   * (`filterPushdown: false`). There these indexes would cost 45% of every attempt's write and speed up
-   * no read, so they are left out. MongoDB's explain has no such field, and it gets them.
-   * Returns whether they were made.
+   * Whether the store reads through the log's indexes. FerretDB 1.x does not: it filters on nothing but
+   * `_id` in SQL and scans for the rest, as its explain says (`filterPushdown: false`). There the indexes
+   * would cost 45% of every attempt's write and speed up no read, so each bucket is made without them.
+   * MongoDB's explain has no such field, and every bucket gets them as it is first written.
    */
   async ensureIndexes(): Promise<boolean> {
-    const plan = await this.collection.find({ deliveryId: '' }).explain();
-    if (plan.filterPushdown === false) return false;
-    await this.collection.createIndex({ webhookId: 1, startedAt: -1, _id: -1 });
-    await this.collection.createIndex({ deliveryId: 1, attempt: 1 });
-    return true;
+    if (this.indexed === undefined) {
+      const plan = await this.db.collection('delivery_attempts.probe').find({ deliveryId: '' }).explain();
+      this.indexed = plan.filterPushdown !== false;
+    }
+    return this.indexed;
+  }
+
+  private prepare(bucket: LogBucket): Promise<void> {
+    let ready = this.prepared.get(bucket.name);
+    if (!ready) {
+      ready = (async () => {
+        if (!(await this.ensureIndexes())) return;
+        const collection = this.collectionOf(bucket);
+        await collection.createIndex({ webhookId: 1, startedAt: -1, _id: -1 });
+        await collection.createIndex({ webhookId: 1, deliveryId: 1, attempt: 1 });
+      })();
+      ready.catch(() => this.prepared.delete(bucket.name));
+      this.prepared.set(bucket.name, ready);
+      // Only the current buckets are written to; older entries would only hold memory.
+      if (this.prepared.size > 8) this.prepared.delete(this.prepared.keys().next().value as string);
+    }
+    return ready;
   }
 
   async insertMany(logs: AttemptLog[]) {
-    if (logs.length === 0) return;
-    await this.collection.insertMany(logs.map(toStored), { ordered: false });
+    const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
+    for (const log of logs) {
+      const bucket = bucketFor(log.startedAt.getTime(), this.spanMs);
+      let group = byBucket.get(bucket.name);
+      if (!group) byBucket.set(bucket.name, (group = { bucket, documents: [] }));
+      group.documents.push(toStored(log));
+    }
+    await Promise.all(
+      [...byBucket.values()].map(async ({ bucket, documents }) => {
+        await this.prepare(bucket);
+        await this.collectionOf(bucket).insertMany(documents, { ordered: false });
+      }),
+    );
+  }
+
+  /** The buckets still within the retention, newest first. */
+  private async liveBuckets(): Promise<LogBucket[]> {
+    const horizon = this.now() - this.retentionMs;
+    return (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) > horizon);
   }
 
   /** Every attempt of one delivery, oldest first. */
   async attemptsOf(webhookId: string, deliveryId: string): Promise<AttemptLog[]> {
-    const documents = await this.collection
-      .find({ webhookId, deliveryId })
-      .sort({ startedAt: 1, _id: 1 })
-      .toArray();
-    return documents.map(fromStored);
-  }
-
-  /** The last outcome and recent failure rate per webhook, for the list view. */
-  async activity(webhookIds: readonly string[], recentWindow = 50): Promise<Map<string, WebhookActivity>> {
-    const entries = await Promise.all(
-      webhookIds.map(async (webhookId) => {
-        const recent = await this.collection
-          .find({ webhookId }, { projection: { outcome: 1, startedAt: 1 } })
-          .sort({ startedAt: -1, _id: -1 })
-          .limit(recentWindow)
-          .toArray();
-        const last = recent[0];
-        const activity: WebhookActivity = {
-          lastOutcome: last?.outcome ?? null,
-          lastAttemptAt: last?.startedAt ?? null,
-          recentAttempts: recent.length,
-          recentFailures: recent.filter((attempt) => attempt.outcome === 'failed').length,
-        };
-        return [webhookId, activity] as const;
-      }),
-    );
-    return new Map(entries);
+    const found: StoredAttempt[] = [];
+    for (const bucket of await this.liveBuckets()) {
+      found.push(...(await this.collectionOf(bucket).find({ webhookId, deliveryId }).toArray()));
+      // Attempts are numbered from 1 and logged in order: once the first is found, the older buckets hold none.
+      if (found.some((attempt) => attempt.attempt === 1)) break;
+    }
+    return found
+      .sort(
+        (a, b) =>
+          a.startedAt.getTime() - b.startedAt.getTime() ||
+          a._id.toHexString().localeCompare(b._id.toHexString()),
+      )
+      .map(fromStored);
   }
 
   async page(
@@ -160,24 +198,56 @@ export class AttemptLogRepository {
     const filter: Record<string, unknown> = { webhookId };
     if (options.outcome) filter.outcome = options.outcome;
     if (options.deliveryId) filter.deliveryId = options.deliveryId;
+    let after: { startedAt: Date; id: ObjectId } | undefined;
     if (options.cursor) {
-      const after = decodeCursor(options.cursor);
+      after = decodeCursor(options.cursor);
       if (!after) throw new InvalidCursorError('cursor is not one this API returned');
       filter.$or = [
         { startedAt: { $lt: after.startedAt } },
         { startedAt: after.startedAt, _id: { $lt: after.id } },
       ];
     }
-    const documents = await this.collection
-      .find(filter)
-      .sort({ startedAt: -1, _id: -1 })
-      .limit(options.limit + 1)
-      .toArray();
+    const documents: StoredAttempt[] = [];
+    for (const bucket of await this.liveBuckets()) {
+      if (after && bucket.start > after.startedAt.getTime()) continue;
+      const found = await this.collectionOf(bucket)
+        .find(filter)
+        .sort({ startedAt: -1, _id: -1 })
+        .limit(options.limit + 1 - documents.length)
+        .toArray();
+      documents.push(...found);
+      if (documents.length > options.limit) break;
+    }
     const page = documents.slice(0, options.limit);
     const last = page[page.length - 1];
     return {
       items: page.map((document) => ({ id: document._id.toHexString(), ...fromStored(document) })),
       nextCursor: documents.length > options.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Drops every bucket that ended before the retention: a whole bucket at a time, whatever it holds. */
+  async removeExpired(): Promise<LogBucket[]> {
+    const horizon = this.now() - this.retentionMs;
+    const expired = (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) <= horizon);
+    for (const bucket of expired) await this.collectionOf(bucket).drop();
+    return expired;
+  }
+
+  async stats(): Promise<LogStats> {
+    const buckets = await this.liveBuckets();
+    const sizes = await Promise.all(
+      buckets.map(async (bucket) => {
+        const stats = await this.db.command({ collStats: bucket.name });
+        return Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+      }),
+    );
+    const oldest = buckets[buckets.length - 1];
+    return {
+      bytes: sizes.reduce((sum, size) => sum + size, 0),
+      buckets: buckets.length,
+      oldestAt: oldest ? new Date(oldest.start) : null,
+      measuredAt: this.now(),
     };
   }
 }

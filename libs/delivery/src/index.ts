@@ -3,9 +3,10 @@ export {
   AttemptLogRepository,
   InvalidCursorError,
   type LogPage,
+  type LogStats,
   type ResendableEvent,
-  type WebhookActivity,
 } from './attempt-log';
+export { createAttemptLogWriter } from './attempt-log-writer';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
 export type { KeyedQueue } from './concurrency';
 export {
@@ -39,6 +40,8 @@ export {
   type FailureKind,
   parseRetryAfter,
 } from './http-client';
+export { attemptLogEnv, retentionMsOf } from './log-buckets';
+export { keepLogRetention } from './log-retention';
 export { planDeliveries } from './plan-deliveries';
 export {
   decideRetry,
@@ -50,3 +53,11 @@ export {
   tierFetchWaitMs,
 } from './retry-schedule';
 export { signDelivery } from './signature';
+export {
+  ActivityRecorder,
+  flushPeriodically,
+  type HourOfActivity,
+  readActivity,
+  removeSilentWriters,
+  type WebhookActivity,
+} from './webhook-activity';

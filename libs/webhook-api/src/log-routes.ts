@@ -8,6 +8,17 @@ import { accessibleWebhook } from './webhook-access';
 type LogQuery = { outcome?: string; limit?: string; cursor?: string; deliveryId?: string };
 
 export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
+  /** How long attempts are kept, and what the log holds now: for the Logs view and the operators. */
+  app.get('/api/logs/retention', async () => {
+    const stats = deps.logStats();
+    return {
+      retentionDays: deps.attemptLogs.retentionMs / 86_400_000,
+      bytes: stats?.bytes ?? null,
+      oldestAt: stats?.oldestAt?.toISOString() ?? null,
+      measuredAt: stats ? new Date(stats.measuredAt).toISOString() : null,
+    };
+  });
+
   app.get<{ Params: { id: string }; Querystring: LogQuery }>(
     '/api/webhooks/:id/logs',
     async (request, reply) => {

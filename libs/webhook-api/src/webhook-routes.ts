@@ -113,7 +113,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     const visible = (await listVisible(deps, request, owner)).filter(
       (webhook) => accessToWebhook(request.principal, webhook).allowed,
     );
-    const activity = await deps.attemptLogs.activity(visible.map((webhook) => webhook.id));
+    const activity = await deps.webhookActivity(visible.map((webhook) => webhook.id));
     return {
       items: visible.map((webhook) => ({
         ...toPublicWebhook(webhook, deps.now()),

@@ -4,7 +4,13 @@ import { ApiKeyRepository } from '@wms-webhooks/access';
 import { adminUiDist, adminUiStale } from '@wms-webhooks/admin-ui';
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { AttemptLogRepository } from '@wms-webhooks/delivery';
+import {
+  AttemptLogRepository,
+  attemptLogEnv,
+  keepLogRetention,
+  readActivity,
+  retentionMsOf,
+} from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
@@ -23,6 +29,7 @@ import { z } from 'zod';
 const apiEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
+  ...attemptLogEnv,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: listenPort(8080),
   /** Seeds (or replaces) the admin API key at start. */
@@ -37,7 +44,9 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const context = await createServiceContext('api', config, env);
   const { logger, metrics, topics } = context;
   const webhooks = new WebhookRepository(context.db, secrets);
-  const attemptLogs = new AttemptLogRepository(context.db);
+  const attemptLogs = new AttemptLogRepository(context.db, {
+    retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
+  });
   const apiKeys = new ApiKeyRepository(context.db);
   await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes(), apiKeys.ensureIndexes()]);
   if (config.WEBHOOKS_ADMIN_KEY) {
@@ -46,6 +55,13 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   } else if ((await apiKeys.list()).every((key) => key.revokedAt !== null)) {
     logger.warn('no API key exists: every /api call will answer 401 until WEBHOOKS_ADMIN_KEY seeds one');
   }
+  const retention = keepLogRetention(context.db, attemptLogs, {
+    registry: metrics,
+    // A bucket is dropped within a minute of leaving the retention, or within its own span if shorter.
+    intervalMs: Math.min(60_000, attemptLogs.spanMs),
+    onError: (error) => logger.warn({ err: error }, 'attempt log retention failed; tries again'),
+    onRemoved: (buckets) => logger.info({ buckets }, 'attempt log buckets past the retention removed'),
+  });
   const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
@@ -54,6 +70,8 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     {
       webhooks,
       attemptLogs,
+      webhookActivity: (ids) => readActivity(context.db, ids, Date.now()),
+      logStats: retention.latest,
       apiKeys,
       secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
       publishChange: (change) => changes.publish(change),
@@ -98,6 +116,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     url: address,
     shutdownSteps: [
       { name: 'stop accepting requests (finishes those in flight)', run: () => app.close() },
+      { name: 'stop the attempt log retention', run: () => retention.stop() },
       { name: 'close connections', run: () => context.close() },
     ],
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,

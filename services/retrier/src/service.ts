@@ -1,18 +1,18 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
-  type AttemptLog,
-  AttemptLogRepository,
+  attemptLogEnv,
+  createAttemptLogWriter,
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryQueue,
   createDeliveryRoutes,
   deliverBatch,
+  retentionMsOf,
   retryTiers,
   retryTopic,
   tierFetchWaitMs,
 } from '@wms-webhooks/delivery';
-import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   consume,
@@ -30,6 +30,7 @@ import { z } from 'zod';
 const retrierEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
+  ...attemptLogEnv,
   RETRY_TIER: z.enum(retryTiers, { error: `must be one of ${retryTiers.join(', ')}` }),
   /** Defaults to 9111 for 1m … 9115 for 2h, so all tiers run side by side. */
   OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -45,7 +46,6 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const service = `retrier-${tier}`;
   const context = await createServiceContext(service, config, env);
   const { logger, metrics, topics } = context;
-  const attemptLogs = new AttemptLogRepository(context.db);
   const webhooks = new WebhookRepository(context.db, secrets);
   const client = createDeliveryClient({ targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS) });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics, {
@@ -53,11 +53,12 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     sourceTopic: retryTopic(topics, tier),
   });
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
-  const timedWrite = createStoreMetrics(metrics);
-  // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
-  const writeLogs = groupCommit<AttemptLog>((logs) =>
-    timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
-  );
+  const attemptLogs = createAttemptLogWriter(context.db, {
+    service,
+    retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
+    timedWrite: createStoreMetrics(metrics),
+    onFlushError: (error) => logger.warn({ err: error }, 'webhook activity not written; tries again'),
+  });
   const oldestDueAge = new Gauge({
     name: 'wms_webhooks_retry_oldest_due_age_seconds',
     help: 'How long the oldest due record of each partition has been due; 0 while it holds only records not yet due.',
@@ -98,7 +99,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
           timeScale: config.WEBHOOKS_TIME_SCALE,
           origin: service,
           ...routes,
-          writeLogs,
+          writeLogs: attemptLogs.writeLogs,
           onAttempt: (task, outcome, log) => {
             deliveryMetrics.onAttempt(task, outcome);
             lateness.observe(
@@ -132,6 +133,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     consumer,
     group,
     inFlight: 'the attempts in flight, logs them',
+    stopSteps: [{ name: 'write the last webhook activity', run: () => attemptLogs.stop() }],
     release: () => client.close(),
   });
   logger.info({ ops: ops.url, tier, topic: retryTopic(topics, tier) }, 'retrier running');

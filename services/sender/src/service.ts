@@ -1,17 +1,17 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
-  type AttemptLog,
-  AttemptLogRepository,
+  attemptLogEnv,
   CircuitBreaker,
+  createAttemptLogWriter,
   createDeliveryClient,
   createDeliveryMetrics,
   createDeliveryQueue,
   createDeliveryRoutes,
   type DeliveryDeps,
+  retentionMsOf,
   stageDelivery,
 } from '@wms-webhooks/delivery';
-import { groupCommit } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
   consume,
@@ -29,6 +29,7 @@ import { z } from 'zod';
 const senderEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
+  ...attemptLogEnv,
   OPS_PORT: listenPort(9103),
   SENDER_GROUP_ID: z.string().default('wms-webhooks-sender'),
   /** Requests in flight at once, over all partitions; one webhook's go one at a time. */
@@ -46,9 +47,14 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const secrets = loadSecretBox(config);
   const context = await createServiceContext('sender', config, env);
   const { logger, metrics, topics } = context;
-  const attemptLogs = new AttemptLogRepository(context.db);
+  const attemptLogs = createAttemptLogWriter(context.db, {
+    service: 'sender',
+    retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
+    timedWrite: createStoreMetrics(metrics),
+    onFlushError: (error) => logger.warn({ err: error }, 'webhook activity not written; tries again'),
+  });
   // False on a store that scans for every read but by _id: the log's indexes would only slow its writes.
-  const attemptLogIndexes = await attemptLogs.ensureIndexes();
+  const attemptLogIndexes = await attemptLogs.repository.ensureIndexes();
   const webhooks = new WebhookRepository(context.db, secrets);
   const { cache, follower } = await followServiceDefinitions(context, {
     role: 'sender',
@@ -64,11 +70,6 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     sourceTopic: topics.deliveries,
   });
   const deliveryMetrics = createDeliveryMetrics(metrics, { perGoodsOwner: config.METRICS_PER_GOODS_OWNER });
-  const timedWrite = createStoreMetrics(metrics);
-  // Every lane's attempt logs go out in shared writes: one store round trip serves all partitions at once.
-  const writeLogs = groupCommit<AttemptLog>((logs) =>
-    timedWrite('insert_attempt_logs', () => attemptLogs.insertMany(logs)),
-  );
   const breaker = new CircuitBreaker({
     failureThreshold: config.BREAKER_FAILURE_THRESHOLD,
     openMs: config.BREAKER_OPEN_MS,
@@ -89,7 +90,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     origin: 'sender',
     breaker,
     ...routes,
-    writeLogs,
+    writeLogs: attemptLogs.writeLogs,
     onAttempt: (task, outcome, log) => {
       deliveryMetrics.onAttempt(task, outcome);
       const fields = {
@@ -129,7 +130,10 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     group,
     inFlight: 'the deliveries in flight, logs them',
     readiness: { definitions: () => definitionsReady(follower) },
-    stopSteps: [{ name: 'stop following definitions', run: () => follower.stop() }],
+    stopSteps: [
+      { name: 'stop following definitions', run: () => follower.stop() },
+      { name: 'write the last webhook activity', run: () => attemptLogs.stop() },
+    ],
     release: () => client.close(),
   });
   logger.info({ ops: ops.url, definitions: cache.size, attemptLogIndexes }, 'sender running');

@@ -1,0 +1,84 @@
+import type { Db } from 'mongodb';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { AttemptLogRepository, LogStats } from './attempt-log';
+import { removeSilentWriters } from './webhook-activity';
+
+export interface LogRetentionOptions {
+  registry: Registry;
+  intervalMs: number;
+  now?: () => number;
+  onError: (error: unknown) => void;
+  onRemoved: (buckets: string[]) => void;
+}
+
+/**
+ * Keeps the attempt log within its retention: every interval, drops the buckets that ended before it and
+ * the activity of writers long silent, then measures what is left for `/metrics` and the UI. Several
+ * processes may run it at once; a bucket dropped twice is dropped once.
+ */
+export function keepLogRetention(db: Db, repository: AttemptLogRepository, options: LogRetentionOptions) {
+  const now = options.now ?? Date.now;
+  const bytes = new Gauge({
+    name: 'wms_webhooks_attempt_log_bytes',
+    help: 'Bytes the attempt log takes in the store, its indexes included.',
+    registers: [options.registry],
+  });
+  const oldest = new Gauge({
+    name: 'wms_webhooks_attempt_log_oldest_timestamp_seconds',
+    help: 'Start of the oldest time bucket of the attempt log: no attempt kept is older.',
+    registers: [options.registry],
+  });
+  const buckets = new Gauge({
+    name: 'wms_webhooks_attempt_log_buckets',
+    help: 'Time buckets the attempt log is kept in.',
+    registers: [options.registry],
+  });
+  const retention = new Gauge({
+    name: 'wms_webhooks_attempt_log_retention_seconds',
+    help: 'How long attempts are kept (WEBHOOKS_LOG_RETENTION_DAYS).',
+    registers: [options.registry],
+  });
+  const removed = new Counter({
+    name: 'wms_webhooks_attempt_log_buckets_removed_total',
+    help: 'Time buckets of the attempt log dropped for being older than the retention.',
+    registers: [options.registry],
+  });
+  retention.set(repository.retentionMs / 1000);
+  let latest: LogStats | undefined;
+  let running: Promise<void> | undefined;
+
+  async function runOnce() {
+    const expired = await repository.removeExpired();
+    if (expired.length > 0) {
+      removed.inc(expired.length);
+      options.onRemoved(expired.map((bucket) => bucket.name));
+    }
+    await removeSilentWriters(db, now());
+    latest = await repository.stats();
+    bytes.set(latest.bytes);
+    buckets.set(latest.buckets);
+    oldest.set(latest.oldestAt ? latest.oldestAt.getTime() / 1000 : 0);
+  }
+
+  function tick() {
+    running ??= runOnce()
+      .catch(options.onError)
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  void tick();
+  const timer = setInterval(tick, options.intervalMs);
+  timer.unref();
+  return {
+    /** The last measurement, or undefined before the first has finished. */
+    latest: () => latest,
+    runOnce: tick,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
