@@ -9,6 +9,7 @@ import {
   topicNames,
   type WmsEvent,
 } from '@wms-webhooks/contracts';
+import { AttemptLogRepository, retentionMsOf } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import {
   AvroSerde,
@@ -20,7 +21,7 @@ import {
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { newSecretKey } from '@wms-webhooks/secrets';
 import type { Webhook } from '@wms-webhooks/webhooks';
-import { MongoClient } from 'mongodb';
+import { type Document, type Filter, MongoClient } from 'mongodb';
 import { BenchReceiver } from './bench-receiver';
 import { launchBenchServices, scrapeGauge } from './bench-services';
 import { expectedDeliveryIds, webhookBodies } from './bench-webhooks';
@@ -132,16 +133,22 @@ async function main() {
 
     await waitForArrivals(receiver, expected, settings.drainSeconds, 'every delivery to reach the receiver');
     const drainedAt = Date.now();
-    const attempts = mongo.db(database).collection('delivery_attempts');
+    const log = new AttemptLogRepository(mongo.db(database), { retentionMs: retentionMsOf(30) });
+    const countAttempts = async (filter: Filter<Document> = {}) => {
+      const counts = await Promise.all(
+        (await log.liveCollections()).map((bucket) => bucket.countDocuments(filter)),
+      );
+      return counts.reduce((sum, count) => sum + count, 0);
+    };
     await waitUntil(
-      async () => (await attempts.countDocuments()) >= receiver.requests,
+      async () => (await countAttempts()) >= receiver.requests,
       // Counting is a full scan on FerretDB: on a run of 170k attempts one count takes seconds.
       120_000,
       'every attempt to be logged',
     ).catch(async (error: Error) =>
       console.warn(
-        `${error.message}: ${await attempts.countDocuments()} attempts logged, ${receiver.requests} requests received, ` +
-          `${await attempts.countDocuments({ outcome: 'succeeded' })} logged as succeeded, ${receiver.delivered.size} answered 2xx`,
+        `${error.message}: ${await countAttempts()} attempts logged, ${receiver.requests} requests received, ` +
+          `${await countAttempts({ outcome: 'succeeded' })} logged as succeeded, ${receiver.delivered.size} answered 2xx`,
       ),
     );
     processes.stop();
@@ -157,11 +164,14 @@ async function main() {
     const deadLettered = new Set(
       (await readDeadLetters<DeliveryTask>(kafka, serde, topics.dead)).map((task) => task.deliveryId),
     );
-    const retrying = new Set(
-      (await attempts.find({ final: false }, { projection: { deliveryId: 1 } }).toArray()).map(
-        (attempt) => attempt.deliveryId as string,
-      ),
-    );
+    const retrying = new Set<string>();
+    for (const bucket of await log.liveCollections()) {
+      for (const attempt of await bucket
+        .find({ final: false }, { projection: { deliveryId: 1 } })
+        .toArray()) {
+        retrying.add(attempt.deliveryId as string);
+      }
+    }
     for (const id of receiver.delivered) retrying.delete(id);
     for (const id of deadLettered) retrying.delete(id);
     const ledger = balanceLedger({

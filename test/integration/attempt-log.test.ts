@@ -2,6 +2,7 @@ import {
   ActivityRecorder,
   type AttemptLog,
   AttemptLogRepository,
+  createAttemptLogWriter,
   readActivity,
   removeSilentWriters,
 } from '@wms-webhooks/delivery';
@@ -32,6 +33,11 @@ const retriedFailure: AttemptLog = {
   nextAttemptAt: new Date(startedAt.getTime() + 300_000),
 };
 
+/** An attempt as the Logs view lists it. */
+function listed({ webhookId, goodsOwnerId, url, event, ...log }: AttemptLog) {
+  return { ...log, resendable: false };
+}
+
 /** A client that records every command it sends, so a test can say which collections a read touched. */
 function monitoredStore(prefix: string) {
   const client = new MongoClient(testEndpoints().mongodbUri, {
@@ -56,7 +62,12 @@ function monitoredStore(prefix: string) {
 
 function clock(start: number) {
   let now = start;
-  return { now: () => now, set: (time: number) => void (now = time) };
+  return {
+    now: () => now,
+    set: (time: number) => {
+      now = time;
+    },
+  };
 }
 
 async function dropQuietly(database: Db, client: MongoClient) {
@@ -115,7 +126,10 @@ describe('the attempt log on the store', () => {
 
   it('pages both, newest first, each with its id', async () => {
     const page = await logs.page('wh-1', { limit: 10 });
-    expect(page.items.map(({ id, ...log }) => log)).toEqual([retriedFailure, firstTrySuccess]);
+    expect(page.items.map(({ id, ...item }) => item)).toEqual([
+      listed(retriedFailure),
+      listed(firstTrySuccess),
+    ]);
     expect(page.items.every((item) => /^[0-9a-f]{24}$/.test(item.id))).toBe(true);
     expect(page.nextCursor).toBeNull();
   });
@@ -156,10 +170,15 @@ describe('when the log spans several hours', () => {
         .reverse()
         .map((attempt) => attempt.startedAt),
     );
-    // Five attempts answer a page of four and whether more follow: this hour's one, 11:00's three, 10:00's
-    // first; 09:00 and 08:00 are not read.
+    // No writer merged newest attempts here, so the log answers. Five attempts answer a page of four and
+    // whether more follow: this hour's one, 11:00's three, 10:00's first; 09:00 and 08:00 are not read.
     const hourBucket = (hours: number) => `delivery_attempts.60m.${Date.UTC(2026, 10, 23, hours)}`;
-    expect(store.foundIn(mark)).toEqual([hourBucket(12), hourBucket(11), hourBucket(10)]);
+    expect(store.foundIn(mark)).toEqual([
+      'webhook_recent.wh-busy',
+      hourBucket(12),
+      hourBucket(11),
+      hourBucket(10),
+    ]);
   });
 
   it('pages through every hour with the cursor, newest first, each attempt once', async () => {
@@ -283,6 +302,96 @@ describe('webhook activity for the list', () => {
       expect(
         await store.database.collection('webhook_activity').countDocuments({ _id: gone.writer as never }),
       ).toBe(0);
+    });
+  });
+});
+
+describe('a first Logs page', () => {
+  const store = monitoredStore('it_recent');
+  const now = Date.UTC(2026, 10, 23, 12, 30);
+  const writerOptions = (service: string) => ({
+    service,
+    retentionMs: 30 * day,
+    timedWrite: <T>(_operation: string, write: () => Promise<T>) => write(),
+    onFlushError: () => undefined,
+    now: () => now,
+  });
+  const sender = createAttemptLogWriter(store.database, writerOptions('sender'));
+  const retrier = createAttemptLogWriter(store.database, writerOptions('retrier-1m'));
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  // 70 attempts by the sender and 30 by a retrier, a second apart; every fifth one failed.
+  const attempts = Array.from({ length: 100 }, (_, index) =>
+    sampleAttemptLog({
+      webhookId: 'wh-recent',
+      startedAt: new Date(now - 100_000 + index * 1_000),
+      outcome: index % 5 === 0 ? 'failed' : 'succeeded',
+    }),
+  );
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await Promise.all([sender.writeLogs(attempts.slice(0, 70)), retrier.writeLogs(attempts.slice(70))]);
+    // Both merge at once: one wins the next version, the other merges again on top of it.
+    await Promise.all([sender.flush(), retrier.flush()]);
+  });
+  afterAll(async () => {
+    await Promise.all([sender.stop(), retrier.stop()]);
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('is read from the newest attempts the writers merged, not from the log', async () => {
+    const mark = store.mark();
+    const page = await logs.page('wh-recent', { limit: 50 });
+    expect(store.foundIn(mark)).toEqual(['webhook_recent.wh-recent']);
+    expect(page.items.map((item) => item.startedAt)).toEqual(
+      attempts
+        .slice(-50)
+        .reverse()
+        .map((attempt) => attempt.startedAt),
+    );
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('continues from the log where the first page ended, each attempt once', async () => {
+    const first = await logs.page('wh-recent', { limit: 50 });
+    const next = await logs.page('wh-recent', { limit: 50, cursor: first.nextCursor ?? undefined });
+    expect([...first.items, ...next.items].map((item) => item.startedAt)).toEqual(
+      attempts.map((attempt) => attempt.startedAt).reverse(),
+    );
+    expect(next.nextCursor).toBeNull();
+  });
+
+  it('answers the next page from them too while they hold it', async () => {
+    const first = await logs.page('wh-recent', { limit: 20 });
+    const mark = store.mark();
+    const next = await logs.page('wh-recent', { limit: 20, cursor: first.nextCursor ?? undefined });
+    expect(store.foundIn(mark)).toEqual(['webhook_recent.wh-recent']);
+    expect(next.items.map((item) => item.startedAt)).toEqual(
+      attempts
+        .slice(-40, -20)
+        .reverse()
+        .map((attempt) => attempt.startedAt),
+    );
+  });
+
+  it('answers a page of failures from the merged failures', async () => {
+    const mark = store.mark();
+    const page = await logs.page('wh-recent', { limit: 10, outcome: 'failed' });
+    expect(store.foundIn(mark)).toEqual(['webhook_recent.wh-recent']);
+    expect(page.items.map((item) => item.startedAt)).toEqual(
+      attempts
+        .filter((attempt) => attempt.outcome === 'failed')
+        .slice(-10)
+        .reverse()
+        .map((attempt) => attempt.startedAt),
+    );
+  });
+
+  describe('when the merged attempts do not fill the page but the log holds more', () => {
+    it('reads the log', async () => {
+      const page = await logs.page('wh-recent', { limit: 30, outcome: 'failed' });
+      expect(page.items).toHaveLength(20);
+      expect(page.nextCursor).toBeNull();
     });
   });
 });

@@ -1,8 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
-import type { LogItem, PublicWebhook } from './types';
+import type { LogItem, LogRetention, PublicWebhook, WebhookActivity } from './types';
 
 type OutcomeFilter = '' | 'succeeded' | 'failed';
+
+function retentionNote(retention: LogRetention): string {
+  const days = retention.retentionDays;
+  const kept = days >= 1 ? `${Number(days.toFixed(1))} days` : `${Math.round(days * 24 * 60)} minutes`;
+  const size = retention.bytes === null ? '' : `; the log holds ${(retention.bytes / 1e6).toFixed(1)} MB`;
+  const oldest = retention.oldestAt ? ` back to ${new Date(retention.oldestAt).toLocaleString()}` : '';
+  return `Attempts are kept ${kept}${size}${oldest}.`;
+}
 
 /** Attempts newest first, 25 a page; a cursor stack lets the operator page back towards the newest. */
 export function LogsView({ api, id }: { api: Api; id: string }) {
@@ -11,6 +20,8 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const [page, setPage] = useState<{ items: LogItem[]; nextCursor: string | null }>();
   const [message, setMessage] = useState<string>();
+  const [activity, setActivity] = useState<WebhookActivity>();
+  const [retention, setRetention] = useState<LogRetention>();
 
   const cursor = cursors[cursors.length - 1];
   const load = useCallback(() => {
@@ -21,15 +32,20 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
       setPage,
       (error: Error) => setMessage(error.message),
     );
+    api<WebhookActivity>(`/api/webhooks/${id}/activity`).then(setActivity, () => setActivity(undefined));
   }, [api, id, outcome, cursor]);
   useEffect(load, [load]);
   useEffect(() => {
     api<PublicWebhook>(`/api/webhooks/${id}`).then(setWebhook, (error: Error) => setMessage(error.message));
+    api<LogRetention>('/api/logs/retention').then(setRetention, () => setRetention(undefined));
   }, [api, id]);
 
   const resend = async (item: LogItem) => {
     try {
-      await api(`/api/webhooks/${id}/deliveries/${item.deliveryId}/resend`, { method: 'POST' });
+      await api(`/api/webhooks/${id}/deliveries/${item.deliveryId}/resend`, {
+        method: 'POST',
+        body: { attemptId: item.id },
+      });
       setMessage(
         `Resent delivery ${item.deliveryId} (attempt ${item.attempt + 1}); it appears here once sent.`,
       );
@@ -62,6 +78,16 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
         </button>
         <a href={`#/webhooks/${id}`}>Settings</a>
       </div>
+      {activity && (
+        <figure className="activity">
+          <ActivityChart hourly={activity.hourly} size="large" />
+          <figcaption>
+            Attempts per hour, last 24 hours: {activity.recentAttempts} in all, {activity.recentFailures}{' '}
+            failed.
+          </figcaption>
+        </figure>
+      )}
+      {retention && <p className="retention">{retentionNote(retention)}</p>}
       {message && <output className="message">{message}</output>}
       {page && page.items.length === 0 && <p>No attempts{outcome ? ` that ${outcome}` : ''} yet.</p>}
       {page && page.items.length > 0 && (

@@ -8,11 +8,25 @@ export type Auth =
   | { type: 'basic'; username: string; password?: string }
   | { type: 'token'; token?: string };
 
+export interface HourOfActivity {
+  hour: string;
+  attempts: number;
+  failures: number;
+}
+
 export interface WebhookActivity {
   lastOutcome: 'succeeded' | 'failed' | null;
   lastAttemptAt: string | null;
+  /** Over the last 24 hours. */
   recentAttempts: number;
   recentFailures: number;
+  hourly: HourOfActivity[];
+}
+
+export interface LogRetention {
+  retentionDays: number;
+  bytes: number | null;
+  oldestAt: string | null;
 }
 
 export interface PublicWebhook {
@@ -41,6 +55,7 @@ export interface EventTypeInfo {
 }
 
 export interface LogItem {
+  id: string;
   deliveryId: string;
   eventId: string;
   eventType: string;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
 import { TestButton } from './test-button';
 import type { Principal, PublicWebhook } from './types';
@@ -70,7 +71,8 @@ export function WebhookList({ api, principal }: { api: Api; principal: Principal
               <th>URL</th>
               <th>Enabled</th>
               <th>Last delivery</th>
-              <th>Recent failures</th>
+              <th>Last 24 hours</th>
+              <th>Failures (24 h)</th>
               <th />
             </tr>
           </thead>
@@ -87,6 +89,7 @@ export function WebhookList({ api, principal }: { api: Api; principal: Principal
                 <td className={webhook.activity?.lastOutcome ?? ''}>
                   {webhook.activity?.lastOutcome ?? 'none yet'}
                 </td>
+                <td>{webhook.activity && <ActivityChart hourly={webhook.activity.hourly} size="small" />}</td>
                 <td>{failureRate(webhook)}</td>
                 <td className="actions">
                   <TestButton api={api} webhookId={webhook.id} onResult={load} />

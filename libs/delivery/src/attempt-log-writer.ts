@@ -1,10 +1,11 @@
 import { groupCommit } from '@wms-webhooks/kafka';
 import type { Db } from 'mongodb';
-import { type AttemptLog, AttemptLogRepository } from './attempt-log';
-import { ActivityRecorder, flushPeriodically } from './webhook-activity';
+import { type AttemptLog, AttemptLogRepository, type LogItem } from './attempt-log';
+import { RecentAttempts } from './recent-attempts';
+import { ActivityRecorder } from './webhook-activity';
 
-/** How stale the webhook list's counts may be: each writer rewrites its one document this often. */
-const activityFlushMs = 1_000;
+/** How stale the webhook list and a first Logs page may be: each writer merges its news this often. */
+const summaryFlushMs = 1_000;
 
 export interface AttemptLogWriterOptions {
   service: string;
@@ -12,24 +13,51 @@ export interface AttemptLogWriterOptions {
   /** Wraps each store write, for its metrics. */
   timedWrite: <T>(operation: string, write: () => Promise<T>) => Promise<T>;
   onFlushError: (error: unknown) => void;
+  now?: () => number;
 }
 
 /**
  * What a delivering service writes after each attempt: the attempt log, in shared writes (one store round
- * trip serves every lane that has logs waiting), and its counts for the webhook list.
+ * trip serves every lane that has logs waiting); then, every second, its counts for the webhook list and
+ * the newest attempts for a first Logs page, so neither view reads the log.
  */
 export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions) {
-  const repository = new AttemptLogRepository(db, { retentionMs: options.retentionMs });
-  const activity = new ActivityRecorder(db, { service: options.service });
-  const flusher = flushPeriodically(activity, activityFlushMs, options.onFlushError);
+  const now = options.now ?? Date.now;
+  const repository = new AttemptLogRepository(db, { retentionMs: options.retentionMs, now });
+  const activity = new ActivityRecorder(db, { service: options.service, now });
+  const recent = new RecentAttempts(db, now);
   const writeLogs = groupCommit<AttemptLog>(async (logs) => {
-    await options.timedWrite('insert_attempt_logs', () => repository.insertMany(logs));
+    const written = await options.timedWrite('insert_attempt_logs', () => repository.insertMany(logs));
     activity.record(logs);
+    const byWebhook = new Map<string, LogItem[]>();
+    for (const { webhookId, item } of written) {
+      const items = byWebhook.get(webhookId) ?? [];
+      items.push(item);
+      byWebhook.set(webhookId, items);
+    }
+    for (const [webhookId, items] of byWebhook) recent.record(webhookId, items);
   });
+  let flushing: Promise<void> | undefined;
+  const flush = () =>
+    options.timedWrite('write_log_summaries', () => Promise.all([activity.flush(), recent.flush()]));
+  const timer = setInterval(() => {
+    flushing ??= flush()
+      .then(() => undefined, options.onFlushError)
+      .finally(() => {
+        flushing = undefined;
+      });
+  }, summaryFlushMs);
+  timer.unref();
   return {
     repository,
     writeLogs,
-    /** A shutdown step: writes the last counts once the consumer has stopped. */
-    stop: () => flusher.stop(),
+    /** A shutdown step, once the consumer has stopped: writes the last summaries. */
+    stop: async () => {
+      clearInterval(timer);
+      await flushing;
+      await flush();
+    },
+    /** Writes the summaries now, for a caller that cannot wait for the next second. */
+    flush,
   };
 }

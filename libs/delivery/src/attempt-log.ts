@@ -1,6 +1,7 @@
 import { type Collection, type Db, ObjectId } from 'mongodb';
 import type { FailureKind } from './http-client';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
+import { newestFirst, readRecent, recentKept } from './recent-attempts';
 
 export interface AttemptLog {
   deliveryId: string;
@@ -34,8 +35,15 @@ export interface ResendableEvent {
   payload: string;
 }
 
+/** An attempt as the Logs view lists it. */
+export type LogItem = Omit<AttemptLog, 'webhookId' | 'goodsOwnerId' | 'url' | 'event'> & {
+  id: string;
+  /** A final failure of a real delivery whose event is kept: an operator may send it again. */
+  resendable: boolean;
+};
+
 export interface LogPage {
-  items: Array<AttemptLog & { id: string }>;
+  items: LogItem[];
   nextCursor: string | null;
 }
 
@@ -72,9 +80,18 @@ function fromStored({ _id, ...stored }: StoredAttempt): AttemptLog {
   return { ...emptyFields, ...stored } as AttemptLog;
 }
 
-/** Cursor = the last item's (startedAt, _id), so pages stay stable while new attempts arrive. */
-function encodeCursor(document: StoredAttempt): string {
-  return Buffer.from(`${document.startedAt.getTime()}:${document._id.toHexString()}`).toString('base64url');
+export function toItem(document: StoredAttempt): LogItem {
+  const { webhookId, goodsOwnerId, url, event, ...listed } = fromStored(document);
+  return {
+    id: document._id.toHexString(),
+    ...listed,
+    resendable: listed.outcome === 'failed' && listed.final && !listed.test && event !== undefined,
+  };
+}
+
+/** Cursor = the last item's (startedAt, id), so pages stay stable while new attempts arrive. */
+function encodeCursor(item: LogItem): string {
+  return Buffer.from(`${item.startedAt.getTime()}:${item.id}`).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { startedAt: Date; id: ObjectId } | undefined {
@@ -82,6 +99,15 @@ function decodeCursor(cursor: string): { startedAt: Date; id: ObjectId } | undef
   if (!time || !id || !/^\d+$/.test(time) || !ObjectId.isValid(id)) return undefined;
   return { startedAt: new Date(Number(time)), id: new ObjectId(id) };
 }
+
+function pageOf(items: LogItem[], limit: number): LogPage {
+  const page = items.slice(0, limit);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
+}
+
+/** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
+const maxAttemptMs = 5 * 60_000;
 
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
@@ -152,13 +178,17 @@ export class AttemptLogRepository {
     return ready;
   }
 
-  async insertMany(logs: AttemptLog[]) {
+  /** Writes the logs and returns each as the Logs view lists it, with the id it was stored under. */
+  async insertMany(logs: readonly AttemptLog[]): Promise<Array<{ webhookId: string; item: LogItem }>> {
+    const written: Array<{ webhookId: string; item: LogItem }> = [];
     const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
     for (const log of logs) {
       const bucket = bucketFor(log.startedAt.getTime(), this.spanMs);
-      let group = byBucket.get(bucket.name);
-      if (!group) byBucket.set(bucket.name, (group = { bucket, documents: [] }));
-      group.documents.push(toStored(log));
+      const group = byBucket.get(bucket.name) ?? { bucket, documents: [] };
+      byBucket.set(bucket.name, group);
+      const stored = toStored(log);
+      group.documents.push(stored);
+      written.push({ webhookId: log.webhookId, item: toItem(stored) });
     }
     await Promise.all(
       [...byBucket.values()].map(async ({ bucket, documents }) => {
@@ -166,12 +196,18 @@ export class AttemptLogRepository {
         await this.collectionOf(bucket).insertMany(documents, { ordered: false });
       }),
     );
+    return written;
   }
 
   /** The buckets still within the retention, newest first. */
   private async liveBuckets(): Promise<LogBucket[]> {
     const horizon = this.now() - this.retentionMs;
     return (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) > horizon);
+  }
+
+  /** The collection of each bucket within the retention, newest first: for tools that read the log whole. */
+  async liveCollections(): Promise<Array<Collection<StoredAttempt>>> {
+    return (await this.liveBuckets()).map((bucket) => this.collectionOf(bucket));
   }
 
   /** Every attempt of one delivery, oldest first. */
@@ -191,6 +227,44 @@ export class AttemptLogRepository {
       .map(fromStored);
   }
 
+  /**
+   * The attempts a resend of one delivery must know, oldest first. Given the id of the attempt the operator
+   * saw, that attempt (read where its id's time puts it) and any later attempt of the delivery among the
+   * webhook's newest; otherwise every attempt of the delivery the log keeps, which reads it bucket by bucket.
+   */
+  async attemptsForResend(webhookId: string, deliveryId: string, attemptId?: string): Promise<AttemptLog[]> {
+    if (attemptId === undefined) return this.attemptsOf(webhookId, deliveryId);
+    if (!ObjectId.isValid(attemptId)) return [];
+    const id = new ObjectId(attemptId);
+    const written = id.getTimestamp().getTime();
+    // An attempt is logged once it ends: it started in the bucket of its id's time or, if it ran across a
+    // bucket's start, in the one before.
+    const candidates = new Map(
+      [bucketFor(written, this.spanMs), bucketFor(written - maxAttemptMs, this.spanMs)].map((bucket) => [
+        bucket.name,
+        bucket,
+      ]),
+    );
+    for (const bucket of candidates.values()) {
+      const found = await this.collectionOf(bucket).findOne({ _id: id });
+      if (!found) continue;
+      const attempt = fromStored(found);
+      if (attempt.webhookId !== webhookId || attempt.deliveryId !== deliveryId) return [];
+      const recent = await readRecent(this.db, webhookId);
+      const later = (recent?.rows ?? [])
+        .filter((row) => row.deliveryId === deliveryId && row.attempt > attempt.attempt)
+        .map(({ id: _, resendable, ...row }) => ({
+          ...row,
+          webhookId,
+          goodsOwnerId: attempt.goodsOwnerId,
+          url: null,
+        }))
+        .sort((a, b) => a.attempt - b.attempt);
+      return [attempt, ...later];
+    }
+    return [];
+  }
+
   async page(
     webhookId: string,
     options: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number; cursor?: string },
@@ -207,6 +281,10 @@ export class AttemptLogRepository {
         { startedAt: after.startedAt, _id: { $lt: after.id } },
       ];
     }
+    if (!options.deliveryId && options.limit < recentKept) {
+      const recent = await this.fromRecent(webhookId, options.outcome, options.limit, after);
+      if (recent) return recent;
+    }
     const documents: StoredAttempt[] = [];
     for (const bucket of await this.liveBuckets()) {
       if (after && bucket.start > after.startedAt.getTime()) continue;
@@ -218,12 +296,35 @@ export class AttemptLogRepository {
       documents.push(...found);
       if (documents.length > options.limit) break;
     }
-    const page = documents.slice(0, options.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((document) => ({ id: document._id.toHexString(), ...fromStored(document) })),
-      nextCursor: documents.length > options.limit && last ? encodeCursor(last) : null,
-    };
+    return pageOf(documents.map(toItem), options.limit);
+  }
+
+  /**
+   * A page from the webhook's newest attempts as the writers merged them (recent-attempts.ts), when those
+   * answer it: they hold the cursor's attempt and more than a page after it, or every such attempt the log
+   * keeps. Otherwise undefined, and the log answers.
+   */
+  private async fromRecent(
+    webhookId: string,
+    outcome: 'succeeded' | 'failed' | undefined,
+    limit: number,
+    after: { startedAt: Date; id: ObjectId } | undefined,
+  ): Promise<LogPage | undefined> {
+    const recent = await readRecent(this.db, webhookId);
+    if (!recent) return undefined;
+    const horizon = this.now() - this.retentionMs;
+    const source = outcome === 'failed' ? recent.failures : recent.rows;
+    const live = source.filter((row) => row.startedAt.getTime() >= horizon);
+    const complete = source.length < recentKept || live.length < source.length;
+    let rows = outcome === 'succeeded' ? live.filter((row) => row.outcome === 'succeeded') : live;
+    if (after) {
+      const position = source.findIndex((row) => row.id === after.id.toHexString());
+      if (position === -1) return undefined;
+      const cursorRow = source[position] as LogItem;
+      rows = rows.filter((row) => newestFirst(cursorRow, row) < 0);
+    }
+    if (rows.length > limit || complete) return pageOf(rows, limit);
+    return undefined;
   }
 
   /** Drops every bucket that ended before the retention: a whole bucket at a time, whatever it holds. */

@@ -2,6 +2,7 @@ export {
   type AttemptLog,
   AttemptLogRepository,
   InvalidCursorError,
+  type LogItem,
   type LogPage,
   type LogStats,
   type ResendableEvent,
@@ -55,7 +56,6 @@ export {
 export { signDelivery } from './signature';
 export {
   ActivityRecorder,
-  flushPeriodically,
   type HourOfActivity,
   readActivity,
   removeSilentWriters,

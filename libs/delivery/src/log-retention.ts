@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AttemptLogRepository, LogStats } from './attempt-log';
+import { removeStaleRecent } from './recent-attempts';
 import { removeSilentWriters } from './webhook-activity';
 
 export interface LogRetentionOptions {
@@ -54,6 +55,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
       options.onRemoved(expired.map((bucket) => bucket.name));
     }
     await removeSilentWriters(db, now());
+    await removeStaleRecent(db, now() - repository.retentionMs);
     latest = await repository.stats();
     bytes.set(latest.bytes);
     buckets.set(latest.buckets);

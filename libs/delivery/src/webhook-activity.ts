@@ -120,22 +120,6 @@ export class ActivityRecorder {
   }
 }
 
-/** Flushes a recorder every `intervalMs` until stopped; the stop flushes once more. */
-export function flushPeriodically(
-  recorder: ActivityRecorder,
-  intervalMs: number,
-  onError: (error: unknown) => void,
-) {
-  const timer = setInterval(() => recorder.flush().catch(onError), intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await recorder.flush();
-    },
-  };
-}
-
 function emptyActivity(now: number): WebhookActivity {
   const currentHour = Math.floor(now / hourMs);
   return {

@@ -42,6 +42,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
         });
         return {
           items: page.items.map((item) => ({
+            id: item.id,
             deliveryId: item.deliveryId,
             eventId: item.eventId,
             eventType: item.eventType,
@@ -56,7 +57,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
             test: item.test,
             final: item.final,
             nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
-            resendable: item.outcome === 'failed' && item.final && !item.test && item.event !== undefined,
+            resendable: item.resendable,
           })),
           nextCursor: page.nextCursor,
         };
@@ -68,13 +69,30 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
     },
   );
 
+  app.get<{ Params: { id: string } }>('/api/webhooks/:id/activity', async (request, reply) => {
+    const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+    if (!webhook) return reply;
+    return (await deps.webhookActivity([webhook.id])).get(webhook.id);
+  });
+
   /** Sends a finally failed delivery once more, as it was, with the webhook's current settings. */
-  app.post<{ Params: { id: string; deliveryId: string } }>(
+  app.post<{ Params: { id: string; deliveryId: string }; Body: { attemptId?: unknown } | undefined }>(
     '/api/webhooks/:id/deliveries/:deliveryId/resend',
     async (request, reply) => {
+      // The attempt the operator saw, if given, is read directly; otherwise the log is searched for the delivery.
+      const attemptId = request.body?.attemptId;
+      if (attemptId !== undefined && (typeof attemptId !== 'string' || !/^[0-9a-f]{24}$/.test(attemptId))) {
+        return badRequest(reply, [
+          { field: 'attemptId', message: 'must be the id of an attempt the logs listed' },
+        ]);
+      }
       const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
       if (!webhook) return reply;
-      const attempts = await deps.attemptLogs.attemptsOf(webhook.id, request.params.deliveryId);
+      const attempts = await deps.attemptLogs.attemptsForResend(
+        webhook.id,
+        request.params.deliveryId,
+        attemptId,
+      );
       if (attempts.length === 0) return reply.code(404).send({ error: 'delivery not found' });
       if (attempts.some((attempt) => attempt.outcome === 'succeeded')) {
         return reply.code(409).send({ error: 'this delivery already succeeded' });

@@ -1,0 +1,156 @@
+import type { Collection, Db } from 'mongodb';
+import type { LogItem } from './attempt-log';
+
+/** Rows kept per webhook, of all attempts and of failures each: a first page of up to 50 and whether more follow. */
+export const recentKept = 60;
+/** A merge lost to another writer is retried on the newer version this many times before waiting for the next flush. */
+const mergeTries = 5;
+/** Webhooks merged at once per flush: each is a read and an insert on the store. */
+const mergeConcurrency = 8;
+
+/**
+ * One version of a webhook's newest attempts. Versions are numbered and only ever inserted: two writers
+ * merging at once both try the next number, the store's unique `_id` lets one win, and the other merges
+ * again on top of it. That keeps the rows exact on a store whose updates are not atomic (FerretDB reads,
+ * changes and writes). Rows travel as JSON strings because the document is only ever read whole, and a
+ * MongoDB-wire store like FerretDB converts a document field by field.
+ */
+interface RecentVersion {
+  _id: number;
+  updatedAt: Date;
+  rows: string;
+  failures: string;
+}
+
+export interface RecentRows {
+  rows: LogItem[];
+  failures: LogItem[];
+}
+
+function recentCollection(db: Db, webhookId: string): Collection<RecentVersion> {
+  return db.collection<RecentVersion>(`webhook_recent.${webhookId}`);
+}
+
+const dateFields = ['dueAt', 'startedAt', 'nextAttemptAt'] as const;
+
+function parseRows(text: string): LogItem[] {
+  return (JSON.parse(text) as Array<Record<string, unknown>>).map((row) => {
+    for (const field of dateFields) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
+    return row as unknown as LogItem;
+  });
+}
+
+/** Newest first by (startedAt, id), as the log pages; the same attempt once. */
+export function newestFirst(a: LogItem, b: LogItem): number {
+  return b.startedAt.getTime() - a.startedAt.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+}
+
+function mergeNewest(kept: LogItem[], added: LogItem[]): LogItem[] {
+  const seen = new Set<string>();
+  return [...added, ...kept]
+    .sort(newestFirst)
+    .filter((row) => !seen.has(row.id) && seen.add(row.id))
+    .slice(0, recentKept);
+}
+
+async function latestVersion(collection: Collection<RecentVersion>): Promise<RecentVersion | undefined> {
+  const versions = await collection.find({}).toArray();
+  return versions.reduce<RecentVersion | undefined>(
+    (latest, version) => (latest && latest._id > version._id ? latest : version),
+    undefined,
+  );
+}
+
+/** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
+export async function readRecent(db: Db, webhookId: string): Promise<RecentRows | undefined> {
+  const latest = await latestVersion(recentCollection(db, webhookId));
+  return latest && { rows: parseRows(latest.rows), failures: parseRows(latest.failures) };
+}
+
+/**
+ * The newest attempts of each webhook, merged by every writer into one small collection per webhook, so a
+ * first Logs page reads a document, not the log. A writer holds only what it logged since its last flush.
+ */
+export class RecentAttempts {
+  private pending = new Map<string, LogItem[]>();
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  record(webhookId: string, items: readonly LogItem[]) {
+    const rows = this.pending.get(webhookId) ?? [];
+    rows.push(...items);
+    this.pending.set(
+      webhookId,
+      rows.length > 2 * recentKept ? rows.sort(newestFirst).slice(0, recentKept * 2) : rows,
+    );
+  }
+
+  /** Merges what was logged since the last flush; one flush at a time, in order. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const batch = [...this.pending];
+      this.pending = new Map();
+      const failed: Array<[string, LogItem[]]> = [];
+      for (let next = 0; next < batch.length; next += mergeConcurrency) {
+        await Promise.all(
+          batch.slice(next, next + mergeConcurrency).map(async ([webhookId, rows]) => {
+            if (!(await this.merge(webhookId, rows).catch(() => false))) failed.push([webhookId, rows]);
+          }),
+        );
+      }
+      for (const [webhookId, rows] of failed) this.record(webhookId, rows);
+      if (failed.length > 0)
+        throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
+    });
+    return this.flushing;
+  }
+
+  private async merge(webhookId: string, added: LogItem[]): Promise<boolean> {
+    const collection = recentCollection(this.db, webhookId);
+    for (let tries = 0; tries < mergeTries; tries++) {
+      const latest = await latestVersion(collection);
+      const version = (latest?._id ?? 0) + 1;
+      const kept = latest
+        ? { rows: parseRows(latest.rows), failures: parseRows(latest.failures) }
+        : undefined;
+      try {
+        await collection.insertOne({
+          _id: version,
+          updatedAt: new Date(this.now()),
+          rows: JSON.stringify(mergeNewest(kept?.rows ?? [], added)),
+          failures: JSON.stringify(
+            mergeNewest(
+              kept?.failures ?? [],
+              added.filter((row) => row.outcome === 'failed'),
+            ),
+          ),
+        });
+      } catch (error) {
+        if ((error as { code?: number }).code === 11000) continue;
+        throw error;
+      }
+      // The version before stays for a reader that listed it a moment ago; older ones go.
+      if (version > 2) await collection.deleteMany({ _id: { $lt: version - 1 } });
+      return true;
+    }
+    return false;
+  }
+}
+
+/** Drops the newest-attempt collections no writer has merged into within the retention. */
+export async function removeStaleRecent(db: Db, horizon: number): Promise<number> {
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  let removed = 0;
+  for (const { name } of collections) {
+    if (!name.startsWith('webhook_recent.')) continue;
+    const latest = await latestVersion(db.collection<RecentVersion>(name));
+    if (latest && latest.updatedAt.getTime() >= horizon) continue;
+    await db.collection(name).drop();
+    removed += 1;
+  }
+  return removed;
+}

@@ -1,0 +1,152 @@
+import { parseArgs } from 'node:util';
+import {
+  type AttemptLog,
+  AttemptLogRepository,
+  createAttemptLogWriter,
+  readActivity,
+} from '@wms-webhooks/delivery';
+import { resolveEndpoints } from '@wms-webhooks/endpoints';
+import { MongoClient } from 'mongodb';
+import { sampleAttemptLog } from '../support/sample-values';
+import { percentile } from './stats';
+
+/**
+ * `npm run bench:store -- [--attempts N] [--webhooks N] [--hours N] [--batch N] [--reads N]`: grows an
+ * attempt log through the sender's own writer (its repository, its activity counts, one write per group
+ * commit) to N attempts spread over the last `hours`, then measures what operators wait for: a Logs
+ * page, a page of failures, the webhook list of 50, and what retention takes to remove a day.
+ * See docs/delivery-logs.md for the figures and how to read them.
+ */
+const { values } = parseArgs({
+  options: {
+    attempts: { type: 'string', default: '1000000' },
+    webhooks: { type: 'string', default: '200' },
+    hours: { type: 'string', default: '48' },
+    batch: { type: 'string', default: '1400' },
+    reads: { type: 'string', default: '40' },
+    'fail-share': { type: 'string', default: '0.05' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const attempts = Number(values.attempts);
+const webhookCount = Number(values.webhooks);
+const spanMs = Number(values.hours) * 3_600_000;
+const batchSize = Number(values.batch);
+const reads = Number(values.reads);
+const failShare = Number(values['fail-share']);
+const day = 86_400_000;
+
+// Webhooks are not equally busy: webhook i gets a share proportional to 1/(i+1), so the list holds a
+// few busy webhooks and a long tail of quiet ones, as a real deployment does.
+const weights = Array.from({ length: webhookCount }, (_, index) => 1 / (index + 1));
+const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
+let runningShare = 0;
+const cumulative = weights.map((weight) => {
+  runningShare += weight / totalWeight;
+  return runningShare;
+});
+function pickWebhook(): string {
+  const draw = Math.random();
+  const index = cumulative.findIndex((edge) => draw <= edge);
+  return `webhook-${index === -1 ? webhookCount - 1 : index}`;
+}
+const webhookIds = Array.from({ length: webhookCount }, (_, index) => `webhook-${index}`);
+
+function attemptAt(startedAt: Date): AttemptLog {
+  const failed = Math.random() < failShare;
+  return sampleAttemptLog({
+    webhookId: pickWebhook(),
+    startedAt,
+    ...(failed
+      ? { outcome: 'failed', statusCode: 503, errorKind: 'status', error: 'HTTP 503', final: false }
+      : {}),
+  });
+}
+
+async function timed(samples: number[], read: () => Promise<unknown>) {
+  const started = performance.now();
+  await read();
+  samples.push(performance.now() - started);
+}
+
+const summary = (samples: number[]) =>
+  `p50 ${percentile(samples, 50)?.toFixed(0)} ms, p95 ${percentile(samples, 95)?.toFixed(0)} ms (${samples.length} reads)`;
+
+const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+const client = await MongoClient.connect(endpoints.mongodbUri);
+const database = client.db(`store_log_${Date.now()}`);
+const end = Date.now();
+const start = end - spanMs;
+try {
+  const writer = createAttemptLogWriter(database, {
+    service: 'bench',
+    retentionMs: 30 * day,
+    timedWrite: (_operation, write) => write(),
+    onFlushError: (error) => console.error('activity not written', error),
+  });
+  const indexed = await writer.repository.ensureIndexes();
+  console.log(
+    `${attempts} attempts over ${webhookCount} webhooks and ${values.hours} h, ${batchSize} a write, ` +
+      `${indexed ? 'with' : 'without'} per-bucket indexes, into ${endpoints.mongodbUri}`,
+  );
+  const writeStarted = performance.now();
+  let written = 0;
+  let lastReport = writeStarted;
+  while (written < attempts) {
+    const count = Math.min(batchSize, attempts - written);
+    const at = new Date(start + Math.floor((written / attempts) * spanMs));
+    await writer.writeLogs(Array.from({ length: count }, () => attemptAt(at)));
+    written += count;
+    if (performance.now() - lastReport > 30_000) {
+      lastReport = performance.now();
+      const rate = written / ((lastReport - writeStarted) / 1000);
+      console.log(`  ${written} written, ${rate.toFixed(0)} attempts/s so far`);
+    }
+  }
+  await writer.stop();
+  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  console.log(
+    `writes: ${(attempts / writeSeconds).toFixed(0)} attempts/s (${writeSeconds.toFixed(0)} s in all)`,
+  );
+
+  const logs = new AttemptLogRepository(database, { retentionMs: 30 * day, now: () => end });
+  const stats = await logs.stats();
+  console.log(
+    `size: ${(stats.bytes / 1e6).toFixed(0)} MB in ${stats.buckets} buckets, ${(stats.bytes / attempts).toFixed(0)} bytes per attempt`,
+  );
+
+  const pages: number[] = [];
+  const nextPages: number[] = [];
+  const failedPages: number[] = [];
+  const lists: number[] = [];
+  for (let read = 0; read < reads; read++) {
+    const webhookId = webhookIds[read % webhookCount] as string;
+    let cursor: string | null = null;
+    await timed(pages, async () => {
+      cursor = (await logs.page(webhookId, { limit: 50 })).nextCursor;
+    });
+    if (cursor)
+      await timed(nextPages, () => logs.page(webhookId, { limit: 50, cursor: cursor ?? undefined }));
+    await timed(failedPages, () => logs.page(webhookId, { limit: 50, outcome: 'failed' }));
+    const shown = Array.from(
+      { length: 50 },
+      (_, offset) => webhookIds[(read * 50 + offset) % webhookCount] as string,
+    );
+    await timed(lists, () => readActivity(database, shown, end));
+  }
+  console.log(`Logs page (50, newest first): ${summary(pages)}`);
+  console.log(`its next page (cursor): ${summary(nextPages)}`);
+  console.log(`outcome=failed page: ${summary(failedPages)}`);
+  console.log(`webhook list of 50: ${summary(lists)}`);
+
+  // Retention of one day: everything older than a day is the first day of the log.
+  const oneDay = new AttemptLogRepository(database, { retentionMs: day, now: () => end });
+  const removeStarted = performance.now();
+  const removed = await oneDay.removeExpired();
+  console.log(
+    `retention: removed ${removed.length} buckets (the log's oldest ${((spanMs - day) / 3_600_000).toFixed(0)} h) in ${(performance.now() - removeStarted).toFixed(0)} ms`,
+  );
+} finally {
+  if (!values.keep) await database.dropDatabase();
+  await client.close();
+}
