@@ -8,13 +8,15 @@ import {
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { MongoClient } from 'mongodb';
 import { sampleAttemptLog } from '../support/sample-values';
+import { skewedPick } from '../support/skewed-pick';
 import { percentile } from './stats';
 
 /**
- * `npm run bench:store -- [--attempts N] [--webhooks N] [--hours N] [--batch N] [--reads N]`: grows an
+ * `npm run bench:store -- [--attempts N] [--webhooks N] [--hours N] [--batch N] [--reads N] [--deep-reads N]`: grows an
  * attempt log through the sender's own writer (its repository, its activity counts, one write per group
  * commit) to N attempts spread over the last `hours`, then measures what operators wait for: a Logs
- * page, a page of failures, the webhook list of 50, and what retention takes to remove a day.
+ * page, a page of failures, a page deep enough to read the log's buckets, the webhook list of 50, and
+ * what retention takes to remove a day.
  * See docs/delivery-logs.md for the figures and how to read them.
  */
 const { values } = parseArgs({
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '48' },
     batch: { type: 'string', default: '1400' },
     reads: { type: 'string', default: '40' },
+    'deep-reads': { type: 'string', default: '5' },
     'fail-share': { type: 'string', default: '0.05' },
     keep: { type: 'boolean', default: false },
   },
@@ -33,24 +36,12 @@ const webhookCount = Number(values.webhooks);
 const spanMs = Number(values.hours) * 3_600_000;
 const batchSize = Number(values.batch);
 const reads = Number(values.reads);
+const deepReads = Number(values['deep-reads']);
 const failShare = Number(values['fail-share']);
 const day = 86_400_000;
 
-// Webhooks are not equally busy: webhook i gets a share proportional to 1/(i+1), so the list holds a
-// few busy webhooks and a long tail of quiet ones, as a real deployment does.
-const weights = Array.from({ length: webhookCount }, (_, index) => 1 / (index + 1));
-const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
-let runningShare = 0;
-const cumulative = weights.map((weight) => {
-  runningShare += weight / totalWeight;
-  return runningShare;
-});
-function pickWebhook(): string {
-  const draw = Math.random();
-  const index = cumulative.findIndex((edge) => draw <= edge);
-  return `webhook-${index === -1 ? webhookCount - 1 : index}`;
-}
 const webhookIds = Array.from({ length: webhookCount }, (_, index) => `webhook-${index}`);
+const pickWebhook = skewedPick(webhookIds);
 
 function attemptAt(startedAt: Date): AttemptLog {
   const failed = Math.random() < failShare;
@@ -121,12 +112,7 @@ try {
   const lists: number[] = [];
   for (let read = 0; read < reads; read++) {
     const webhookId = webhookIds[read % webhookCount] as string;
-    let cursor: string | null = null;
-    await timed(pages, async () => {
-      cursor = (await logs.page(webhookId, { limit: 50 })).nextCursor;
-    });
-    if (cursor)
-      await timed(nextPages, () => logs.page(webhookId, { limit: 50, cursor: cursor ?? undefined }));
+    await timed(pages, () => logs.page(webhookId, { limit: 50 }));
     await timed(failedPages, () => logs.page(webhookId, { limit: 50, outcome: 'failed' }));
     const shown = Array.from(
       { length: 50 },
@@ -134,8 +120,21 @@ try {
     );
     await timed(lists, () => readActivity(database, shown, end));
   }
+  // Pages beyond what the writers merge are read from the log's buckets: on a store that scans, those
+  // cost a scan of each bucket read, so only a few webhooks, from the busiest to the quietest, are paged.
+  for (let read = 0; read < deepReads; read++) {
+    const webhookId = webhookIds[
+      Math.floor((read * (webhookCount - 1)) / Math.max(1, deepReads - 1))
+    ] as string;
+    const first = await logs.page(webhookId, { limit: 50 });
+    const second = first.nextCursor && (await logs.page(webhookId, { limit: 50, cursor: first.nextCursor }));
+    if (second?.nextCursor) {
+      const cursor = second.nextCursor;
+      await timed(nextPages, () => logs.page(webhookId, { limit: 50, cursor }));
+    }
+  }
   console.log(`Logs page (50, newest first): ${summary(pages)}`);
-  console.log(`its next page (cursor): ${summary(nextPages)}`);
+  console.log(`third page (from the log's buckets): ${summary(nextPages)}`);
   console.log(`outcome=failed page: ${summary(failedPages)}`);
   console.log(`webhook list of 50: ${summary(lists)}`);
 

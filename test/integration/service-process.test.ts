@@ -72,6 +72,7 @@ describe('a service run as its own process', () => {
       expect(lines.filter((line) => line.msg === 'shutdown step done').map((line) => line.step)).toEqual([
         'stop consuming (finishes the deliveries in flight, logs them, commits)',
         'stop following definitions',
+        'write the last log summaries',
         'close connections',
         'close ops server',
       ]);

@@ -13,6 +13,7 @@ interface LogItem {
   outcome: string;
   final: boolean;
   resendable: boolean;
+  id: string;
 }
 
 describe('administering a webhook', () => {
@@ -109,6 +110,45 @@ describe('administering a webhook', () => {
         },
       );
       expect(again.status).toBe(409);
+    });
+
+    it('resends the attempt the operator saw by its id, and refuses it again once a later attempt succeeded', async () => {
+      receiver.respondInTurn('/resend-by-id', [500, 200]);
+      const webhook = await create({
+        goodsOwnerIds: [305],
+        url: receiver.url('/resend-by-id'),
+        retryPolicy: 'none',
+      });
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 305 })]);
+      const [failed] = await waitFor(async () => {
+        const items = await logs(webhook.id);
+        return items.length > 0 ? items : undefined;
+      });
+      const resend = () =>
+        pipeline.api(`/api/webhooks/${webhook.id}/deliveries/${failed?.deliveryId}/resend`, {
+          method: 'POST',
+          body: { attemptId: failed?.id },
+        });
+      expect((await resend()).status).toBe(202);
+      await waitFor(async () => (await logs(webhook.id)).find((item) => item.outcome === 'succeeded'));
+      expect(receiver.at('/resend-by-id')).toHaveLength(2);
+      // Refused either way: by the resend's claim at once, or by its logged success once the Logs show it.
+      const again = await resend();
+      expect(again.status).toBe(409);
+      expect(['this delivery was already resent', 'this delivery already succeeded']).toContain(
+        ((await again.json()) as { error: string }).error,
+      );
+      expect(receiver.at('/resend-by-id')).toHaveLength(2);
+    });
+
+    it('answers 400 naming attemptId when it is not an id the logs listed', async () => {
+      const webhook = await create({ goodsOwnerIds: [306] });
+      const response = await pipeline.api(
+        `/api/webhooks/${webhook.id}/deliveries/00000000-0000-4000-8000-000000000000/resend`,
+        { method: 'POST', body: { attemptId: 'not-an-id' } },
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ problems: [{ field: 'attemptId' }] });
     });
 
     it('answers 404 for a delivery the webhook never had', async () => {

@@ -106,6 +106,13 @@ function pageOf(items: LogItem[], limit: number): LogPage {
   return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
 }
 
+const resendClaims = 'delivery_resends';
+
+interface ResendClaim {
+  _id: string;
+  claimedAt: Date;
+}
+
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
 const maxAttemptMs = 5 * 60_000;
 
@@ -262,7 +269,8 @@ export class AttemptLogRepository {
         .sort((a, b) => a.attempt - b.attempt);
       return [attempt, ...later];
     }
-    return [];
+    // Logged long after it ran (the store was unreachable meanwhile): searched for like any delivery.
+    return this.attemptsOf(webhookId, deliveryId);
   }
 
   async page(
@@ -327,11 +335,39 @@ export class AttemptLogRepository {
     return undefined;
   }
 
-  /** Drops every bucket that ended before the retention: a whole bucket at a time, whatever it holds. */
+  /**
+   * Claims the resend of one delivery as attempt `attempt`: true for the first caller, false for every
+   * other, at once and on every store (the claim is an insert under a unique `_id`). The log may show a
+   * resend's attempt a second late; this does not.
+   */
+  async claimResend(webhookId: string, deliveryId: string, attempt: number): Promise<boolean> {
+    try {
+      await this.db
+        .collection<ResendClaim>(resendClaims)
+        .insertOne({ _id: `${webhookId}:${deliveryId}:${attempt}`, claimedAt: new Date(this.now()) });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === 11000) return false;
+      throw error;
+    }
+  }
+
+  /** Gives up a claim whose resend was never sent. */
+  async releaseResend(webhookId: string, deliveryId: string, attempt: number): Promise<void> {
+    await this.db
+      .collection<ResendClaim>(resendClaims)
+      .deleteOne({ _id: `${webhookId}:${deliveryId}:${attempt}` });
+  }
+
+  /**
+   * Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds, and
+   * the resend claims as old.
+   */
   async removeExpired(): Promise<LogBucket[]> {
     const horizon = this.now() - this.retentionMs;
     const expired = (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) <= horizon);
     for (const bucket of expired) await this.collectionOf(bucket).drop();
+    await this.db.collection<ResendClaim>(resendClaims).deleteMany({ claimedAt: { $lt: new Date(horizon) } });
     return expired;
   }
 

@@ -103,7 +103,16 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
           .code(409)
           .send({ error: 'this delivery has not finally failed (it may still be retrying) or was a test' });
       }
-      await deps.enqueueDelivery(task);
+      if (!(await deps.attemptLogs.claimResend(webhook.id, task.deliveryId, task.attempt))) {
+        return reply.code(409).send({ error: 'this delivery was already resent' });
+      }
+      try {
+        await deps.enqueueDelivery(task);
+      } catch (error) {
+        // Not sent, so the operator may press Resend again.
+        await deps.attemptLogs.releaseResend(webhook.id, task.deliveryId, task.attempt);
+        throw error;
+      }
       return reply.code(202).send({ deliveryId: task.deliveryId, attempt: task.attempt });
     },
   );

@@ -133,7 +133,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     consumer,
     group,
     inFlight: 'the attempts in flight, logs them',
-    stopSteps: [{ name: 'write the last webhook activity', run: () => attemptLogs.stop() }],
+    stopSteps: [{ name: 'write the last log summaries', run: () => attemptLogs.stop() }],
     release: () => client.close(),
   });
   logger.info({ ops: ops.url, tier, topic: retryTopic(topics, tier) }, 'retrier running');

@@ -132,7 +132,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
     readiness: { definitions: () => definitionsReady(follower) },
     stopSteps: [
       { name: 'stop following definitions', run: () => follower.stop() },
-      { name: 'write the last webhook activity', run: () => attemptLogs.stop() },
+      { name: 'write the last log summaries', run: () => attemptLogs.stop() },
     ],
     release: () => client.close(),
   });
