@@ -48,7 +48,7 @@ describe('the Prometheus configuration in deploy/prometheus', () => {
     const runbooks = readFileSync(join(prometheusDir, 'runbooks.md'), 'utf8');
     const anchors = new Set([...runbooks.matchAll(/^## (\S+)/gm)].map((match) => match[1]!.toLowerCase()));
     const alerts = [...alertsText.matchAll(/- alert: (\w+)/g)].map((match) => match[1]!);
-    expect(alerts).toHaveLength(8);
+    expect(alerts).toHaveLength(9);
     for (const alert of alerts) {
       expect(alertsText).toContain(`runbooks.md#${alert.toLowerCase()}`);
       expect(anchors.has(alert.toLowerCase())).toBe(true);
