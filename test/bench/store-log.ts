@@ -127,7 +127,9 @@ try {
       Math.floor((read * (webhookCount - 1)) / Math.max(1, deepReads - 1))
     ] as string;
     const first = await logs.page(webhookId, { limit: 50 });
-    const second = first.nextCursor && (await logs.page(webhookId, { limit: 50, cursor: first.nextCursor }));
+    const second = first.nextCursor
+      ? await logs.page(webhookId, { limit: 50, cursor: first.nextCursor })
+      : undefined;
     if (second?.nextCursor) {
       const cursor = second.nextCursor;
       await timed(nextPages, () => logs.page(webhookId, { limit: 50, cursor }));

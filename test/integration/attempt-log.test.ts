@@ -396,6 +396,49 @@ describe('a first Logs page', () => {
   });
 });
 
+describe('when an earlier version logged into one collection', () => {
+  const store = monitoredStore('it_attempt_legacy');
+  const now = Date.UTC(2026, 10, 23, 12, 30);
+  const logs = new AttemptLogRepository(store.database, { retentionMs: day, now: () => now });
+  const legacy = store.database.collection('delivery_attempts');
+  const at = (hoursAgo: number) => new Date(now - hoursAgo * hour);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    // As that version stored them: without their empty fields, each under an ObjectId.
+    await legacy.insertMany(
+      [
+        sampleAttemptLog({ webhookId: 'wh-l', deliveryId: 'd-expired', startedAt: at(30) }),
+        ...[5, 3, 1].map((hoursAgo) =>
+          sampleAttemptLog({ webhookId: 'wh-l', deliveryId: `d-${hoursAgo}`, startedAt: at(hoursAgo) }),
+        ),
+      ].map(({ dueAt, error, errorKind, nextAttemptAt, test, ...stored }) => stored),
+    );
+  });
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  it('moves the attempts within the retention into their buckets and drops the old collection', async () => {
+    expect(await logs.hasLegacy()).toBe(true);
+    expect(await logs.importLegacy()).toBe(3);
+    expect(await logs.hasLegacy()).toBe(false);
+    const page = await logs.page('wh-l', { limit: 10 });
+    expect(page.items.map((item) => item.deliveryId)).toEqual(['d-1', 'd-3', 'd-5']);
+    expect(page.items[0]).toMatchObject({ dueAt: null, error: null, test: false });
+  });
+
+  describe('when the import is run again after an interruption', () => {
+    it('skips the attempts already moved', async () => {
+      const [moved] = (await logs.page('wh-l', { limit: 1 })).items;
+      const bucket = (await logs.liveCollections())[0];
+      const original = await bucket?.findOne({});
+      await legacy.insertOne({ ...(original as object) });
+      expect(await logs.importLegacy()).toBe(1);
+      expect((await logs.page('wh-l', { limit: 10 })).items.map((item) => item.id)).toContain(moved?.id);
+      expect((await logs.page('wh-l', { limit: 10 })).items).toHaveLength(3);
+    });
+  });
+});
+
 describe('the attempt log’s indexes', () => {
   const store = monitoredStore('it_attempt_indexes');
   const logs = new AttemptLogRepository(store.database, {

@@ -107,6 +107,7 @@ function pageOf(items: LogItem[], limit: number): LogPage {
 }
 
 const resendClaims = 'delivery_resends';
+const legacyCollection = 'delivery_attempts';
 
 interface ResendClaim {
   _id: string;
@@ -333,6 +334,55 @@ export class AttemptLogRepository {
     }
     if (rows.length > limit || complete) return pageOf(rows, limit);
     return undefined;
+  }
+
+  /**
+   * Moves the attempts of the single collection the log used before buckets (`delivery_attempts`) into
+   * their buckets, keeping their ids, then drops it. Attempts past the retention are left behind with it.
+   * Safe to run again after an interruption: an attempt already moved is skipped by its id. Returns how
+   * many attempts within the retention it found, moved now or before.
+   */
+  async importLegacy(onProgress: (moved: number) => void = () => undefined): Promise<number> {
+    const legacy = this.db.collection<StoredAttempt>(legacyCollection);
+    const horizon = this.now() - this.retentionMs;
+    let moved = 0;
+    let batch: StoredAttempt[] = [];
+    const flush = async () => {
+      const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
+      for (const document of batch) {
+        const bucket = bucketFor(document.startedAt.getTime(), this.spanMs);
+        const group = byBucket.get(bucket.name) ?? { bucket, documents: [] };
+        group.documents.push(document);
+        byBucket.set(bucket.name, group);
+      }
+      for (const { bucket, documents } of byBucket.values()) {
+        await this.prepare(bucket);
+        await this.collectionOf(bucket)
+          .insertMany(documents, { ordered: false })
+          .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+            const errors = error.writeErrors ?? [error];
+            if (!errors.every((writeError) => writeError.code === 11000)) throw error;
+          });
+      }
+      moved += batch.length;
+      batch = [];
+      onProgress(moved);
+    };
+    for await (const document of legacy.find({})) {
+      if (document.startedAt.getTime() < horizon) continue;
+      batch.push(document);
+      if (batch.length >= 2_000) await flush();
+    }
+    await flush();
+    await legacy.drop();
+    return moved;
+  }
+
+  /** Whether the single collection the log used before buckets still exists. */
+  async hasLegacy(): Promise<boolean> {
+    return (
+      (await this.db.listCollections({ name: legacyCollection }, { nameOnly: true }).toArray()).length > 0
+    );
   }
 
   /**

@@ -55,6 +55,11 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   } else if ((await apiKeys.list()).every((key) => key.revokedAt !== null)) {
     logger.warn('no API key exists: every /api call will answer 401 until WEBHOOKS_ADMIN_KEY seeds one');
   }
+  if (await attemptLogs.hasLegacy()) {
+    logger.warn(
+      'the attempt log of an earlier version is still in delivery_attempts, which Logs no longer read: run npm run logs:import-legacy',
+    );
+  }
   const retention = keepLogRetention(context.db, attemptLogs, {
     registry: metrics,
     // A bucket is dropped within a minute of leaving the retention, or within its own span if shorter.
