@@ -3,6 +3,8 @@ import {
   type AttemptLog,
   AttemptLogRepository,
   createAttemptLogWriter,
+  hasLegacyLog,
+  importLegacyLog,
   readActivity,
   removeSilentWriters,
 } from '@wms-webhooks/delivery';
@@ -418,9 +420,9 @@ describe('when an earlier version logged into one collection', () => {
   afterAll(() => dropQuietly(store.database, store.client));
 
   it('moves the attempts within the retention into their buckets and drops the old collection', async () => {
-    expect(await logs.hasLegacy()).toBe(true);
-    expect(await logs.importLegacy()).toBe(3);
-    expect(await logs.hasLegacy()).toBe(false);
+    expect(await hasLegacyLog(store.database)).toBe(true);
+    expect(await importLegacyLog(store.database, logs)).toBe(3);
+    expect(await hasLegacyLog(store.database)).toBe(false);
     const page = await logs.page('wh-l', { limit: 10 });
     expect(page.items.map((item) => item.deliveryId)).toEqual(['d-1', 'd-3', 'd-5']);
     expect(page.items[0]).toMatchObject({ dueAt: null, error: null, test: false });
@@ -432,7 +434,7 @@ describe('when an earlier version logged into one collection', () => {
       const bucket = (await logs.liveCollections())[0];
       const original = await bucket?.findOne({});
       await legacy.insertOne({ ...(original as object) });
-      expect(await logs.importLegacy()).toBe(1);
+      expect(await importLegacyLog(store.database, logs)).toBe(1);
       expect((await logs.page('wh-l', { limit: 10 })).items.map((item) => item.id)).toContain(moved?.id);
       expect((await logs.page('wh-l', { limit: 10 })).items).toHaveLength(3);
     });

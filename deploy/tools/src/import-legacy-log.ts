@@ -1,5 +1,11 @@
 import { loadConfig } from '@wms-webhooks/config';
-import { AttemptLogRepository, attemptLogEnv, retentionMsOf } from '@wms-webhooks/delivery';
+import {
+  AttemptLogRepository,
+  attemptLogEnv,
+  hasLegacyLog,
+  importLegacyLog,
+  retentionMsOf,
+} from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { MongoClient } from 'mongodb';
 import { z } from 'zod';
@@ -20,14 +26,17 @@ runTool(async () => {
   const endpoints = await resolveEndpoints({ start: false });
   const client = await MongoClient.connect(endpoints.mongodbUri);
   try {
-    const logs = new AttemptLogRepository(client.db(config.MONGODB_DATABASE), {
+    const db = client.db(config.MONGODB_DATABASE);
+    const logs = new AttemptLogRepository(db, {
       retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
     });
-    if (!(await logs.hasLegacy())) {
+    if (!(await hasLegacyLog(db))) {
       console.log(`no delivery_attempts collection in ${config.MONGODB_DATABASE}: nothing to import`);
       return;
     }
-    const moved = await logs.importLegacy((count) => console.log(`${count} attempts in their buckets`));
+    const moved = await importLegacyLog(db, logs, (count) =>
+      console.log(`${count} attempts in their buckets`),
+    );
     console.log(`${moved} attempts within the retention are in their buckets; delivery_attempts dropped`);
   } finally {
     await client.close();

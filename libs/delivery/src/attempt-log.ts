@@ -54,7 +54,7 @@ type AttemptDocument = AttemptLog & { _id: ObjectId };
  * out their six nulls and `test: false` saves the store a conversion per field; on FerretDB that is a
  * quarter of an attempt's cost. Reads put the empty fields back.
  */
-type StoredAttempt = Partial<AttemptDocument> & Pick<AttemptDocument, '_id' | 'startedAt'>;
+export type StoredAttempt = Partial<AttemptDocument> & Pick<AttemptDocument, '_id' | 'startedAt'>;
 
 const emptyFields = {
   dueAt: null,
@@ -104,14 +104,6 @@ function pageOf(items: LogItem[], limit: number): LogPage {
   const page = items.slice(0, limit);
   const last = page[page.length - 1];
   return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last) : null };
-}
-
-const resendClaims = 'delivery_resends';
-const legacyCollection = 'delivery_attempts';
-
-interface ResendClaim {
-  _id: string;
-  claimedAt: Date;
 }
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
@@ -188,28 +180,47 @@ export class AttemptLogRepository {
 
   /** Writes the logs and returns each as the Logs view lists it, with the id it was stored under. */
   async insertMany(logs: readonly AttemptLog[]): Promise<Array<{ webhookId: string; item: LogItem }>> {
-    const written: Array<{ webhookId: string; item: LogItem }> = [];
+    const stored = logs.map(toStored);
+    await this.insertStored(stored);
+    return stored.map((document, index) => ({
+      webhookId: (logs[index] as AttemptLog).webhookId,
+      item: toItem(document),
+    }));
+  }
+
+  /**
+   * Writes stored attempts into the buckets their start times name. With `skipDuplicates`, an attempt
+   * already there under its id is passed over (an import run again).
+   */
+  async insertStored(documents: readonly StoredAttempt[], options: { skipDuplicates?: boolean } = {}) {
     const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
-    for (const log of logs) {
-      const bucket = bucketFor(log.startedAt.getTime(), this.spanMs);
+    for (const document of documents) {
+      const bucket = bucketFor(document.startedAt.getTime(), this.spanMs);
       const group = byBucket.get(bucket.name) ?? { bucket, documents: [] };
+      group.documents.push(document);
       byBucket.set(bucket.name, group);
-      const stored = toStored(log);
-      group.documents.push(stored);
-      written.push({ webhookId: log.webhookId, item: toItem(stored) });
     }
     await Promise.all(
-      [...byBucket.values()].map(async ({ bucket, documents }) => {
+      [...byBucket.values()].map(async ({ bucket, documents: inBucket }) => {
         await this.prepare(bucket);
-        await this.collectionOf(bucket).insertMany(documents, { ordered: false });
+        await this.collectionOf(bucket)
+          .insertMany(inBucket, { ordered: false })
+          .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+            const duplicatesOnly = (error.writeErrors ?? [error]).every((failure) => failure.code === 11000);
+            if (!options.skipDuplicates || !duplicatesOnly) throw error;
+          });
       }),
     );
-    return written;
+  }
+
+  /** Attempts that started before this are past the retention. */
+  horizon(): number {
+    return this.now() - this.retentionMs;
   }
 
   /** The buckets still within the retention, newest first. */
   private async liveBuckets(): Promise<LogBucket[]> {
-    const horizon = this.now() - this.retentionMs;
+    const horizon = this.horizon();
     return (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) > horizon);
   }
 
@@ -321,7 +332,7 @@ export class AttemptLogRepository {
   ): Promise<LogPage | undefined> {
     const recent = await readRecent(this.db, webhookId);
     if (!recent) return undefined;
-    const horizon = this.now() - this.retentionMs;
+    const horizon = this.horizon();
     const source = outcome === 'failed' ? recent.failures : recent.rows;
     const live = source.filter((row) => row.startedAt.getTime() >= horizon);
     const complete = source.length < recentKept || live.length < source.length;
@@ -336,88 +347,11 @@ export class AttemptLogRepository {
     return undefined;
   }
 
-  /**
-   * Moves the attempts of the single collection the log used before buckets (`delivery_attempts`) into
-   * their buckets, keeping their ids, then drops it. Attempts past the retention are left behind with it.
-   * Safe to run again after an interruption: an attempt already moved is skipped by its id. Returns how
-   * many attempts within the retention it found, moved now or before.
-   */
-  async importLegacy(onProgress: (moved: number) => void = () => undefined): Promise<number> {
-    const legacy = this.db.collection<StoredAttempt>(legacyCollection);
-    const horizon = this.now() - this.retentionMs;
-    let moved = 0;
-    let batch: StoredAttempt[] = [];
-    const flush = async () => {
-      const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
-      for (const document of batch) {
-        const bucket = bucketFor(document.startedAt.getTime(), this.spanMs);
-        const group = byBucket.get(bucket.name) ?? { bucket, documents: [] };
-        group.documents.push(document);
-        byBucket.set(bucket.name, group);
-      }
-      for (const { bucket, documents } of byBucket.values()) {
-        await this.prepare(bucket);
-        await this.collectionOf(bucket)
-          .insertMany(documents, { ordered: false })
-          .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
-            const errors = error.writeErrors ?? [error];
-            if (!errors.every((writeError) => writeError.code === 11000)) throw error;
-          });
-      }
-      moved += batch.length;
-      batch = [];
-      onProgress(moved);
-    };
-    for await (const document of legacy.find({})) {
-      if (document.startedAt.getTime() < horizon) continue;
-      batch.push(document);
-      if (batch.length >= 2_000) await flush();
-    }
-    await flush();
-    await legacy.drop();
-    return moved;
-  }
-
-  /** Whether the single collection the log used before buckets still exists. */
-  async hasLegacy(): Promise<boolean> {
-    return (
-      (await this.db.listCollections({ name: legacyCollection }, { nameOnly: true }).toArray()).length > 0
-    );
-  }
-
-  /**
-   * Claims the resend of one delivery as attempt `attempt`: true for the first caller, false for every
-   * other, at once and on every store (the claim is an insert under a unique `_id`). The log may show a
-   * resend's attempt a second late; this does not.
-   */
-  async claimResend(webhookId: string, deliveryId: string, attempt: number): Promise<boolean> {
-    try {
-      await this.db
-        .collection<ResendClaim>(resendClaims)
-        .insertOne({ _id: `${webhookId}:${deliveryId}:${attempt}`, claimedAt: new Date(this.now()) });
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
-      throw error;
-    }
-  }
-
-  /** Gives up a claim whose resend was never sent. */
-  async releaseResend(webhookId: string, deliveryId: string, attempt: number): Promise<void> {
-    await this.db
-      .collection<ResendClaim>(resendClaims)
-      .deleteOne({ _id: `${webhookId}:${deliveryId}:${attempt}` });
-  }
-
-  /**
-   * Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds, and
-   * the resend claims as old.
-   */
+  /** Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds. */
   async removeExpired(): Promise<LogBucket[]> {
-    const horizon = this.now() - this.retentionMs;
+    const horizon = this.horizon();
     const expired = (await listBuckets(this.db)).filter((bucket) => bucketEnd(bucket) <= horizon);
     for (const bucket of expired) await this.collectionOf(bucket).drop();
-    await this.db.collection<ResendClaim>(resendClaims).deleteMany({ claimedAt: { $lt: new Date(horizon) } });
     return expired;
   }
 

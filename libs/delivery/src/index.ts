@@ -41,9 +41,11 @@ export {
   type FailureKind,
   parseRetryAfter,
 } from './http-client';
+export { hasLegacyLog, importLegacyLog } from './legacy-log';
 export { attemptLogEnv, retentionMsOf } from './log-buckets';
 export { keepLogRetention } from './log-retention';
 export { planDeliveries } from './plan-deliveries';
+export { ResendClaims } from './resend-claims';
 export {
   decideRetry,
   oneDayWindowMs,

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AttemptLogRepository, LogStats } from './attempt-log';
 import { removeStaleRecent } from './recent-attempts';
+import { ResendClaims } from './resend-claims';
 import { removeSilentWriters } from './webhook-activity';
 
 export interface LogRetentionOptions {
@@ -45,6 +46,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
     registers: [options.registry],
   });
   retention.set(repository.retentionMs / 1000);
+  const claims = new ResendClaims(db);
   let latest: LogStats | undefined;
   let running: Promise<void> | undefined;
 
@@ -55,7 +57,8 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
       options.onRemoved(expired.map((bucket) => bucket.name));
     }
     await removeSilentWriters(db, now());
-    await removeStaleRecent(db, now() - repository.retentionMs);
+    await removeStaleRecent(db, repository.horizon());
+    await claims.removeOlderThan(repository.horizon());
     latest = await repository.stats();
     bytes.set(latest.bytes);
     buckets.set(latest.buckets);

@@ -1,11 +1,12 @@
 import type { ApiKeyRepository } from '@wms-webhooks/access';
 import type { DeliveryTask, WebhookChange } from '@wms-webhooks/contracts';
-import type { AttemptLogRepository, LogStats, WebhookActivity } from '@wms-webhooks/delivery';
+import type { AttemptLogRepository, LogStats, ResendClaims, WebhookActivity } from '@wms-webhooks/delivery';
 import type { WebhookRepository } from '@wms-webhooks/webhooks';
 
 export interface ApiDeps {
   webhooks: WebhookRepository;
   attemptLogs: AttemptLogRepository;
+  resendClaims: ResendClaims;
   /** The last outcome and the last 24 hours per webhook, from the writers' counts, not the log. */
   webhookActivity: (webhookIds: readonly string[]) => Promise<Map<string, WebhookActivity>>;
   /** The log's last measured size and age; undefined until first measured. */

@@ -103,14 +103,14 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
           .code(409)
           .send({ error: 'this delivery has not finally failed (it may still be retrying) or was a test' });
       }
-      if (!(await deps.attemptLogs.claimResend(webhook.id, task.deliveryId, task.attempt))) {
+      if (!(await deps.resendClaims.claim(webhook.id, task.deliveryId, task.attempt))) {
         return reply.code(409).send({ error: 'this delivery was already resent' });
       }
       try {
         await deps.enqueueDelivery(task);
       } catch (error) {
         // Not sent, so the operator may press Resend again.
-        await deps.attemptLogs.releaseResend(webhook.id, task.deliveryId, task.attempt);
+        await deps.resendClaims.release(webhook.id, task.deliveryId, task.attempt);
         throw error;
       }
       return reply.code(202).send({ deliveryId: task.deliveryId, attempt: task.attempt });

@@ -7,7 +7,9 @@ import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   AttemptLogRepository,
   attemptLogEnv,
+  hasLegacyLog,
   keepLogRetention,
+  ResendClaims,
   readActivity,
   retentionMsOf,
 } from '@wms-webhooks/delivery';
@@ -55,7 +57,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   } else if ((await apiKeys.list()).every((key) => key.revokedAt !== null)) {
     logger.warn('no API key exists: every /api call will answer 401 until WEBHOOKS_ADMIN_KEY seeds one');
   }
-  if (await attemptLogs.hasLegacy()) {
+  if (await hasLegacyLog(context.db)) {
     logger.warn(
       'the attempt log of an earlier version is still in delivery_attempts, which Logs no longer read: run npm run logs:import-legacy',
     );
@@ -75,6 +77,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     {
       webhooks,
       attemptLogs,
+      resendClaims: new ResendClaims(context.db),
       webhookActivity: (ids) => readActivity(context.db, ids, Date.now()),
       logStats: retention.latest,
       apiKeys,
