@@ -53,6 +53,7 @@ describe('access control on the API', () => {
       for (const [method, path] of [
         ['POST', '/api/webhooks'],
         ['GET', `/api/webhooks/${ids.own}/logs`],
+        ['GET', '/api/logs/retention'],
         ['POST', `/api/webhooks/${ids.own}/test`],
         ['GET', '/api/keys'],
       ] as const) {
@@ -121,6 +122,7 @@ describe('access control on the API', () => {
         ['POST', `/api/webhooks/${id}/test`],
         ['POST', `/api/webhooks/${id}/rotate-secret`],
         ['GET', `/api/webhooks/${id}/logs`],
+        ['GET', `/api/webhooks/${id}/activity`],
         ['POST', `/api/webhooks/${id}/deliveries/00000000-0000-4000-8000-000000000000/resend`],
       ] as const;
       for (const [method, path] of attempts) {
@@ -155,6 +157,11 @@ describe('access control on the API', () => {
       };
       expect(filtered.items.map((item) => item.id)).not.toContain(ids.allOwners);
       expect((await asOwnerOne('/api/webhooks?goodsOwnerId=2')).status).toBe(403);
+    });
+
+    it('sees how long attempts are kept, but not what the log of every owner holds', async () => {
+      const retention = (await (await asOwnerOne('/api/logs/retention')).json()) as Record<string, unknown>;
+      expect(retention).toMatchObject({ retentionDays: 30, bytes: null, oldestAt: null });
     });
 
     it('may not manage API keys', async () => {

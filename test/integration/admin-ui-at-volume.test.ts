@@ -115,7 +115,7 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
       .click();
     await page.getByRole('heading', { name: 'Logs · volume 0' }).waitFor();
     await expect.poll(() => page.locator('table.logs tbody tr').count(), settle).toBe(25);
-    await page.getByText(/^Attempts are kept 30 days; the log holds [\d.]+ MB/).waitFor();
+    await page.getByText(/^Attempts are kept 30 days; the log held [\d.]+ MB at /).waitFor();
     expect(await page.getByRole('img', { name: /^Last 24 hours/ }).getAttribute('aria-label')).toMatch(
       new RegExp(`^Last 24 hours: ${written.get(webhookIds[0] as string)?.attempts} attempts`),
     );

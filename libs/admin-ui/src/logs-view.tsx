@@ -8,8 +8,10 @@ type OutcomeFilter = '' | 'succeeded' | 'failed';
 function retentionNote(retention: LogRetention): string {
   const days = retention.retentionDays;
   const kept = days >= 1 ? `${Number(days.toFixed(1))} days` : `${Math.round(days * 24 * 60)} minutes`;
-  const size = retention.bytes === null ? '' : `; the log holds ${(retention.bytes / 1e6).toFixed(1)} MB`;
-  const oldest = retention.oldestAt ? ` back to ${new Date(retention.oldestAt).toLocaleString()}` : '';
+  const measured = retention.measuredAt ? ` at ${new Date(retention.measuredAt).toLocaleTimeString()}` : '';
+  const size =
+    retention.bytes === null ? '' : `; the log held ${(retention.bytes / 1e6).toFixed(1)} MB${measured}`;
+  const oldest = retention.oldestAt ? `, back to ${new Date(retention.oldestAt).toLocaleString()}` : '';
   return `Attempts are kept ${kept}${size}${oldest}.`;
 }
 

@@ -27,6 +27,7 @@ export interface LogRetention {
   retentionDays: number;
   bytes: number | null;
   oldestAt: string | null;
+  measuredAt: string | null;
 }
 
 export interface PublicWebhook {

@@ -8,9 +8,12 @@ import { accessibleWebhook } from './webhook-access';
 type LogQuery = { outcome?: string; limit?: string; cursor?: string; deliveryId?: string };
 
 export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
-  /** How long attempts are kept, and what the log holds now: for the Logs view and the operators. */
-  app.get('/api/logs/retention', async () => {
-    const stats = deps.logStats();
+  /**
+   * How long attempts are kept, for everyone; what the whole log holds, which spans every goods owner,
+   * for admins only.
+   */
+  app.get('/api/logs/retention', async (request) => {
+    const stats = request.principal.role === 'admin' ? deps.logStats() : undefined;
     return {
       retentionDays: deps.attemptLogs.retentionMs / 86_400_000,
       bytes: stats?.bytes ?? null,
