@@ -229,6 +229,21 @@ describe('retention', () => {
     });
   });
 
+  describe('when the log holds many buckets', () => {
+    it('measures them all', async () => {
+      const many = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: time.now });
+      await many.insertMany(
+        Array.from({ length: 48 }, (_, index) =>
+          sampleAttemptLog({ webhookId: 'wh-many', startedAt: new Date(time.now() - index * hour) }),
+        ),
+      );
+      const stats = await many.stats();
+      expect(stats.buckets).toBeGreaterThanOrEqual(48);
+      expect(stats.bytes).toBeGreaterThan(0);
+      await Promise.all((await many.liveCollections()).map((bucket) => bucket.drop()));
+    });
+  });
+
   describe('when time passes the newest bucket too', () => {
     it('leaves no attempt and no bucket behind', async () => {
       time.set(time.now() + 30 * 60_000);

@@ -357,15 +357,16 @@ export class AttemptLogRepository {
 
   async stats(): Promise<LogStats> {
     const buckets = await this.liveBuckets();
-    const sizes = await Promise.all(
-      buckets.map(async (bucket) => {
-        const stats = await this.db.command({ collStats: bucket.name });
-        return Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
-      }),
-    );
+    // One at a time: FerretDB on SQLite refreshes its statistics for each, and concurrent refreshes of
+    // one database fail with SQLITE_BUSY (seen with 49 buckets at once).
+    let bytes = 0;
+    for (const bucket of buckets) {
+      const stats = await this.db.command({ collStats: bucket.name });
+      bytes += Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+    }
     const oldest = buckets[buckets.length - 1];
     return {
-      bytes: sizes.reduce((sum, size) => sum + size, 0),
+      bytes,
       buckets: buckets.length,
       oldestAt: oldest ? new Date(oldest.start) : null,
       measuredAt: this.now(),
