@@ -404,6 +404,20 @@ describe('a first Logs page', () => {
     );
   });
 
+  it('answers the attempts of a recent delivery from them', async () => {
+    const delivery = attempts[95]?.deliveryId as string;
+    const mark = store.mark();
+    const page = await logs.page('wh-recent', { limit: 10, deliveryId: delivery });
+    expect(store.foundIn(mark)).toEqual(['webhook_recent.wh-recent']);
+    expect(page.items.map((item) => item.deliveryId)).toEqual([delivery]);
+  });
+
+  it('reads the log for a delivery older than them', async () => {
+    const delivery = attempts[5]?.deliveryId as string;
+    const page = await logs.page('wh-recent', { limit: 10, deliveryId: delivery });
+    expect(page.items.map((item) => item.deliveryId)).toEqual([delivery]);
+  });
+
   describe('when the merged attempts do not fill the page but the log holds more', () => {
     it('reads the log', async () => {
       const page = await logs.page('wh-recent', { limit: 30, outcome: 'failed' });

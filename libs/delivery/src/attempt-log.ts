@@ -301,8 +301,8 @@ export class AttemptLogRepository {
         { startedAt: after.startedAt, _id: { $lt: after.id } },
       ];
     }
-    if (!options.deliveryId && options.limit < recentKept) {
-      const recent = await this.fromRecent(webhookId, options.outcome, options.limit, after);
+    if (options.limit < recentKept) {
+      const recent = await this.fromRecent(webhookId, options, after);
       if (recent) return recent;
     }
     const documents: StoredAttempt[] = [];
@@ -322,12 +322,11 @@ export class AttemptLogRepository {
   /**
    * A page from the webhook's newest attempts as the writers merged them (recent-attempts.ts), when those
    * answer it: they hold the cursor's attempt and more than a page after it, or every such attempt the log
-   * keeps. Otherwise undefined, and the log answers.
+   * keeps (for one delivery: its first attempt is among them). Otherwise undefined, and the log answers.
    */
   private async fromRecent(
     webhookId: string,
-    outcome: 'succeeded' | 'failed' | undefined,
-    limit: number,
+    { outcome, deliveryId, limit }: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number },
     after: { startedAt: Date; id: ObjectId } | undefined,
   ): Promise<LogPage | undefined> {
     const recent = await readRecent(this.db, webhookId);
@@ -335,8 +334,13 @@ export class AttemptLogRepository {
     const horizon = this.horizon();
     const source = outcome === 'failed' ? recent.failures : recent.rows;
     const live = source.filter((row) => row.startedAt.getTime() >= horizon);
-    const complete = source.length < recentKept || live.length < source.length;
+    let complete = source.length < recentKept || live.length < source.length;
     let rows = outcome === 'succeeded' ? live.filter((row) => row.outcome === 'succeeded') : live;
+    if (deliveryId) {
+      rows = rows.filter((row) => row.deliveryId === deliveryId);
+      // A delivery's attempts are logged in order: with its first among the newest, every later one is too.
+      complete ||= recent.rows.some((row) => row.deliveryId === deliveryId && row.attempt === 1);
+    }
     if (after) {
       const position = source.findIndex((row) => row.id === after.id.toHexString());
       if (position === -1) return undefined;
