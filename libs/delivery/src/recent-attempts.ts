@@ -5,6 +5,8 @@ import type { LogItem } from './attempt-log';
 export const recentKept = 60;
 /** A merge lost to another writer is retried on the newer version this many times before waiting for the next flush. */
 const mergeTries = 5;
+/** How many versions pile up before the older ones are deleted. */
+const versionsBetweenCleanups = 8;
 /** Webhooks merged at once per flush: each is a read and an insert on the store. */
 const mergeConcurrency = 8;
 
@@ -12,7 +14,7 @@ const mergeConcurrency = 8;
  * One version of a webhook's newest attempts. Versions are numbered and only ever inserted: two writers
  * merging at once both try the next number, the store's unique `_id` lets one win, and the other merges
  * again on top of it. That keeps the rows exact on a store whose updates are not atomic (FerretDB reads,
- * changes and writes). Rows travel as JSON strings because the document is only ever read whole, and a
+ * changes and writes). At most eight versions are kept. Rows travel as JSON strings because the document is only ever read whole, and a
  * MongoDB-wire store like FerretDB converts a document field by field.
  */
 interface RecentVersion {
@@ -54,11 +56,7 @@ function mergeNewest(kept: LogItem[], added: LogItem[]): LogItem[] {
 }
 
 async function latestVersion(collection: Collection<RecentVersion>): Promise<RecentVersion | undefined> {
-  const versions = await collection.find({}).toArray();
-  return versions.reduce<RecentVersion | undefined>(
-    (latest, version) => (latest && latest._id > version._id ? latest : version),
-    undefined,
-  );
+  return (await collection.find({}).sort({ _id: -1 }).limit(1).next()) ?? undefined;
 }
 
 /** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
@@ -133,8 +131,9 @@ export class RecentAttempts {
         if ((error as { code?: number }).code === 11000) continue;
         throw error;
       }
-      // The version before stays for a reader that listed it a moment ago; older ones go.
-      if (version > 2) await collection.deleteMany({ _id: { $lt: version - 1 } });
+      // Old versions go every few merges rather than every time, which saves a command per merge; the one
+      // before stays for a reader that found it a moment ago.
+      if (version % versionsBetweenCleanups === 0) await collection.deleteMany({ _id: { $lt: version - 1 } });
       return true;
     }
     return false;
