@@ -20,26 +20,20 @@ export interface LogRetentionOptions {
  */
 export function keepLogRetention(db: Db, repository: AttemptLogRepository, options: LogRetentionOptions) {
   const now = options.now ?? Date.now;
-  const bytes = new Gauge({
-    name: 'wms_webhooks_attempt_log_bytes',
-    help: 'Bytes the attempt log takes in the store, its indexes included.',
-    registers: [options.registry],
-  });
-  const oldest = new Gauge({
-    name: 'wms_webhooks_attempt_log_oldest_timestamp_seconds',
-    help: 'Start of the oldest time bucket of the attempt log: no attempt kept is older.',
-    registers: [options.registry],
-  });
-  const buckets = new Gauge({
-    name: 'wms_webhooks_attempt_log_buckets',
-    help: 'Time buckets the attempt log is kept in.',
-    registers: [options.registry],
-  });
-  const retention = new Gauge({
-    name: 'wms_webhooks_attempt_log_retention_seconds',
-    help: 'How long attempts are kept (WEBHOOKS_LOG_RETENTION_DAYS).',
-    registers: [options.registry],
-  });
+  const gauge = (name: string, help: string) => new Gauge({ name, help, registers: [options.registry] });
+  const bytes = gauge(
+    'wms_webhooks_attempt_log_bytes',
+    'Bytes the attempt log takes in the store, its indexes included.',
+  );
+  const oldest = gauge(
+    'wms_webhooks_attempt_log_oldest_timestamp_seconds',
+    'Start of the oldest time bucket of the attempt log: no attempt kept is older.',
+  );
+  const buckets = gauge('wms_webhooks_attempt_log_buckets', 'Time buckets the attempt log is kept in.');
+  const retention = gauge(
+    'wms_webhooks_attempt_log_retention_seconds',
+    'How long attempts are kept (WEBHOOKS_LOG_RETENTION_DAYS).',
+  );
   const removed = new Counter({
     name: 'wms_webhooks_attempt_log_buckets_removed_total',
     help: 'Time buckets of the attempt log dropped for being older than the retention.',
