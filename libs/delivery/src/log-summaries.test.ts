@@ -1,0 +1,66 @@
+import type { Db } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import type { LogItem } from './attempt-log';
+import { RecentAttempts } from './recent-attempts';
+import { ActivityRecorder } from './webhook-activity';
+
+/** A stand-in store whose writes fail while `down` is set, and which records those that succeed. */
+function flakyStore() {
+  const state = { down: true, writes: [] as string[] };
+  const db = {
+    collection: (name: string) => ({
+      find: () => ({ sort: () => ({ limit: () => ({ next: async () => null }) }) }),
+      insertOne: async () => {
+        if (state.down) throw new Error('store unreachable');
+        state.writes.push(`insert ${name}`);
+      },
+      replaceOne: async () => {
+        if (state.down) throw new Error('store unreachable');
+        state.writes.push(`replace ${name}`);
+      },
+      deleteMany: async () => ({ deletedCount: 0 }),
+    }),
+  } as unknown as Db;
+  return { db, state };
+}
+
+const item: LogItem = {
+  id: '0123456789abcdef01234567',
+  deliveryId: 'd',
+  eventId: 'e',
+  eventType: 'order.picked',
+  attempt: 1,
+  dueAt: null,
+  startedAt: new Date(),
+  durationMs: 3,
+  outcome: 'succeeded',
+  statusCode: 204,
+  errorKind: null,
+  error: null,
+  test: false,
+  final: true,
+  nextAttemptAt: null,
+  resendable: false,
+};
+
+describe('when a summary write fails while the store is unreachable', () => {
+  it('the newest attempts are merged at the next flush once it is back', async () => {
+    const { db, state } = flakyStore();
+    const recent = new RecentAttempts(db, Date.now);
+    recent.record('wh-1', [item]);
+    await expect(recent.flush()).rejects.toThrow('not merged');
+    state.down = false;
+    await recent.flush();
+    expect(state.writes).toEqual(['insert webhook_recent.wh-1']);
+  });
+
+  it('the activity counts are written at the next flush once it is back', async () => {
+    const { db, state } = flakyStore();
+    const activity = new ActivityRecorder(db, { service: 'sender' });
+    activity.record([{ ...item, webhookId: 'wh-1', goodsOwnerId: 1, url: null }]);
+    await expect(activity.flush()).rejects.toThrow('store unreachable');
+    state.down = false;
+    await activity.flush();
+    expect(state.writes).toEqual(['replace webhook_activity']);
+  });
+});
