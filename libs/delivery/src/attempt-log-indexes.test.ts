@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { AttemptLogRepository } from './attempt-log';
+import { sampleAttempt } from './sample-attempt.fixture';
 
 /**
  * A stand-in for the store that only records what the repository asks of it: which collections it writes
@@ -24,25 +25,7 @@ function recordingStore(explain: Record<string, unknown>) {
   return { db, indexes, inserted };
 }
 
-const log = (startedAt: Date) => ({
-  deliveryId: 'd',
-  webhookId: 'wh',
-  eventId: 'e',
-  eventType: 'order.picked',
-  goodsOwnerId: 1,
-  attempt: 1,
-  dueAt: null,
-  startedAt,
-  durationMs: 3,
-  outcome: 'succeeded' as const,
-  statusCode: 204,
-  errorKind: null,
-  error: null,
-  test: false,
-  final: true,
-  nextAttemptAt: null,
-  url: null,
-});
+const log = (startedAt: Date) => sampleAttempt({ startedAt });
 
 describe('the attempt log’s indexes', () => {
   const nine = new Date(Date.UTC(2026, 11, 2, 9, 10));

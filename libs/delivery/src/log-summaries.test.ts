@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { LogItem } from './attempt-log';
 import { RecentAttempts } from './recent-attempts';
+import { sampleAttempt } from './sample-attempt.fixture';
 import { ActivityRecorder } from './webhook-activity';
 
 /** A stand-in store whose writes fail while `down` is set, and which records those that succeed. */
@@ -24,24 +25,8 @@ function flakyStore() {
   return { db, state };
 }
 
-const item: LogItem = {
-  id: '0123456789abcdef01234567',
-  deliveryId: 'd',
-  eventId: 'e',
-  eventType: 'order.picked',
-  attempt: 1,
-  dueAt: null,
-  startedAt: new Date(),
-  durationMs: 3,
-  outcome: 'succeeded',
-  statusCode: 204,
-  errorKind: null,
-  error: null,
-  test: false,
-  final: true,
-  nextAttemptAt: null,
-  resendable: false,
-};
+const { webhookId, goodsOwnerId, url, ...listed } = sampleAttempt();
+const item: LogItem = { ...listed, id: '0123456789abcdef01234567', resendable: false };
 
 describe('when a summary write fails while the store is unreachable', () => {
   it('the newest attempts are merged at the next flush once it is back', async () => {
@@ -57,7 +42,7 @@ describe('when a summary write fails while the store is unreachable', () => {
   it('the activity counts are written at the next flush once it is back', async () => {
     const { db, state } = flakyStore();
     const activity = new ActivityRecorder(db, { service: 'sender' });
-    activity.record([{ ...item, webhookId: 'wh-1', goodsOwnerId: 1, url: null }]);
+    activity.record([sampleAttempt({ webhookId: 'wh-1' })]);
     await expect(activity.flush()).rejects.toThrow('store unreachable');
     state.down = false;
     await activity.flush();
