@@ -131,6 +131,7 @@ export class AttemptLogRepository {
   readonly spanMs: number;
   private indexed: boolean | undefined;
   private readonly prepared = new Map<string, Promise<void>>();
+  private readonly closedSizes = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -363,10 +364,20 @@ export class AttemptLogRepository {
     const buckets = await this.liveBuckets();
     // One at a time: FerretDB on SQLite refreshes its statistics for each, and concurrent refreshes of
     // one database fail with SQLITE_BUSY (seen with 49 buckets at once).
+    // A bucket no longer written keeps its size, so each is measured once it has closed (with an
+    // attempt's longest run to spare) and remembered: a month of hourly buckets is not 720 commands a minute.
     let bytes = 0;
     for (const bucket of buckets) {
-      const stats = await this.db.command({ collStats: bucket.name });
-      bytes += Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+      let size = this.closedSizes.get(bucket.name);
+      if (size === undefined) {
+        const stats = await this.db.command({ collStats: bucket.name });
+        size = Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+        if (bucketEnd(bucket) + maxAttemptMs < this.now()) this.closedSizes.set(bucket.name, size);
+      }
+      bytes += size;
+    }
+    for (const name of this.closedSizes.keys()) {
+      if (!buckets.some((bucket) => bucket.name === name)) this.closedSizes.delete(name);
     }
     const oldest = buckets[buckets.length - 1];
     return {
