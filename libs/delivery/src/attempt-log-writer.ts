@@ -37,15 +37,28 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     }
     for (const [webhookId, items] of byWebhook) recent.record(webhookId, items);
   });
-  let flushing: Promise<void> | undefined;
-  const flush = () =>
-    options.timedWrite('write_log_summaries', () => Promise.all([activity.flush(), recent.flush()]));
-  const timer = setInterval(() => {
-    flushing ??= flush()
-      .then(() => undefined, options.onFlushError)
-      .finally(() => {
-        flushing = undefined;
+  // The one place summary flushes are ordered: each runs after the last, failed or not, and a tick is
+  // skipped while one runs, so a slow store delays the summaries instead of queueing them up.
+  let last: Promise<void> = Promise.resolve();
+  let busy = false;
+  const flush = (): Promise<void> => {
+    const run = last
+      .catch(() => undefined)
+      .then(async () => {
+        busy = true;
+        try {
+          await options.timedWrite('write_log_summaries', () =>
+            Promise.all([activity.flush(), recent.flush()]),
+          );
+        } finally {
+          busy = false;
+        }
       });
+    last = run;
+    return run;
+  };
+  const timer = setInterval(() => {
+    if (!busy) flush().catch(options.onFlushError);
   }, summaryFlushMs);
   timer.unref();
   return {
@@ -54,7 +67,6 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     /** A shutdown step, once the consumer has stopped: writes the last summaries. */
     stop: async () => {
       clearInterval(timer);
-      await flushing;
       await flush();
     },
     /** Writes the summaries now, for a caller that cannot wait for the next second. */

@@ -49,9 +49,10 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
     if (expired.length > 0) {
       removed.inc(expired.length);
       options.onRemoved(expired.map((bucket) => bucket.name));
+      // A read per webhook: worth it only when the retention moved on, once a bucket, not every minute.
+      await removeStaleRecent(db, repository.horizon());
     }
     await removeSilentWriters(db, now());
-    await removeStaleRecent(db, repository.horizon());
     await claims.removeOlderThan(repository.horizon());
     latest = await repository.stats();
     bytes.set(latest.bytes);

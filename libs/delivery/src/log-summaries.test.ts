@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import type { LogItem } from './attempt-log';
+import { createAttemptLogWriter } from './attempt-log-writer';
 import { RecentAttempts } from './recent-attempts';
 import { sampleAttempt } from './sample-attempt.fixture';
 import { ActivityRecorder } from './webhook-activity';
@@ -10,7 +11,11 @@ function flakyStore() {
   const state = { down: true, writes: [] as string[] };
   const db = {
     collection: (name: string) => ({
-      find: () => ({ sort: () => ({ limit: () => ({ next: async () => null }) }) }),
+      find: () => ({
+        sort: () => ({ limit: () => ({ next: async () => null }) }),
+        explain: async () => ({ filterPushdown: false }),
+      }),
+      insertMany: async () => undefined,
       insertOne: async () => {
         if (state.down) throw new Error('store unreachable');
         state.writes.push(`insert ${name}`);
@@ -47,5 +52,20 @@ describe('when a summary write fails while the store is unreachable', () => {
     state.down = false;
     await activity.flush();
     expect(state.writes).toEqual(['replace webhook_activity']);
+  });
+
+  it('the writer’s next flush writes both once it is back', async () => {
+    const { db, state } = flakyStore();
+    const writer = createAttemptLogWriter(db, {
+      service: 'sender',
+      retentionMs: 86_400_000,
+      timedWrite: (_operation, write) => write(),
+      onFlushError: () => undefined,
+    });
+    await writer.writeLogs([sampleAttempt({ webhookId: 'wh-1' })]);
+    await expect(writer.flush()).rejects.toThrow();
+    state.down = false;
+    await writer.stop();
+    expect(state.writes.sort()).toEqual(['insert webhook_recent.wh-1', 'replace webhook_activity']);
   });
 });

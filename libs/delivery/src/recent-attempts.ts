@@ -71,7 +71,6 @@ export async function readRecent(db: Db, webhookId: string): Promise<RecentRows 
  */
 export class RecentAttempts {
   private pending = new Map<string, LogItem[]>();
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -87,26 +86,21 @@ export class RecentAttempts {
     );
   }
 
-  /** Merges what was logged since the last flush; one flush at a time, in order, each after the last failed or not. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing
-      .catch(() => undefined)
-      .then(async () => {
-        const batch = [...this.pending];
-        this.pending = new Map();
-        const failed: Array<[string, LogItem[]]> = [];
-        for (let next = 0; next < batch.length; next += mergeConcurrency) {
-          await Promise.all(
-            batch.slice(next, next + mergeConcurrency).map(async ([webhookId, rows]) => {
-              if (!(await this.merge(webhookId, rows).catch(() => false))) failed.push([webhookId, rows]);
-            }),
-          );
-        }
-        for (const [webhookId, rows] of failed) this.record(webhookId, rows);
-        if (failed.length > 0)
-          throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
-      });
-    return this.flushing;
+  /** Merges what was logged since the last flush. The attempt-log writer never overlaps two. */
+  async flush(): Promise<void> {
+    const batch = [...this.pending];
+    this.pending = new Map();
+    const failed: Array<[string, LogItem[]]> = [];
+    for (let next = 0; next < batch.length; next += mergeConcurrency) {
+      await Promise.all(
+        batch.slice(next, next + mergeConcurrency).map(async ([webhookId, rows]) => {
+          if (!(await this.merge(webhookId, rows).catch(() => false))) failed.push([webhookId, rows]);
+        }),
+      );
+    }
+    for (const [webhookId, rows] of failed) this.record(webhookId, rows);
+    if (failed.length > 0)
+      throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
   }
 
   private async merge(webhookId: string, added: LogItem[]): Promise<boolean> {

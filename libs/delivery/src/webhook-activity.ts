@@ -56,7 +56,6 @@ export class ActivityRecorder {
   readonly writer: string;
   private readonly counts = new Map<string, WriterCounts>();
   private dirty = false;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -88,27 +87,22 @@ export class ActivityRecorder {
     }
   }
 
-  /** Writes the counts if anything changed since the last write; one write at a time, in order, each after the last failed or not. */
-  flush(): Promise<void> {
-    this.flushing = this.flushing
-      .catch(() => undefined)
-      .then(async () => {
-        if (!this.dirty) return;
-        this.dirty = false;
-        this.forgetOld();
-        const document: ActivityDocument = {
-          _id: this.writer,
-          updatedAt: new Date(this.now()),
-          webhooks: JSON.stringify(Object.fromEntries(this.counts)),
-        };
-        try {
-          await activityCollection(this.db).replaceOne({ _id: this.writer }, document, { upsert: true });
-        } catch (error) {
-          this.dirty = true;
-          throw error;
-        }
-      });
-    return this.flushing;
+  /** Writes the counts if anything changed since the last write. The attempt-log writer never overlaps two. */
+  async flush(): Promise<void> {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.forgetOld();
+    const document: ActivityDocument = {
+      _id: this.writer,
+      updatedAt: new Date(this.now()),
+      webhooks: JSON.stringify(Object.fromEntries(this.counts)),
+    };
+    try {
+      await activityCollection(this.db).replaceOne({ _id: this.writer }, document, { upsert: true });
+    } catch (error) {
+      this.dirty = true;
+      throw error;
+    }
   }
 
   private forgetOld() {
