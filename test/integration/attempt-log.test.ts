@@ -5,14 +5,17 @@ import {
   createAttemptLogWriter,
   hasLegacyLog,
   importLegacyLog,
+  keepLogRetention,
   readActivity,
   removeSilentWriters,
 } from '@wms-webhooks/delivery';
 import { type CommandStartedEvent, type Db, MongoClient } from 'mongodb';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleAttemptLog } from '../support/sample-values';
 import { testEndpoints } from '../support/stack';
 import { uniqueName } from '../support/unique';
+import { waitFor } from '../support/wait-for';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -261,6 +264,50 @@ describe('retention', () => {
       );
       expect(names.filter((name) => name.startsWith('delivery_attempts.'))).toEqual([]);
     });
+  });
+});
+
+describe('the api’s retention run', () => {
+  const store = monitoredStore('it_retention_run');
+  const now = Date.UTC(2026, 10, 23, 12, 0);
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 10 * 60_000, now: () => now });
+  const registry = new Registry();
+  const removed: string[] = [];
+  let run: ReturnType<typeof keepLogRetention> | undefined;
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await logs.insertMany([
+      sampleAttemptLog({ webhookId: 'wh-k', deliveryId: 'd-old', startedAt: new Date(now - 15 * 60_000) }),
+      sampleAttemptLog({ webhookId: 'wh-k', deliveryId: 'd-new', startedAt: new Date(now - 2 * 60_000) }),
+    ]);
+  });
+  afterAll(async () => {
+    await run?.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('drops what is past the retention at once and reports what is left on /metrics', async () => {
+    run = keepLogRetention(store.database, logs, {
+      registry,
+      intervalMs: 60_000,
+      now: () => now,
+      onError: (error) => {
+        throw error;
+      },
+      onRemoved: (buckets) => removed.push(...buckets),
+    });
+    const latest = await waitFor(() => run?.latest(), { message: 'the first measurement' });
+    expect(removed).toEqual([`delivery_attempts.1m.${now - 15 * 60_000}`]);
+    const metrics = await registry.metrics();
+    expect(metrics).toContain('wms_webhooks_attempt_log_buckets_removed_total 1');
+    expect(metrics).toContain('wms_webhooks_attempt_log_buckets 1');
+    expect(metrics).toContain(
+      `wms_webhooks_attempt_log_oldest_timestamp_seconds ${(now - 2 * 60_000) / 1000}`,
+    );
+    expect(metrics).toContain('wms_webhooks_attempt_log_retention_seconds 600');
+    expect(metrics).toContain(`wms_webhooks_attempt_log_bytes ${latest.bytes}`);
+    expect(latest.bytes).toBeGreaterThan(0);
   });
 });
 
