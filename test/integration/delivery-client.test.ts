@@ -33,7 +33,9 @@ const post = (url: string) => ({ url, headers: { 'content-type': 'application/js
 
 describe('the delivery client on real sockets', () => {
   let trickle: Awaited<ReturnType<typeof startTrickleServer>>;
-  const client = createDeliveryClient({ targetPolicy: createTargetPolicy(parseCidrList('127.0.0.0/8')) });
+  const client = createDeliveryClient({
+    targetPolicy: createTargetPolicy({ allowedTargets: parseCidrList('127.0.0.0/8') }),
+  });
   beforeAll(async () => {
     trickle = await startTrickleServer();
   });

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   createTargetPolicy,
   guardedLookup,
-  refusalForLiteral,
+  refusalForUrl,
   type TargetPolicy,
   targetRefusedCode,
 } from '@wms-webhooks/target-guard';
@@ -139,11 +139,11 @@ export function createDeliveryClient(
     keepAliveTimeout: 30_000,
     connect: { lookup: guardedLookup(policy) },
   });
-  // The policy is fixed for the client's life, so the verdict on a URL's address literal is too.
-  const literalRefusal = boundedMemo((url: string) => refusalForLiteral(policy, url));
+  // The policy is fixed for the client's life, so the verdict on what a URL shows is too.
+  const urlRefusal = boundedMemo((url: string) => refusalForUrl(policy, url));
   return {
     async send(request, timeoutMs) {
-      const refusal = literalRefusal(request.url);
+      const refusal = urlRefusal(request.url);
       if (refusal) return refused(refusal);
       const started = performance.now();
       const limit = deadline(timeoutMs);

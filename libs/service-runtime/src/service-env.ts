@@ -1,7 +1,22 @@
 import { booleanFlag } from '@wms-webhooks/config';
 import { endpointVariables } from '@wms-webhooks/endpoints';
-import { parseCidrList } from '@wms-webhooks/target-guard';
+import { createTargetPolicy, parseCidrList, parsePortList } from '@wms-webhooks/target-guard';
 import { z } from 'zod';
+
+/** A comma-separated variable read by a parser whose error names the entry that is wrong. */
+function parsedList<T>(parse: (text: string) => T[]) {
+  return z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    });
+}
 
 /** Variables every service reads; each service's schema extends these with its own. */
 export const serviceEnv = {
@@ -45,17 +60,9 @@ export const serviceEnv = {
     .max(1, 'may be at most 1')
     .default(1),
   /** Non-public addresses webhooks may reach anyway, e.g. `127.0.0.0/8,::1/128` for local demos and tests. */
-  WEBHOOKS_ALLOWED_TARGETS: z
-    .string()
-    .default('')
-    .transform((value, context) => {
-      try {
-        return parseCidrList(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-        return z.NEVER;
-      }
-    }),
+  WEBHOOKS_ALLOWED_TARGETS: parsedList(parseCidrList),
+  /** The only ports webhook URLs may use, e.g. `443,8443`; empty allows every port. */
+  WEBHOOKS_ALLOWED_PORTS: parsedList(parsePortList),
 };
 
 /** 0 asks the OS for a free port (tests run several services in one process). */
@@ -66,3 +73,14 @@ export const listenPort = (fallback: number) =>
     .min(0, 'must be a port from 0 to 65535')
     .max(65535, 'must be a port from 0 to 65535')
     .default(fallback);
+
+/** The SSRF guard the api, the sender and the retriers share, from WEBHOOKS_ALLOWED_TARGETS and _PORTS. */
+export function targetPolicyOf(config: {
+  WEBHOOKS_ALLOWED_TARGETS: ReturnType<typeof parseCidrList>;
+  WEBHOOKS_ALLOWED_PORTS: ReturnType<typeof parsePortList>;
+}) {
+  return createTargetPolicy({
+    allowedTargets: config.WEBHOOKS_ALLOWED_TARGETS,
+    allowedPorts: config.WEBHOOKS_ALLOWED_PORTS,
+  });
+}

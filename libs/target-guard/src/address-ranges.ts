@@ -16,7 +16,9 @@ export const refusedRanges: ReadonlyArray<{ cidr: string; label: string }> = [
   { cidr: '240.0.0.0/4', label: 'reserved' },
   { cidr: '::/128', label: 'unspecified' },
   { cidr: '::1/128', label: 'loopback' },
+  { cidr: '64:ff9b:1::/48', label: 'local-use NAT64 (translates into a private network)' },
   { cidr: '100::/64', label: 'discard' },
+  { cidr: '2001::/32', label: 'Teredo tunnel (carries an IPv4 address)' },
   { cidr: '2001:db8::/32', label: 'documentation' },
   { cidr: '2002::/16', label: '6to4 relay' },
   { cidr: 'fc00::/7', label: 'unique local (private, cloud metadata)' },
@@ -24,3 +26,18 @@ export const refusedRanges: ReadonlyArray<{ cidr: string; label: string }> = [
   { cidr: 'fec0::/10', label: 'site-local' },
   { cidr: 'ff00::/8', label: 'multicast' },
 ];
+
+/**
+ * Names that reach a cloud's instance metadata from inside it. Refused at save even where they do not
+ * resolve (they resolve only inside their cloud), and at send whatever they resolve to.
+ */
+export const metadataHostNames: ReadonlySet<string> = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.platformequinix.com',
+  'metadata.packet.net',
+]);

@@ -1,11 +1,17 @@
 export { refusedRanges } from './address-ranges';
 export { type Cidr, InvalidCidrError, parseCidr, parseCidrList } from './cidr';
+export { InvalidPortListError, type PortRange, parsePortList } from './ports';
 export {
   checkTargetUrl,
   guardedLookup,
   hostOf,
-  refusalForLiteral,
+  refusalForUrl,
   TargetRefusedError,
   targetRefusedCode,
 } from './resolve-target';
-export { type AddressVerdict, createTargetPolicy, type TargetPolicy } from './target-policy';
+export {
+  type AddressVerdict,
+  createTargetPolicy,
+  type TargetPolicy,
+  type TargetPolicyOptions,
+} from './target-policy';

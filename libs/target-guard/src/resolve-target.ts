@@ -37,20 +37,28 @@ const systemLookup: Lookup = (host) =>
     dnsLookup(host, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
   );
 
+/** What the URL alone rules out: a metadata host name, a port not allowed, an address literal not allowed. */
+function refusalOfUrl(policy: TargetPolicy, url: string): string | undefined {
+  const parsed = new URL(url);
+  const name = policy.checkName(parsed);
+  if (!name.allowed) return name.reason;
+  const host = hostOf(url);
+  return isIP(host) ? verdictFor(policy, host, [host]) : undefined;
+}
+
 /**
- * The check at save: every address the host resolves to must be allowed. A name that does not resolve
- * yet is accepted (DNS may be set up later); the check at send still applies.
+ * The check at save: what the URL shows, then every address the host resolves to must be allowed. A name
+ * that does not resolve yet is accepted (DNS may be set up later); the check at send still applies.
  */
 export async function checkTargetUrl(
   policy: TargetPolicy,
   url: string,
   lookup: Lookup = systemLookup,
 ): Promise<{ ok: true; resolved: boolean } | { ok: false; reason: string }> {
+  const refused = refusalOfUrl(policy, url);
+  if (refused) return { ok: false, reason: refused };
   const host = hostOf(url);
-  if (isIP(host)) {
-    const reason = verdictFor(policy, host, [host]);
-    return reason ? { ok: false, reason } : { ok: true, resolved: true };
-  }
+  if (isIP(host)) return { ok: true, resolved: true };
   let addresses: LookupAddress[];
   try {
     addresses = await lookup(host);
@@ -65,11 +73,12 @@ export async function checkTargetUrl(
   return reason ? { ok: false, reason } : { ok: true, resolved: true };
 }
 
-/** For a URL whose host is an address: sockets skip DNS for those, so the lookup hook never sees them. */
-export function refusalForLiteral(policy: TargetPolicy, url: string): TargetRefusedError | undefined {
-  const host = hostOf(url);
-  if (!isIP(host)) return undefined;
-  const reason = verdictFor(policy, host, [host]);
+/**
+ * The check at send before connecting: sockets skip DNS for address literals, so the lookup hook never
+ * sees them, and a name or port rule holds whatever the name resolves to.
+ */
+export function refusalForUrl(policy: TargetPolicy, url: string): TargetRefusedError | undefined {
+  const reason = refusalOfUrl(policy, url);
   return reason ? new TargetRefusedError(reason) : undefined;
 }
 

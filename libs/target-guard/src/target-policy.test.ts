@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCidrList } from './cidr';
-import { checkTargetUrl, refusalForLiteral } from './resolve-target';
+import { parsePortList } from './ports';
+import { checkTargetUrl, refusalForUrl } from './resolve-target';
 import { createTargetPolicy } from './target-policy';
 
 const strict = createTargetPolicy();
@@ -21,13 +22,22 @@ describe('the default target policy', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:a9fe:a9fe', 'link-local'],
     ['64:ff9b::10.0.0.1', 'private'],
+    ['::127.0.0.1', 'embeds 127.0.0.1, a loopback'],
+    ['::7f00:1', 'embeds 127.0.0.1, a loopback'],
+    ['::ffff:0:7f00:1', 'embeds 127.0.0.1, a loopback'],
+    ['::ffff:0:10.0.0.1', 'embeds 10.0.0.1, a private'],
+    ['0:0:0:0:0:ffff:a9fe:a9fe', 'embeds 169.254.169.254'],
+    ['64:ff9b::a9fe:a9fe', 'embeds 169.254.169.254'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2002:7f00:1::', '6to4'],
   ])('refuses %s as %s', (address, label) => {
     const verdict = strict.check(address);
     expect(verdict.allowed).toBe(false);
     expect(verdict.allowed === false && verdict.reason).toContain(label);
   });
 
-  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])(
+  it.each(['93.184.215.14', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808'])(
     'allows public %s',
     (address) => {
       expect(strict.check(address)).toEqual({ allowed: true });
@@ -36,7 +46,7 @@ describe('the default target policy', () => {
 });
 
 describe('with WEBHOOKS_ALLOWED_TARGETS=127.0.0.0/8,::1/128', () => {
-  const policy = createTargetPolicy(parseCidrList('127.0.0.0/8, ::1/128'));
+  const policy = createTargetPolicy({ allowedTargets: parseCidrList('127.0.0.0/8, ::1/128') });
 
   it('allows loopback in both families', () => {
     expect(policy.check('127.0.0.1').allowed).toBe(true);
@@ -47,6 +57,48 @@ describe('with WEBHOOKS_ALLOWED_TARGETS=127.0.0.0/8,::1/128', () => {
   it('still refuses other private ranges', () => {
     expect(policy.check('10.0.0.1').allowed).toBe(false);
     expect(policy.check('169.254.169.254').allowed).toBe(false);
+  });
+});
+
+describe('the cloud metadata host names', () => {
+  it.each([
+    'http://metadata.google.internal/computeMetadata/v1/',
+    'http://Metadata.Google.Internal./x',
+    'http://metadata/x',
+    'http://instance-data/latest',
+  ])('refuses %s before any lookup', (url) => {
+    expect(refusalForUrl(strict, url)?.message).toContain('is a cloud metadata host name');
+  });
+
+  it('does not refuse a name that merely contains one', () => {
+    expect(refusalForUrl(strict, 'https://metadata.google.internal.example.com/')).toBeUndefined();
+  });
+});
+
+describe('with WEBHOOKS_ALLOWED_PORTS=443,8000-8999', () => {
+  const policy = createTargetPolicy({ allowedPorts: parsePortList('443, 8000-8999') });
+
+  it.each([
+    ['https://93.184.215.14/', undefined],
+    ['https://93.184.215.14:8080/', undefined],
+    ['http://93.184.215.14/', 'port 80 is not in WEBHOOKS_ALLOWED_PORTS (443,8000-8999)'],
+    ['https://93.184.215.14:9000/', 'port 9000 is not in WEBHOOKS_ALLOWED_PORTS'],
+  ])('judges %s', (url, refusal) => {
+    const message = refusalForUrl(policy, url)?.message;
+    if (refusal === undefined) expect(message).toBeUndefined();
+    else expect(message).toContain(refusal);
+  });
+
+  it('names the entry that is not a port', () => {
+    expect(() => parsePortList('443,https')).toThrow('"https" is not a port');
+    expect(() => parsePortList('70000')).toThrow('"70000" is not a port');
+    expect(() => parsePortList('9000-8000')).toThrow('"9000-8000" ends before it starts');
+  });
+
+  it('allows every port when empty', () => {
+    expect(
+      refusalForUrl(createTargetPolicy({ allowedPorts: parsePortList('') }), 'https://1.1.1.1:1/'),
+    ).toBeUndefined();
   });
 });
 
@@ -89,8 +141,6 @@ describe('checking a URL at save', () => {
 
   it('refuses an IPv6 literal without looking it up', async () => {
     expect((await checkTargetUrl(strict, 'http://[::1]:8080/hook')).ok).toBe(false);
-    expect(refusalForLiteral(strict, 'http://[::1]:8080/hook')?.message).toContain(
-      '::1 is a loopback address',
-    );
+    expect(refusalForUrl(strict, 'http://[::1]:8080/hook')?.message).toContain('::1 is a loopback address');
   });
 });

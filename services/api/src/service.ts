@@ -22,8 +22,9 @@ import {
   registryReachable,
   serviceEnv,
   storeReachable,
+  targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
-import { checkTargetUrl, createTargetPolicy } from '@wms-webhooks/target-guard';
+import { checkTargetUrl } from '@wms-webhooks/target-guard';
 import { buildApi } from '@wms-webhooks/webhook-api';
 import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
@@ -72,7 +73,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
-  const targetPolicy = createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS);
+  const targetPolicy = targetPolicyOf(config);
   const app = await buildApi(
     {
       webhooks,

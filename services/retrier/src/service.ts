@@ -21,8 +21,8 @@ import {
   dueRecords,
   serveConsumer,
   serviceEnv,
+  targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
-import { createTargetPolicy } from '@wms-webhooks/target-guard';
 import { WebhookRepository } from '@wms-webhooks/webhooks';
 import { Gauge, Histogram } from 'prom-client';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
   const context = await createServiceContext(service, config, env);
   const { logger, metrics, topics } = context;
   const webhooks = new WebhookRepository(context.db, secrets);
-  const client = createDeliveryClient({ targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS) });
+  const client = createDeliveryClient({ targetPolicy: targetPolicyOf(config) });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics, {
     ...context.quarantine,
     sourceTopic: retryTopic(topics, tier),

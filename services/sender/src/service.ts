@@ -21,8 +21,8 @@ import {
   listenPort,
   serveConsumer,
   serviceEnv,
+  targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
-import { createTargetPolicy } from '@wms-webhooks/target-guard';
 import { definitionsReady, followServiceDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
 import { z } from 'zod';
 
@@ -63,7 +63,7 @@ export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   });
   const client = createDeliveryClient({
     maxSocketsPerHost: config.SENDER_MAX_SOCKETS_PER_HOST,
-    targetPolicy: createTargetPolicy(config.WEBHOOKS_ALLOWED_TARGETS),
+    targetPolicy: targetPolicyOf(config),
   });
   const routes = createDeliveryRoutes(context.producer, context.serde, topics, {
     ...context.quarantine,
