@@ -101,6 +101,17 @@ describe('buildDeliveryRequest', () => {
     expect(request.headers['X-Tenant']).toBe('Acme');
   });
 
+  it('leaves out connection-level headers a webhook saved before they were refused still holds', () => {
+    const request = buildDeliveryRequest(
+      task,
+      testWebhook({ headers: { Expect: '100-continue', 'keep-alive': 'timeout=5', 'X-Kept': 'yes' } }),
+      now,
+    );
+    expect(request.headers).toMatchObject({ 'X-Kept': 'yes' });
+    expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain('expect');
+    expect(Object.keys(request.headers).map((name) => name.toLowerCase())).not.toContain('keep-alive');
+  });
+
   it('adds X-Auth-Token for token auth', () => {
     const request = buildDeliveryRequest(task, testWebhook({ auth: { type: 'token', token: 't-1' } }), now);
     expect(request.headers['X-Auth-Token']).toBe('t-1');
@@ -136,6 +147,22 @@ describe('buildDeliveryRequest', () => {
       const request = buildDeliveryRequest(task, rotated(now + 1_000), now);
       expect(request.headers['webhook-signature']?.split(' ')).toHaveLength(2);
       expect(verifies(newSecret, request)).toBe(true);
+      expect(verifies(oldSecret, request)).toBe(true);
+    });
+
+    it('signs with only the newest previous secret when a webhook stored earlier holds hundreds', () => {
+      const piled = testWebhook({
+        signingSecret: newSecret,
+        previousSigningSecrets: [
+          ...Array.from({ length: 400 }, (_, i) => ({
+            secret: `whsec_${Buffer.alloc(32, i).toString('base64')}`,
+            expiresAt: new Date(now + 1_000 + i),
+          })),
+          { secret: oldSecret, expiresAt: new Date(now + 5_000) },
+        ],
+      });
+      const request = buildDeliveryRequest(task, piled, now);
+      expect(request.headers['webhook-signature']?.split(' ')).toHaveLength(2);
       expect(verifies(oldSecret, request)).toBe(true);
     });
 

@@ -1,5 +1,5 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import type { Webhook } from '@wms-webhooks/webhooks';
+import { connectionLevelHeaders, type Webhook } from '@wms-webhooks/webhooks';
 import { signDelivery } from './signature';
 
 export interface DeliveryRequest {
@@ -8,12 +8,27 @@ export interface DeliveryRequest {
   body: string;
 }
 
-/** The current secret, and any rotated-out secret still within its grace period. */
+/**
+ * The current secret, and the last rotated-out one while its grace period lasts. Only one: a webhook
+ * stored before rotation kept just one could hold hundreds, and a signature each would outgrow what
+ * receivers accept in a header.
+ */
 export function activeSigningSecrets(webhook: Webhook, nowMs: number): string[] {
   const previous = webhook.previousSigningSecrets
     .filter((entry) => entry.expiresAt.getTime() > nowMs)
+    .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime())
+    .slice(0, 1)
     .map((entry) => entry.secret);
   return [webhook.signingSecret, ...previous];
+}
+
+/** The operator's headers without connection-level ones, which a webhook saved before they were refused may hold. */
+function operatorHeaders(webhook: Webhook): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(webhook.headers)) {
+    if (!connectionLevelHeaders.has(name.toLowerCase())) headers[name] = value;
+  }
+  return headers;
 }
 
 /**
@@ -37,7 +52,7 @@ export function deliveryBody(task: DeliveryTask): string {
 export function buildDeliveryRequest(task: DeliveryTask, webhook: Webhook, nowMs: number): DeliveryRequest {
   const body = deliveryBody(task);
   const timestamp = Math.floor(nowMs / 1000);
-  const headers: Record<string, string> = { ...webhook.headers };
+  const headers = operatorHeaders(webhook);
   if (webhook.auth.type === 'basic') {
     headers.Authorization = `Basic ${Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64')}`;
   } else if (webhook.auth.type === 'token') {

@@ -156,6 +156,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
   /**
    * A new signing secret, shown once. The old one keeps signing beside it for the grace period
    * (Standard Webhooks allows several signatures per header), so receivers can switch without a gap.
+   * Only that one: a secret rotated out earlier stops signing now, so the header stays two signatures.
    */
   app.post<IdParams>('/api/webhooks/:id/rotate-secret', async (request, reply) => {
     const existing = await accessibleWebhook(deps, request, reply, request.params.id);
@@ -164,10 +165,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     const previousValidUntil = new Date(now + deps.secretGraceMs);
     const updated = await replaceWebhook(deps, reply, existing, {
       signingSecret: newSigningSecret(),
-      previousSigningSecrets: [
-        { secret: existing.signingSecret, expiresAt: previousValidUntil },
-        ...existing.previousSigningSecrets.filter((entry) => entry.expiresAt.getTime() > now),
-      ],
+      previousSigningSecrets: [{ secret: existing.signingSecret, expiresAt: previousValidUntil }],
     });
     if (!updated) return reply;
     return { ...toPublicWebhook(updated, now), signingSecret: updated.signingSecret };

@@ -22,3 +22,32 @@ export function authHeaderName(authType: string): string | undefined {
   if (authType === 'token') return 'x-auth-token';
   return undefined;
 }
+
+/**
+ * Headers about one connection, not the message (RFC 9110 7.6.1), and Expect: the HTTP client manages
+ * them itself and refuses a request that sets them, so a webhook carrying one would fail every attempt.
+ */
+export const connectionLevelHeaders: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'http2-settings',
+]);
+
+export const maxHeaderNameLength = 128;
+export const maxHeaderValueLength = 4096;
+/**
+ * The operator's headers and the auth header together, counted as sent (`name: value` and CRLF). Many
+ * receivers refuse a request whose headers pass 8 KB; the sender's own headers add about 400 bytes.
+ */
+export const maxHeaderBytes = 8192;
+
+export const headerBytes = (name: string, value: string) =>
+  Buffer.byteLength(name) + Buffer.byteLength(value) + 4;

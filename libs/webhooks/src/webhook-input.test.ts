@@ -95,6 +95,15 @@ describe('parseWebhookSettings', () => {
       expect(problemsOf({ ...valid, headers: { 'X-A': '1', 'x-a': '2' } })[0]?.message).toContain('twice');
     });
 
+    it('counts the auth header in the total, so a huge token cannot pass it', () => {
+      const problems = problemsOf({
+        ...valid,
+        auth: { type: 'token', token: 't'.repeat(4000) },
+        headers: { 'X-A': 'a'.repeat(4000), 'X-B': 'b'.repeat(200) },
+      });
+      expect(problems).toEqual([{ field: 'headers', message: expect.stringContaining('these total 8230') }]);
+    });
+
     it('refuses control characters in a token', () => {
       expect(problemsOf({ ...valid, auth: { type: 'token', token: 'a\u0000b' } })[0]?.field).toBe(
         'auth.token',

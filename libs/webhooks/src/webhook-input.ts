@@ -1,6 +1,16 @@
 import { eventTypeSpec, eventTypes } from '@wms-webhooks/contracts';
 import { z } from 'zod';
-import { alwaysReservedHeaders, authHeaderName, headerNamePattern, headerValuePattern } from './http-rules';
+import {
+  alwaysReservedHeaders,
+  authHeaderName,
+  connectionLevelHeaders,
+  headerBytes,
+  headerNamePattern,
+  headerValuePattern,
+  maxHeaderBytes,
+  maxHeaderNameLength,
+  maxHeaderValueLength,
+} from './http-rules';
 import type { WebhookAuth, WebhookSettings } from './webhook';
 
 export interface FieldProblem {
@@ -124,6 +134,43 @@ function checkScope(settings: RawSettings, problems: FieldProblem[]) {
   }
 }
 
+/** The value of the header auth adds, as long as it will be sent, for the total. */
+function authHeaderValue(auth: RawSettings['auth']): string {
+  if (auth.type === 'basic')
+    return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
+  if (auth.type === 'token') return auth.token ?? '';
+  return '';
+}
+
+function checkHeader(name: string, value: string, reserved: Set<string>, settings: RawSettings): string[] {
+  const lower = name.toLowerCase();
+  const fromAuth = authHeaderName(settings.auth.type);
+  const problems: string[] = [];
+  if (name.length > maxHeaderNameLength) {
+    problems.push(
+      `header names may be at most ${maxHeaderNameLength} characters (this one has ${name.length})`,
+    );
+  } else if (!headerNamePattern.test(name)) {
+    problems.push("is not a legal HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)");
+  } else if (connectionLevelHeaders.has(lower)) {
+    problems.push('is a connection-level header, which the sender manages itself; a webhook may not set it');
+  } else if (reserved.has(lower)) {
+    problems.push(
+      lower === fromAuth
+        ? `is set by ${settings.auth.type} auth; remove it or choose auth type none`
+        : 'is set by the sender and may not be overridden',
+    );
+  }
+  if (/[\r\n]/.test(value)) problems.push('may not contain CR or LF');
+  else if (!headerValuePattern.test(value))
+    problems.push('contains characters not allowed in an HTTP header');
+  if (value.length > maxHeaderValueLength) problems.push(`may be at most ${maxHeaderValueLength} characters`);
+  return problems;
+}
+
+/** A header name as a field path, cut short so a problem never echoes a huge name back. */
+const headerField = (name: string) => `headers.${name.length > 40 ? `${name.slice(0, 32)}…` : name}`;
+
 function checkHeaders(settings: RawSettings, problems: FieldProblem[]) {
   const entries = Object.entries(settings.headers);
   if (entries.length > maxHeaders)
@@ -132,30 +179,23 @@ function checkHeaders(settings: RawSettings, problems: FieldProblem[]) {
   const fromAuth = authHeaderName(settings.auth.type);
   if (fromAuth) reserved.add(fromAuth);
   const seen = new Set<string>();
+  let total = fromAuth ? headerBytes(fromAuth, authHeaderValue(settings.auth)) : 0;
   for (const [name, value] of entries) {
-    const field = `headers.${name}`;
+    const field = headerField(name);
     const lower = name.toLowerCase();
-    if (!headerNamePattern.test(name)) {
-      problems.push({
-        field,
-        message: "is not a legal HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)",
-      });
-    } else if (reserved.has(lower)) {
-      problems.push({
-        field,
-        message:
-          lower === fromAuth
-            ? `is set by ${settings.auth.type} auth; remove it or choose auth type none`
-            : 'is set by the sender and may not be overridden',
-      });
-    } else if (seen.has(lower)) {
-      problems.push({ field, message: 'is given twice (header names are case-insensitive)' });
-    }
+    const found = checkHeader(name, value, reserved, settings);
+    if (found.length === 0 && seen.has(lower))
+      found.push('is given twice (header names are case-insensitive)');
+    for (const message of found) problems.push({ field, message });
     seen.add(lower);
-    if (/[\r\n]/.test(value)) problems.push({ field, message: 'may not contain CR or LF' });
-    else if (!headerValuePattern.test(value))
-      problems.push({ field, message: 'contains characters not allowed in an HTTP header' });
-    if (value.length > 4096) problems.push({ field, message: 'may be at most 4096 characters' });
+    // A header refused on its own is not counted again in the total.
+    if (found.length === 0) total += headerBytes(name, value);
+  }
+  if (total > maxHeaderBytes) {
+    problems.push({
+      field: 'headers',
+      message: `may total at most ${maxHeaderBytes} bytes (each name, value and separators, auth included); these total ${total}`,
+    });
   }
   if (
     settings.auth.type === 'token' &&

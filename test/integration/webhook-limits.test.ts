@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryTask } from '@wms-webhooks/contracts';
+import { buildDeliveryRequest, createDeliveryClient } from '@wms-webhooks/delivery';
+import { createTargetPolicy, parseCidrList } from '@wms-webhooks/target-guard';
+import type { Webhook } from '@wms-webhooks/webhooks';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookBody, wmsEvent } from '../support/events';
+import { type Pipeline, startPipeline } from '../support/pipeline';
+import { Receiver } from '../support/receiver';
+import { waitFor } from '../support/wait-for';
+
+type Problems = { problems: Array<{ field: string; message: string }> };
+
+describe('the limits on what a webhook may hold', () => {
+  let pipeline: Pipeline;
+  const receiver = new Receiver();
+
+  beforeAll(async () => {
+    await receiver.start();
+    pipeline = await startPipeline();
+  });
+
+  afterAll(async () => {
+    await pipeline?.stop();
+    await receiver.stop();
+  });
+
+  const save = (overrides: Record<string, unknown>) =>
+    pipeline.api('/api/webhooks', { method: 'POST', body: webhookBody(overrides) });
+
+  describe('when its headers would break every delivery', () => {
+    it.each(['Keep-Alive', 'Upgrade', 'Expect', 'TE', 'Trailer', 'Proxy-Authorization', 'Proxy-Connection'])(
+      'refuses %s with 400 naming the header',
+      async (name) => {
+        const response = await save({ headers: { [name]: 'x' } });
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as Problems).problems).toEqual([
+          { field: `headers.${name}`, message: expect.stringContaining('connection-level header') },
+        ]);
+      },
+    );
+
+    it('refuses a header name of 100,000 characters without echoing it', async () => {
+      const response = await save({ headers: { [`X-${'a'.repeat(100_000)}`]: 'x' } });
+      expect(response.status).toBe(400);
+      const { problems } = (await response.json()) as Problems;
+      expect(problems).toEqual([
+        {
+          field: expect.stringMatching(/^headers\.X-a{20,40}…$/),
+          message: expect.stringContaining('at most 128'),
+        },
+      ]);
+    });
+
+    it('refuses 50 headers of 4 KB each, naming the total', async () => {
+      const headers = Object.fromEntries(
+        Array.from({ length: 50 }, (_, i) => [`X-Big-${i}`, 'v'.repeat(4096)]),
+      );
+      const response = await save({ headers });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as Problems).problems).toEqual([
+        {
+          field: 'headers',
+          message: expect.stringMatching(/may total at most 8192 bytes.*these total 20\d{4}/),
+        },
+      ]);
+    });
+
+    it('accepts ordinary headers up to the total', async () => {
+      const headers = { 'X-Tenant': 'acme', 'X-Big': 'v'.repeat(4000), 'X-Other': 'w'.repeat(3000) };
+      expect((await save({ headers })).status).toBe(201);
+    });
+  });
+
+  describe('when a webhook stored before these rules carries such headers', () => {
+    it('delivers without them instead of failing every attempt', async () => {
+      const client = createDeliveryClient({
+        targetPolicy: createTargetPolicy({ allowedTargets: parseCidrList('127.0.0.0/8') }),
+      });
+      const webhook = {
+        ...webhookBody({ url: receiver.url('/legacy-headers') }),
+        id: randomUUID(),
+        auth: { type: 'none' },
+        headers: { Expect: '100-continue', 'Keep-Alive': 'timeout=5', TE: 'trailers', 'X-Kept': 'yes' },
+        signingSecret: `whsec_${Buffer.alloc(24, 1).toString('base64')}`,
+        previousSigningSecrets: [],
+      } as unknown as Webhook;
+      const task = {
+        deliveryId: randomUUID(),
+        attempt: 1,
+        payload: '{}',
+        occurredAt: Date.now(),
+      } as DeliveryTask;
+      try {
+        const outcome = await client.send(buildDeliveryRequest(task, webhook, Date.now()), 5_000);
+        expect(outcome).toMatchObject({ outcome: 'succeeded' });
+        const [received] = receiver.at('/legacy-headers');
+        expect(received?.headers).toMatchObject({ 'x-kept': 'yes' });
+        expect(received?.headers).not.toHaveProperty('expect');
+        expect(received?.headers).not.toHaveProperty('te');
+      } finally {
+        client.close();
+      }
+    });
+  });
+
+  describe('when the signing secret is rotated many times', () => {
+    it('keeps the current and one previous secret, so the signature header stays small', async () => {
+      const created = await save({ goodsOwnerIds: [1901], url: receiver.url('/rotated-often') });
+      const { id } = (await created.json()) as { id: string };
+      let current = '';
+      let previous = '';
+      for (let rotation = 0; rotation < 5; rotation++) {
+        const rotated = await pipeline.api(`/api/webhooks/${id}/rotate-secret`, { method: 'POST' });
+        expect(rotated.status).toBe(200);
+        previous = current;
+        current = ((await rotated.json()) as { signingSecret: string }).signingSecret;
+      }
+      const store = await pipeline.store();
+      try {
+        const document = await store.db.collection('webhooks').findOne({ _id: id as never });
+        expect(document?.previousSigningSecrets).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 1901 })]);
+      const [request] = await waitFor(() => {
+        const received = receiver.at('/rotated-often');
+        return received.length > 0 ? received : undefined;
+      });
+      const headers = {
+        'webhook-id': String(request?.headers['webhook-id']),
+        'webhook-timestamp': String(request?.headers['webhook-timestamp']),
+        'webhook-signature': String(request?.headers['webhook-signature']),
+      };
+      expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+      for (const secret of [current, previous]) {
+        expect(() => new StandardWebhook(secret).verify(request?.body ?? '', headers)).not.toThrow();
+      }
+    });
+  });
+});
