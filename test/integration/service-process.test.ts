@@ -7,6 +7,7 @@ import { newSecretKey } from '@wms-webhooks/secrets';
 import { launchService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { storeUriWithCredentials } from '../support/credentialed-store';
 import { freePort } from '../support/free-port';
 import { testEndpoints, testKafka } from '../support/stack';
 import { stackEnv } from '../support/stack-env';
@@ -77,6 +78,46 @@ describe('a service run as its own process', () => {
         'close ops server',
       ]);
       expect(lines.at(-1)?.msg).toBe('stopped');
+    });
+  });
+
+  describe('when its endpoints carry credentials', () => {
+    it('connects with them and never logs them', { timeout: 90_000 }, async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const { mongodbUri, schemaRegistryUrl } = testEndpoints();
+      const ingester = launchService(
+        {
+          name: 'ingester',
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
+          env: {
+            ...envFor(port),
+            MONGODB_URI: await storeUriWithCredentials(mongodbUri, 'wms', 'planted-store-password'),
+            SCHEMA_REGISTRY_URL: schemaRegistryUrl.replace('://', '://wms:planted-registry-password@'),
+            LOG_LEVEL: 'debug',
+          },
+        },
+        logs,
+      );
+      try {
+        const logged = await waitFor(
+          async () => {
+            const output = await readFile(ingester.logFile, 'utf8');
+            return output.includes('"msg":"connected"') ? output : undefined;
+          },
+          { message: 'the ingester logged its endpoints' },
+        );
+        expect(logged).not.toContain('planted-store-password');
+        expect(logged).not.toContain('planted-registry-password');
+        await waitUntilReady(ingester, 60_000);
+      } finally {
+        ingester.child.kill('SIGTERM');
+        await ingester.exited;
+      }
+      const output = await readFile(ingester.logFile, 'utf8');
+      expect(output).not.toContain('planted-store-password');
+      expect(output).not.toContain('planted-registry-password');
+      expect(output).toContain('wms:***@');
     });
   });
 

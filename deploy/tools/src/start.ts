@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { buildAdminUi } from '@wms-webhooks/admin-ui';
+import { redactCredentials } from '@wms-webhooks/config';
 import { applyCatalogue } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
@@ -106,9 +107,11 @@ runTool(async () => {
     `  Kafka               ${endpoints.kafkaBrokers.join(',')}  (${endpoints.sources.kafkaBrokers})`,
   );
   console.log(
-    `  Schema registry     ${endpoints.schemaRegistryUrl}  (${endpoints.sources.schemaRegistryUrl})`,
+    `  Schema registry     ${redactCredentials(endpoints.schemaRegistryUrl)}  (${endpoints.sources.schemaRegistryUrl})`,
   );
-  console.log(`  MongoDB wire        ${endpoints.mongodbUri}  (${endpoints.sources.mongodbUri})`);
+  console.log(
+    `  MongoDB wire        ${redactCredentials(endpoints.mongodbUri)}  (${endpoints.sources.mongodbUri})`,
+  );
   console.log('  Admin UI            http://127.0.0.1:8080/');
   console.log('  API                 http://127.0.0.1:8080/api/webhooks  (Authorization: Bearer <key>)');
   console.log(

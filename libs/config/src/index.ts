@@ -1,3 +1,4 @@
 export { ConfigError, type ConfigIssue } from './config-error';
 export { booleanFlag, brokerList, httpUrl, mongoUri, port, positiveInt } from './env-types';
 export { loadConfig } from './load-config';
+export { basicAuthorization, redactCredentials, splitUrlCredentials } from './url-credentials';

@@ -1,4 +1,5 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { splitUrlCredentials } from '@wms-webhooks/config';
 import { InvalidInputError, TransientError } from '@wms-webhooks/errors';
 import { type AvroTypeShape, decodeBounded } from './avro-bounds';
 
@@ -12,8 +13,10 @@ export function subjectFor(topic: string): string {
   return `${topic}-value`;
 }
 
+/** A registry URL's user-info becomes the client's Basic auth: the client would send it nowhere otherwise. */
 export function createSchemaRegistry(url: string): SchemaRegistry {
-  return new SchemaRegistry({ host: url });
+  const { url: host, credentials } = splitUrlCredentials(url);
+  return new SchemaRegistry({ host, ...(credentials ? { auth: credentials } : {}) });
 }
 
 /** The client does not export its error classes; the name and message are how they tell apart. */

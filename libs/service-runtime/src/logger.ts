@@ -1,8 +1,18 @@
+import { redactCredentials } from '@wms-webhooks/config';
 import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
-/** JSON logs on stdout, one line per entry, with the service name on every line. */
+/**
+ * JSON logs on stdout, one line per entry, with the service name on every line. Every line passes
+ * through the credential mask, so a URL with a password, from an endpoint or inside an error, never lands
+ * in the logs.
+ */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    hooks: { streamWrite: redactCredentials },
+  });
 }

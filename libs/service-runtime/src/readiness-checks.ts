@@ -1,3 +1,4 @@
+import { basicAuthorization, splitUrlCredentials } from '@wms-webhooks/config';
 import type { Db } from 'mongodb';
 
 /** Ready while the store answers a ping. */
@@ -9,8 +10,12 @@ export function storeReachable(db: Db) {
 
 /** Ready while the schema registry's API answers. */
 export function registryReachable(registryUrl: string) {
+  const { url, credentials } = splitUrlCredentials(registryUrl);
+  const headers: Record<string, string> = credentials
+    ? { authorization: basicAuthorization(credentials) }
+    : {};
   return async () => {
-    const response = await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${url}/subjects`, { headers, signal: AbortSignal.timeout(2_000) });
     if (!response.ok) throw new Error(`registry answered ${response.status}`);
   };
 }
