@@ -13,9 +13,10 @@ const resealEnv = z.object({
 });
 
 /**
- * `npm run secrets:reseal`, step 3 of rotating the encryption key (README, Secrets): with the new key
+ * `npm run secrets:reseal`, step 3 of rotating the encryption key (docs/security.md): with the new key
  * first in the keyring, re-seals every stored secret with it, so the old key can then be dropped.
- * Without a keyring in the environment it uses the one npm start made.
+ * `-- --seal-plaintext` is the one-time migration of values stored before encryption, which services
+ * refuse to use. Without a keyring in the environment it uses the one npm start made.
  */
 runTool(async () => {
   const fromEnv = process.env.WEBHOOKS_SECRET_KEYS || process.env.WEBHOOKS_SECRET_KEY_FILE;
@@ -26,11 +27,20 @@ runTool(async () => {
   await client.connect();
   try {
     const repository = new WebhookRepository(client.db(config.MONGODB_DATABASE), secrets);
-    const { examined, resealed } = await repository.resealAll();
+    const sealPlaintext = process.argv.includes('--seal-plaintext');
+    const { examined, resealed, plaintext } = await repository.resealAll({ sealPlaintext });
     console.log(
       `${examined} webhook(s) examined, ${resealed} re-sealed with key "${secrets.primaryKeyId}"; ` +
         'keys after the first may now be removed from the keyring.',
     );
+    if (plaintext.length > 0) {
+      console.log(
+        sealPlaintext
+          ? `Sealed plaintext credentials of ${plaintext.length} webhook(s): ${plaintext.join(', ')}`
+          : `${plaintext.length} webhook(s) hold plaintext credentials, which services refuse to use: ${plaintext.join(', ')}.\n` +
+              'If they were stored before encryption (not planted), seal them: npm run secrets:reseal -- --seal-plaintext',
+      );
+    }
   } finally {
     await client.close();
   }

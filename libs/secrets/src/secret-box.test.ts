@@ -24,6 +24,16 @@ describe('SecretBox', () => {
     expect(() => box.open(sealed, 'hook-2:auth.password')).toThrow('failed authentication');
   });
 
+  it('refuses a value that is not encrypted, naming the migration', () => {
+    expect(() => box.open('plain-token', 'hook-1:auth.token')).toThrow('is not encrypted');
+  });
+
+  it('refuses a sealed value whose tag was cut short, though GCM would check the bytes left', () => {
+    const parts = box.seal('hunter2', 'c').split(':');
+    parts[4] = Buffer.from(parts[4] as string, 'base64url').subarray(0, 12).toString('base64url');
+    expect(() => box.open(parts.join(':'), 'c')).toThrow('tag of 12 bytes; a sealed value has 16');
+  });
+
   it('refuses a tampered ciphertext', () => {
     const sealed = box.seal('hunter2', 'c');
     const parts = sealed.split(':');

@@ -14,6 +14,8 @@ export class SecretDecryptError extends InvalidInputError {
 }
 
 const prefix = 'enc:v1:';
+/** GCM checks only as many tag bytes as it is given: a 4-byte tag is forged in about 2^32 tries. */
+const tagBytes = 16;
 
 /**
  * AES-256-GCM with a keyring: the first key encrypts, every key decrypts, so a new key can be put
@@ -43,7 +45,12 @@ export class SecretBox {
 
   open(sealed: string, context: string): string {
     const [id, iv, tag, ciphertext] = sealed.slice(prefix.length).split(':');
-    if (!SecretBox.isSealed(sealed) || !id || iv === undefined || !tag || ciphertext === undefined) {
+    if (!SecretBox.isSealed(sealed)) {
+      throw new SecretDecryptError(
+        `a stored secret (${context}) is not encrypted; values stored before encryption are sealed once by npm run secrets:reseal -- --seal-plaintext`,
+      );
+    }
+    if (!id || iv === undefined || !tag || ciphertext === undefined) {
       throw new SecretDecryptError(`a stored secret (${context}) is not in the sealed format`);
     }
     const key = this.byId.get(id);
@@ -52,10 +59,18 @@ export class SecretBox {
         `a stored secret (${context}) was sealed with key "${id}", which is not in the keyring`,
       );
     }
+    const authTag = Buffer.from(tag, 'base64url');
+    if (authTag.length !== tagBytes) {
+      throw new SecretDecryptError(
+        `a stored secret (${context}) carries an authentication tag of ${authTag.length} bytes; a sealed value has ${tagBytes}`,
+      );
+    }
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), {
+        authTagLength: tagBytes,
+      })
         .setAAD(Buffer.from(context))
-        .setAuthTag(Buffer.from(tag, 'base64url'));
+        .setAuthTag(authTag);
       return Buffer.concat([
         decipher.update(Buffer.from(ciphertext, 'base64url')),
         decipher.final(),

@@ -61,14 +61,19 @@ export class WebhookRepository {
   }
 
   /**
-   * Values stored before encryption was introduced are read as they are; `resealAll` seals them. A
-   * webhook whose secrets do not open (a key rotated out too early) is still read, with empty secrets and
-   * the reason, so one such webhook neither hides the others nor stops a service from starting.
+   * Every secret must open: a value that is not sealed is refused, since anyone who can write to the store
+   * could put one there. A webhook whose secrets do not open (a key rotated out too early, a plaintext
+   * value) is still read, with empty secrets and the reason, so one such webhook neither hides the others
+   * nor stops a service from starting. Only the one-time migration (`resealAll` with `sealPlaintext`)
+   * reads plaintext, to seal values stored before encryption.
    */
-  private fromDocument({ _id, ...rest }: WebhookDocument): Webhook {
+  private fromDocument(
+    { _id, ...rest }: WebhookDocument,
+    options: { acceptPlaintext?: boolean } = {},
+  ): Webhook {
     try {
       const opened = this.transformSecrets(rest, _id, (value, field) =>
-        SecretBox.isSealed(value) ? this.secrets.open(value, field) : value,
+        options.acceptPlaintext && !SecretBox.isSealed(value) ? value : this.secrets.open(value, field),
       );
       return { id: _id, ...opened, previousSigningSecrets: opened.previousSigningSecrets };
     } catch (error) {
@@ -115,22 +120,32 @@ export class WebhookRepository {
   /**
    * After the encryption key is rotated (new key first in the keyring): re-seals every secret not sealed
    * with the new key. The definition's version is kept, since nothing a service acts on changed.
+   * Plaintext values (stored before encryption, or planted) are listed by webhook, and sealed only with
+   * `sealPlaintext`, so an operator seals what they have looked at.
    */
-  async resealAll(): Promise<{ examined: number; resealed: number }> {
+  async resealAll(
+    options: { sealPlaintext?: boolean } = {},
+  ): Promise<{ examined: number; resealed: number; plaintext: string[] }> {
     let examined = 0;
     let resealed = 0;
+    const plaintext: string[] = [];
     for await (const document of this.collection.find({})) {
       examined += 1;
-      const stale: string[] = [];
+      let stale = false;
+      let unsealed = false;
       this.transformSecrets(document, document._id, (value) => {
-        if (!SecretBox.isSealed(value) || this.secrets.needsReseal(value)) stale.push(value);
+        if (!SecretBox.isSealed(value)) unsealed = true;
+        else if (this.secrets.needsReseal(value)) stale = true;
         return value;
       });
-      if (stale.length === 0) continue;
-      const { _id, ...rest } = this.toDocument(this.fromDocument(document));
+      if (unsealed) plaintext.push(document._id);
+      if (!(stale || (unsealed && options.sealPlaintext))) continue;
+      const opened = this.fromDocument(document, { acceptPlaintext: options.sealPlaintext });
+      if (opened.unreadableSecrets) continue;
+      const { _id, ...rest } = this.toDocument(opened);
       const result = await this.collection.replaceOne({ _id, version: document.version }, rest);
       resealed += result.modifiedCount;
     }
-    return { examined, resealed };
+    return { examined, resealed, plaintext };
   }
 }
