@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { newApiKey } from '@wms-webhooks/access';
+import { startApi } from '@wms-webhooks/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody } from '../support/events';
 import { type Pipeline, startPipeline, testAdminKey } from '../support/pipeline';
@@ -188,6 +191,41 @@ describe('access control on the API', () => {
       }
     });
 
+    it('stores a keyed hash, so a stolen store cannot test guesses without the server key', async () => {
+      const store = await pipeline.store();
+      try {
+        const record = await store.db.collection('api_keys').findOne({ _id: ownerOneKeyId as never });
+        expect(record?.hash).toMatch(/^[0-9a-f]{64}$/);
+        expect(record?.hash).not.toBe(createHash('sha256').update(ownerOneKey).digest('hex'));
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('accepts a key stored unkeyed by an earlier version once, and re-hashes it with the server key', async () => {
+      const legacyKey = newApiKey();
+      const unkeyed = createHash('sha256').update(legacyKey).digest('hex');
+      const store = await pipeline.store();
+      try {
+        await store.db.collection('api_keys').insertOne({
+          _id: 'legacy-key' as never,
+          name: 'from before keyed hashes',
+          role: 'goods-owner',
+          goodsOwnerIds: [1],
+          hint: legacyKey.slice(0, 8),
+          hash: unkeyed,
+          createdAt: new Date(),
+          revokedAt: null,
+        });
+        expect((await pipeline.api('/api/me', { key: legacyKey })).status).toBe(200);
+        const record = await store.db.collection('api_keys').findOne({ _id: 'legacy-key' as never });
+        expect(record?.hash).not.toBe(unkeyed);
+        expect((await pipeline.api('/api/me', { key: legacyKey })).status).toBe(200);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('names the field a bad key request gets wrong', async () => {
       const response = await pipeline.api('/api/keys', {
         method: 'POST',
@@ -212,5 +250,55 @@ describe('access control on the API', () => {
       expect((await pipeline.api('/api/me', { key: ownerOneKey })).status).toBe(200);
       expect(ownerOneKeyId).not.toBe(created.id);
     });
+  });
+});
+
+describe('the seeded admin key', () => {
+  it('refuses a WEBHOOKS_ADMIN_KEY with less than 128 bits of randomness, naming the variable', async () => {
+    const pipeline = await startPipeline({}, { sender: false });
+    try {
+      for (const weak of ['abcdefghijklmnop', 'test-admin-key-0123456789', 'a'.repeat(64)]) {
+        let api: Awaited<ReturnType<typeof startApi>> | undefined;
+        const started = startApi({ ...pipeline.env, WEBHOOKS_ADMIN_KEY: weak, API_PORT: '0' }).then(
+          (running) => {
+            api = running;
+          },
+        );
+        await expect(started, weak).rejects.toThrow(/WEBHOOKS_ADMIN_KEY: must carry at least 128 bits/);
+        for (const step of api?.shutdownSteps ?? []) await step.run();
+      }
+    } finally {
+      await pipeline.stop();
+    }
+  });
+
+  it('stays revoked when the api starts again with it', async () => {
+    const pipeline = await startPipeline({}, { sender: false });
+    let restarted: Awaited<ReturnType<typeof startApi>> | undefined;
+    try {
+      const second = (await (
+        await pipeline.api('/api/keys', { method: 'POST', body: { name: 'second admin', role: 'admin' } })
+      ).json()) as { key: string };
+      const { items } = (await (await pipeline.api('/api/keys')).json()) as {
+        items: Array<{ id: string; name: string; revokedAt: string | null }>;
+      };
+      const seeded = items.find((item) => item.name === 'admin (WEBHOOKS_ADMIN_KEY)');
+      const revoked = await pipeline.api(`/api/keys/${seeded?.id}`, { method: 'DELETE', key: second.key });
+      expect(revoked.status).toBe(204);
+      expect((await pipeline.api('/api/me')).status).toBe(401);
+
+      restarted = await startApi({ ...pipeline.env, API_PORT: '0' });
+      const asSeeded = await fetch(`${restarted.url}/api/me`, {
+        headers: { authorization: `Bearer ${testAdminKey}` },
+      });
+      expect(asSeeded.status).toBe(401);
+      const asSecond = await fetch(`${restarted.url}/api/me`, {
+        headers: { authorization: `Bearer ${second.key}` },
+      });
+      expect(asSecond.status).toBe(200);
+    } finally {
+      for (const step of restarted?.shutdownSteps ?? []) await step.run().catch(() => undefined);
+      await pipeline.stop();
+    }
   });
 });

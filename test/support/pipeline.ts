@@ -1,3 +1,4 @@
+import { newApiKey } from '@wms-webhooks/access';
 import { startApi } from '@wms-webhooks/api';
 import {
   catalogueSchema,
@@ -21,7 +22,7 @@ import { uniqueName } from './unique';
 import { waitFor } from './wait-for';
 
 /** The admin key every test pipeline seeds; tests of access control make scoped keys with it. */
-export const testAdminKey = 'test-admin-key-0123456789';
+export const testAdminKey = newApiKey();
 
 /** Deletes a test's topics and drops its database; what is already gone is fine. */
 export async function dropTestResources(topics: TopicNames, database: string) {

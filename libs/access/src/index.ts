@@ -1,10 +1,11 @@
 export {
   type ApiKeyRecord,
   ApiKeyRepository,
-  hashApiKey,
+  type HashKey,
   newApiKey,
-  seededAdminKeyId,
+  type SeedOutcome,
 } from './api-key-repository';
+export { estimatedKeyBits, minimumKeyBits } from './api-key-strength';
 export {
   type AccessVerdict,
   accessToGoodsOwner,

@@ -30,7 +30,9 @@ describe('SecretBox', () => {
 
   it('refuses a sealed value whose tag was cut short, though GCM would check the bytes left', () => {
     const parts = box.seal('hunter2', 'c').split(':');
-    parts[4] = Buffer.from(parts[4] as string, 'base64url').subarray(0, 12).toString('base64url');
+    parts[4] = Buffer.from(parts[4] as string, 'base64url')
+      .subarray(0, 12)
+      .toString('base64url');
     expect(() => box.open(parts.join(':'), 'c')).toThrow('tag of 12 bytes; a sealed value has 16');
   });
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { InvalidInputError } from '@wms-webhooks/errors';
 
 export interface SecretKey {
@@ -78,6 +78,17 @@ export class SecretBox {
     } catch {
       throw new SecretDecryptError(`a stored secret (${context}) failed authentication with key "${id}"`);
     }
+  }
+
+  /**
+   * A key per keyring key for another use (say, hashing API keys), derived with HKDF so it reveals
+   * nothing of the sealing key; the first is the current one, as in the keyring.
+   */
+  derivedKeys(purpose: string): SecretKey[] {
+    return this.keys.map(({ id, key }) => ({
+      id,
+      key: Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `wms-webhooks ${purpose}`, 32)),
+    }));
   }
 
   /** Whether re-sealing would change the key: true for values sealed with an older key. */

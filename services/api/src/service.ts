@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiKeyRepository } from '@wms-webhooks/access';
+import { ApiKeyRepository, estimatedKeyBits, minimumKeyBits } from '@wms-webhooks/access';
 import { adminUiDist, adminUiStale } from '@wms-webhooks/admin-ui';
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
@@ -35,8 +35,18 @@ const apiEnv = z.object({
   ...attemptLogEnv,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: listenPort(8080),
-  /** Seeds (or replaces) the admin API key at start. */
-  WEBHOOKS_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Seeds the admin API key at start, replacing the one seeded before; a revoked key stays revoked. */
+  WEBHOOKS_ADMIN_KEY: z
+    .string()
+    .superRefine((key, context) => {
+      const bits = estimatedKeyBits(key);
+      if (bits >= minimumKeyBits) return;
+      context.addIssue({
+        code: 'custom',
+        message: `must carry at least ${minimumKeyBits} bits of randomness (this one: about ${bits}); make one with openssl rand -hex 32`,
+      });
+    })
+    .optional(),
   /** How long a rotated-out signing secret keeps signing beside the new one. */
   SIGNING_SECRET_GRACE_MS: positiveInt().default(24 * 60 * 60 * 1000),
 });
@@ -50,11 +60,19 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const attemptLogs = new AttemptLogRepository(context.db, {
     retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
   });
-  const apiKeys = new ApiKeyRepository(context.db);
+  const apiKeys = new ApiKeyRepository(context.db, secrets.derivedKeys('api-key-hash'));
   await Promise.all([webhooks.ensureIndexes(), attemptLogs.ensureIndexes(), apiKeys.ensureIndexes()]);
   if (config.WEBHOOKS_ADMIN_KEY) {
-    await apiKeys.seedAdmin(config.WEBHOOKS_ADMIN_KEY, new Date());
-    logger.info('admin API key seeded from WEBHOOKS_ADMIN_KEY');
+    const seeded = await apiKeys.seedAdmin(config.WEBHOOKS_ADMIN_KEY, new Date());
+    if (seeded === 'revoked') {
+      logger.error('WEBHOOKS_ADMIN_KEY names a key that was revoked; it stays revoked: set a new key');
+    } else {
+      logger.info(
+        seeded === 'seeded'
+          ? 'admin API key seeded from WEBHOOKS_ADMIN_KEY'
+          : 'admin API key from WEBHOOKS_ADMIN_KEY in place',
+      );
+    }
   } else if ((await apiKeys.list()).every((key) => key.revokedAt !== null)) {
     logger.warn('no API key exists: every /api call will answer 401 until WEBHOOKS_ADMIN_KEY seeds one');
   }
