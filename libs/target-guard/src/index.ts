@@ -1,5 +1,6 @@
 export { refusedRanges } from './address-ranges';
 export { type Cidr, InvalidCidrError, parseCidr, parseCidrList } from './cidr';
+export { ipv6Groups } from './ipv6-embedding';
 export { InvalidPortListError, type PortRange, parsePortList } from './ports';
 export {
   checkTargetUrl,

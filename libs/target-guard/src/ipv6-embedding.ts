@@ -1,5 +1,5 @@
 /** The eight 16-bit groups of an IPv6 address that `isIP` accepted; a dotted IPv4 tail counts as two. */
-function groupsOf(address: string): number[] {
+export function ipv6Groups(address: string): number[] {
   let text = (address.split('%')[0] as string).toLowerCase();
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (dotted) {
@@ -21,7 +21,7 @@ const zero = (groups: number[], from: number, to: number) => groups.slice(from, 
  * themselves, not 0.0.0.0 and 0.0.0.1.
  */
 export function embeddedIpv4(address: string): string | undefined {
-  const groups = groupsOf(address);
+  const groups = ipv6Groups(address);
   const high = groups[6] as number;
   const low = groups[7] as number;
   const mapped = zero(groups, 0, 5) && groups[5] === 0xffff;

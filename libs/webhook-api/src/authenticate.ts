@@ -1,6 +1,7 @@
 import type { Principal } from '@wms-webhooks/access';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
+import { clientKey, WindowCounter } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,19 +13,38 @@ function unauthorized(reply: FastifyReply, message: string) {
   return reply.code(401).header('www-authenticate', 'Bearer realm="wms-webhooks"').send({ error: message });
 }
 
-/** Every /api route needs `Authorization: Bearer <key>` naming a key that is not revoked. */
-export function registerAuthentication(app: FastifyInstance, deps: ApiDeps) {
+/**
+ * Every /api route needs `Authorization: Bearer <key>` naming a key that is not revoked. A client address
+ * that failed too often this minute gets 429 before its key is looked up, so guessing costs the store
+ * nothing and gains at most the limit a minute.
+ */
+export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, authFailuresPerMinute: number) {
+  const failures = new WindowCounter(authFailuresPerMinute);
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // The matched route decides, so no spelling of a path reaches an /api handler unauthenticated.
     const route = request.routeOptions.url ?? '';
     if (!route.startsWith('/api/') && !request.url.startsWith('/api')) return;
+    const client = clientKey(request.ip);
+    const wait = failures.exhausted(client, deps.now());
+    if (wait !== undefined) {
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({
+          error: `too many failed authentications from this address; retry in ${wait} s`,
+        });
+    }
+    const failed = (message: string) => {
+      failures.add(client, deps.now());
+      return unauthorized(reply, message);
+    };
     const header = request.headers.authorization;
-    if (!header) return unauthorized(reply, 'authentication required: send Authorization: Bearer <api key>');
+    if (!header) return failed('authentication required: send Authorization: Bearer <api key>');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return unauthorized(reply, 'the Authorization header must be "Bearer <api key>"');
+    if (!match) return failed('the Authorization header must be "Bearer <api key>"');
     const principal = await deps.apiKeys.authenticate(match[1] as string);
-    if (!principal) return unauthorized(reply, 'the API key is unknown or revoked');
+    if (!principal) return failed('the API key is unknown or revoked');
     request.principal = principal;
   });
 }

@@ -5,6 +5,7 @@ import { registerAuthentication } from './authenticate';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerKeyRoutes } from './key-routes';
 import { registerLogRoutes } from './log-routes';
+import { type ApiLimits, registerConcurrencyBound, serverOptions } from './request-limits';
 import { registerWebhookRoutes } from './webhook-routes';
 
 /**
@@ -13,9 +14,13 @@ import { registerWebhookRoutes } from './webhook-routes';
  */
 export async function buildApi(
   deps: ApiDeps,
-  options: { logger?: boolean | object; uiDir?: string } = {},
+  options: { limits: ApiLimits; logger?: boolean | object; uiDir?: string },
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 256 * 1024,
+    ...serverOptions(options.limits),
+  });
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -27,7 +32,8 @@ export async function buildApi(
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
-  registerAuthentication(app, deps);
+  registerConcurrencyBound(app, options.limits);
+  registerAuthentication(app, deps, options.limits.authFailuresPerMinute);
   registerWebhookRoutes(app, deps);
   registerLogRoutes(app, deps);
   registerKeyRoutes(app, deps);

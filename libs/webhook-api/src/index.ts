@@ -1,3 +1,4 @@
 export type { ApiDeps } from './api-deps';
 export { buildApi } from './build-api';
 export { resendTask, testTask } from './manual-tasks';
+export type { ApiLimits } from './request-limits';

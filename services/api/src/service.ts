@@ -49,6 +49,16 @@ const apiEnv = z.object({
     .optional(),
   /** How long a rotated-out signing secret keeps signing beside the new one. */
   SIGNING_SECRET_GRACE_MS: positiveInt().default(24 * 60 * 60 * 1000),
+  /** A request must be complete, body included, within this; 408 after it. */
+  API_REQUEST_TIMEOUT_MS: positiveInt().default(30_000),
+  /** A request's headers must be complete within this; the connection is closed after it. */
+  API_HEADERS_TIMEOUT_MS: positiveInt().default(10_000),
+  /** Requests in progress at once; more answer 503 with Retry-After (probes and /metrics excepted). */
+  API_MAX_CONCURRENT_REQUESTS: positiveInt().default(256),
+  /** Failed authentications per client address (IPv6: per /64) per minute; then 429 until the minute ends. */
+  API_AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
+  /** Proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs); empty trusts none. */
+  API_TRUST_PROXY: z.string().default(''),
 });
 
 export async function startApi(env: NodeJS.ProcessEnv = process.env) {
@@ -114,7 +124,16 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
           'change notice not published; services pick it up at their next reload',
         ),
     },
-    { uiDir: adminUiDist },
+    {
+      uiDir: adminUiDist,
+      limits: {
+        requestTimeoutMs: config.API_REQUEST_TIMEOUT_MS,
+        headersTimeoutMs: config.API_HEADERS_TIMEOUT_MS,
+        maxConcurrentRequests: config.API_MAX_CONCURRENT_REQUESTS,
+        authFailuresPerMinute: config.API_AUTH_FAILURES_PER_MINUTE,
+        trustProxy: config.API_TRUST_PROXY,
+      },
+    },
   );
   if (!existsSync(join(adminUiDist, 'index.html'))) {
     logger.warn('the admin UI is not built; / explains how (npm run ui:build)');
