@@ -37,6 +37,9 @@ describe('the admin UI in a real browser', () => {
     await page.getByLabel('API key').fill(testAdminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
+    await expect
+      .poll(() => page.getByRole('note', { name: 'Quotas' }).textContent())
+      .toMatch(/Goods-owner keys may hold 50 webhooks per goods owner.*10 Test or Resend presses/);
     await screenshot(page, '01-list-empty');
   });
 

@@ -142,3 +142,101 @@ describe('the limits on what a webhook may hold', () => {
     });
   });
 });
+
+describe('the quotas of a goods owner', () => {
+  let pipeline: Pipeline;
+  let ownerKey = '';
+
+  beforeAll(async () => {
+    pipeline = await startPipeline(
+      {
+        WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER: '4',
+        WEBHOOKS_QUOTA_CREATES_PER_MINUTE: '3',
+        WEBHOOKS_QUOTA_TESTS_PER_MINUTE: '2',
+        WEBHOOKS_QUOTA_ROTATIONS_PER_MINUTE: '2',
+      },
+      { sender: false },
+    );
+    const created = await pipeline.api('/api/keys', {
+      method: 'POST',
+      body: { name: 'tenant', role: 'goods-owner', goodsOwnerIds: [1911, 1912, 1913] },
+    });
+    ownerKey = ((await created.json()) as { key: string }).key;
+  });
+
+  afterAll(() => pipeline?.stop());
+
+  const create = (goodsOwnerId: number, key?: string) =>
+    pipeline.api('/api/webhooks', {
+      method: 'POST',
+      body: webhookBody({ goodsOwnerIds: [goodsOwnerId], url: 'https://93.184.215.14/hook' }),
+      key,
+      awaitPropagation: false,
+    });
+
+  it('answers 429 with Retry-After past the webhooks a goods owner may create a minute', async () => {
+    for (let i = 0; i < 3; i++) expect((await create(1911, ownerKey)).status).toBe(201);
+    const refused = await create(1911, ownerKey);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused.json()) as { error: string }).error).toContain('goods owner 1911');
+  });
+
+  it('refuses a webhook past the most a goods owner may have, naming the limit', async () => {
+    for (let i = 0; i < 4; i++) expect((await create(1912)).status).toBe(201);
+    const refused = await create(1912, ownerKey);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toContain(
+      'goods owner 1912 has 4 webhooks, the most WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER allows',
+    );
+  });
+
+  it('answers 429 past the Test presses and secret rotations a minute allows, and binds no admin key', async () => {
+    const { id } = (await (await create(1913, ownerKey)).json()) as { id: string };
+    for (const [action, allowed] of [
+      ['test', 2],
+      ['rotate-secret', 2],
+    ] as const) {
+      for (let i = 0; i < allowed; i++) {
+        const response = await pipeline.api(`/api/webhooks/${id}/${action}`, {
+          method: 'POST',
+          key: ownerKey,
+          awaitPropagation: false,
+        });
+        expect(response.status, action).toBeLessThan(300);
+      }
+      const refused = await pipeline.api(`/api/webhooks/${id}/${action}`, {
+        method: 'POST',
+        key: ownerKey,
+        awaitPropagation: false,
+      });
+      expect(refused.status, action).toBe(429);
+      expect(refused.headers.get('retry-after'), action).toMatch(/^\d+$/);
+      const asAdmin = await pipeline.api(`/api/webhooks/${id}/${action}`, {
+        method: 'POST',
+        awaitPropagation: false,
+      });
+      expect(asAdmin.status, action).toBeLessThan(300);
+    }
+  });
+
+  it('tells a goods-owner key its limits and how many webhooks each of its owners has', async () => {
+    const quotas = (await (await pipeline.api('/api/quotas', { key: ownerKey })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(quotas).toMatchObject({
+      bindsThisKey: true,
+      webhooksPerGoodsOwner: 4,
+      createsPerMinute: 3,
+      testsPerMinute: 2,
+      rotationsPerMinute: 2,
+    });
+    expect(quotas.goodsOwners).toEqual(
+      expect.arrayContaining([
+        { goodsOwnerId: 1912, webhooks: 4 },
+        { goodsOwnerId: 1913, webhooks: 1 },
+      ]),
+    );
+  });
+});

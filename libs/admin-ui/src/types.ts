@@ -75,3 +75,12 @@ export interface LogItem {
 export type Principal =
   | { keyId: string; name: string; role: 'admin' }
   | { keyId: string; name: string; role: 'goods-owner'; goodsOwnerIds: number[] };
+
+export interface QuotaView {
+  webhooksPerGoodsOwner: number;
+  createsPerMinute: number;
+  testsPerMinute: number;
+  rotationsPerMinute: number;
+  bindsThisKey: boolean;
+  goodsOwners: Array<{ goodsOwnerId: number; webhooks: number }>;
+}

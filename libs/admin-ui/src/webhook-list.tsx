@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
+import { QuotaNote } from './quota-note';
 import { TestButton } from './test-button';
 import type { Principal, PublicWebhook } from './types';
 
@@ -60,6 +61,7 @@ export function WebhookList({ api, principal }: { api: Api; principal: Principal
         </a>
       </div>
       {error && <p className="error">{error}</p>}
+      <QuotaNote api={api} refresh={webhooks} />
       {webhooks && webhooks.length === 0 && <p>No webhooks yet.</p>}
       {webhooks && webhooks.length > 0 && (
         <table>

@@ -1,7 +1,7 @@
 import type { Principal } from '@wms-webhooks/access';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
-import { clientKey, WindowCounter } from './rate-limit';
+import { clientKey, RateLimiter } from './rate-limit';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,7 +19,7 @@ function unauthorized(reply: FastifyReply, message: string) {
  * nothing and gains at most the limit a minute.
  */
 export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, authFailuresPerMinute: number) {
-  const failures = new WindowCounter(authFailuresPerMinute);
+  const failures = new RateLimiter(authFailuresPerMinute);
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // The matched route decides, so no spelling of a path reaches an /api handler unauthenticated.
@@ -36,7 +36,7 @@ export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, auth
         });
     }
     const failed = (message: string) => {
-      failures.add(client, deps.now());
+      failures.spend(client, deps.now());
       return unauthorized(reply, message);
     };
     const header = request.headers.authorization;

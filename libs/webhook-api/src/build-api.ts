@@ -5,6 +5,7 @@ import { registerAuthentication } from './authenticate';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerKeyRoutes } from './key-routes';
 import { registerLogRoutes } from './log-routes';
+import { createQuotaGuard, type Quotas, registerQuotaRoute } from './quotas';
 import { type ApiLimits, registerConcurrencyBound, serverOptions } from './request-limits';
 import { registerWebhookRoutes } from './webhook-routes';
 
@@ -14,7 +15,7 @@ import { registerWebhookRoutes } from './webhook-routes';
  */
 export async function buildApi(
   deps: ApiDeps,
-  options: { limits: ApiLimits; logger?: boolean | object; uiDir?: string },
+  options: { limits: ApiLimits; quotas: Quotas; logger?: boolean | object; uiDir?: string },
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -34,8 +35,10 @@ export async function buildApi(
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
   registerConcurrencyBound(app, options.limits);
   registerAuthentication(app, deps, options.limits.authFailuresPerMinute);
-  registerWebhookRoutes(app, deps);
-  registerLogRoutes(app, deps);
+  const quota = createQuotaGuard(options.quotas, deps);
+  registerWebhookRoutes(app, deps, quota);
+  registerLogRoutes(app, deps, quota);
+  registerQuotaRoute(app, deps, options.quotas);
   registerKeyRoutes(app, deps);
   registerCatalogueRoutes(app);
   await registerAdminUi(app, options.uiDir);

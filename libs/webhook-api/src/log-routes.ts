@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
 import { resendTask } from './manual-tasks';
 import { badRequest, type Problem } from './problems';
+import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
 
 type LogQuery = { outcome?: string; limit?: string; cursor?: string; deliveryId?: string };
 
-export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
+export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: QuotaGuard) {
   /**
    * How long attempts are kept, for everyone; what the whole log holds, which spans every goods owner,
    * for admins only.
@@ -106,6 +107,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps) {
           .code(409)
           .send({ error: 'this delivery has not finally failed (it may still be retrying) or was a test' });
       }
+      if (!(await quota.admitRate(request, reply, 'test', webhook.goodsOwnerIds))) return reply;
       if (!(await deps.resendClaims.claim(webhook.id, task.deliveryId, task.attempt))) {
         return reply.code(409).send({ error: 'this delivery was already resent' });
       }

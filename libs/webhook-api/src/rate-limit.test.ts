@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { clientKey, WindowCounter } from './rate-limit';
+import { clientKey, RateLimiter } from './rate-limit';
 
-describe('WindowCounter', () => {
-  it('allows the limit within a minute, then names the seconds left in it', () => {
-    const counter = new WindowCounter(2);
-    const start = 120_000;
-    expect(counter.take(['owner:1'], start)).toBeUndefined();
-    expect(counter.take(['owner:1'], start + 1_000)).toBeUndefined();
-    expect(counter.take(['owner:1'], start + 15_000)).toBe(45);
-    expect(counter.take(['owner:2'], start + 15_000)).toBeUndefined();
+describe('RateLimiter', () => {
+  it('allows a burst of the limit, then names the seconds until the next', () => {
+    const limiter = new RateLimiter(2);
+    expect(limiter.take(['owner:1'], 0)).toBeUndefined();
+    expect(limiter.take(['owner:1'], 100)).toBeUndefined();
+    expect(limiter.take(['owner:1'], 200)).toBe(30);
+    expect(limiter.take(['owner:2'], 200)).toBeUndefined();
   });
 
-  it('starts again when the minute turns', () => {
-    const counter = new WindowCounter(1);
-    expect(counter.take(['a'], 59_000)).toBeUndefined();
-    expect(counter.take(['a'], 59_500)).toBe(1);
-    expect(counter.take(['a'], 60_000)).toBeUndefined();
+  it('refills one every 60/limit seconds, up to the limit', () => {
+    const limiter = new RateLimiter(2);
+    limiter.take(['a'], 0);
+    limiter.take(['a'], 0);
+    expect(limiter.take(['a'], 29_000)).toBe(1);
+    expect(limiter.take(['a'], 30_000)).toBeUndefined();
+    expect(limiter.take(['a'], 30_000)).toBe(30);
+    expect(limiter.take(['a'], 600_000)).toBeUndefined();
+    expect(limiter.take(['a'], 600_000)).toBeUndefined();
+    expect(limiter.take(['a'], 600_000)).toBe(30);
   });
 
-  it('counts nothing when any of several keys is used up', () => {
-    const counter = new WindowCounter(1);
-    counter.take(['owner:1'], 0);
-    expect(counter.take(['owner:2', 'owner:1'], 0)).toBe(60);
-    expect(counter.take(['owner:2'], 0)).toBeUndefined();
+  it('spends nothing when any of several keys is used up', () => {
+    const limiter = new RateLimiter(1);
+    limiter.take(['owner:1'], 0);
+    expect(limiter.take(['owner:2', 'owner:1'], 0)).toBe(60);
+    expect(limiter.take(['owner:2'], 0)).toBeUndefined();
   });
 });
 

@@ -2,42 +2,44 @@ import { isIPv6 } from 'node:net';
 import { ipv6Groups } from '@wms-webhooks/target-guard';
 
 /**
- * Counts per key in fixed windows (a minute by default), in this process's memory: each api replica
- * keeps its own, so N replicas allow up to N times a limit. The map is emptied as each window ends.
+ * A token bucket per key: a burst of `perMinute`, then one more every 60/perMinute seconds. Kept in this
+ * process's memory, so N api replicas allow up to N times a limit. Buckets that have refilled are
+ * dropped, at most once a second, once there are many.
  */
-export class WindowCounter {
-  private window = -1;
-  private readonly counts = new Map<string, number>();
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private sweptAt = 0;
 
-  constructor(
-    readonly limit: number,
-    private readonly windowMs = 60_000,
-  ) {}
+  constructor(readonly perMinute: number) {}
 
-  private roll(now: number) {
-    const window = Math.floor(now / this.windowMs);
-    if (window === this.window) return;
-    this.window = window;
-    this.counts.clear();
+  private level(key: string, now: number): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return this.perMinute;
+    return Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
   }
 
   /** Seconds until the key may act again, if it has used up its limit; undefined if it may now. */
   exhausted(key: string, now: number): number | undefined {
-    this.roll(now);
-    if ((this.counts.get(key) ?? 0) < this.limit) return undefined;
-    return Math.max(1, Math.ceil(((this.window + 1) * this.windowMs - now) / 1000));
+    const level = this.level(key, now);
+    if (level >= 1) return undefined;
+    return Math.max(1, Math.ceil(((1 - level) * 60) / this.perMinute));
   }
 
-  add(key: string, now: number) {
-    this.roll(now);
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  spend(key: string, now: number) {
+    this.buckets.set(key, { tokens: this.level(key, now) - 1, at: now });
+    if (this.buckets.size > 10_000 && now - this.sweptAt > 1_000) {
+      this.sweptAt = now;
+      for (const held of this.buckets.keys()) {
+        if (this.level(held, now) >= this.perMinute) this.buckets.delete(held);
+      }
+    }
   }
 
-  /** Counts one for every key if none has used up its limit; else the seconds to wait, counting nothing. */
+  /** Spends one for every key if each has one; else the seconds to wait, spending nothing. */
   take(keys: readonly string[], now: number): number | undefined {
     const waits = keys.map((key) => this.exhausted(key, now)).filter((wait) => wait !== undefined);
     if (waits.length > 0) return Math.max(...waits);
-    for (const key of keys) this.add(key, now);
+    for (const key of keys) this.spend(key, now);
     return undefined;
   }
 }

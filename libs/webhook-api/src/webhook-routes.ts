@@ -12,6 +12,7 @@ import type { ApiDeps } from './api-deps';
 import { forbidden } from './authenticate';
 import { testTask } from './manual-tasks';
 import { badRequest } from './problems';
+import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
 
 type IdParams = { Params: { id: string } };
@@ -78,10 +79,12 @@ async function listVisible(
   return [...new Map(lists.flat().map((webhook) => [webhook.id, webhook])).values()];
 }
 
-export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
+export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota: QuotaGuard) {
   app.post('/api/webhooks', async (request, reply) => {
     const settings = await acceptableSettings(deps, request, reply);
     if (!settings) return reply;
+    if (!(await quota.admitCount(request, reply, settings.goodsOwnerIds))) return reply;
+    if (!(await quota.admitRate(request, reply, 'create', settings.goodsOwnerIds))) return reply;
     const now = new Date(deps.now());
     const webhook: Webhook = {
       ...settings,
@@ -132,6 +135,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
     if (!existing) return reply;
     const settings = await acceptableSettings(deps, request, reply, existing);
     if (!settings) return reply;
+    const added = settings.goodsOwnerIds.filter((owner) => !existing.goodsOwnerIds.includes(owner));
+    if (!(await quota.admitCount(request, reply, added))) return reply;
     const updated = await replaceWebhook(deps, reply, existing, settings);
     return updated ? toPublicWebhook(updated, deps.now()) : reply;
   });
@@ -148,6 +153,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post<IdParams>('/api/webhooks/:id/test', async (request, reply) => {
     const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
     if (!webhook) return reply;
+    if (!(await quota.admitRate(request, reply, 'test', webhook.goodsOwnerIds))) return reply;
     const task = testTask(webhook, deps.now());
     await deps.enqueueDelivery(task);
     return reply.code(202).send({ deliveryId: task.deliveryId, eventId: task.eventId });
@@ -161,6 +167,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps) {
   app.post<IdParams>('/api/webhooks/:id/rotate-secret', async (request, reply) => {
     const existing = await accessibleWebhook(deps, request, reply, request.params.id);
     if (!existing) return reply;
+    if (!(await quota.admitRate(request, reply, 'rotate', existing.goodsOwnerIds))) return reply;
     const now = deps.now();
     const previousValidUntil = new Date(now + deps.secretGraceMs);
     const updated = await replaceWebhook(deps, reply, existing, {

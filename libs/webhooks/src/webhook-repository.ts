@@ -112,6 +112,11 @@ export class WebhookRepository {
     return documents.map((document) => this.fromDocument(document));
   }
 
+  /** Webhooks that name this goods owner (not those for all owners): what its quota counts. */
+  async countForGoodsOwner(goodsOwnerId: number): Promise<number> {
+    return this.collection.countDocuments({ goodsOwnerIds: goodsOwnerId });
+  }
+
   async listAll(): Promise<Webhook[]> {
     const documents = await this.collection.find({}).sort({ createdAt: -1 }).toArray();
     return documents.map((document) => this.fromDocument(document));

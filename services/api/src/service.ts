@@ -59,6 +59,11 @@ const apiEnv = z.object({
   API_AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** Proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs); empty trusts none. */
   API_TRUST_PROXY: z.string().default(''),
+  /** Quotas of goods-owner keys, per goods owner (admin keys are not bound). */
+  WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER: positiveInt().default(50),
+  WEBHOOKS_QUOTA_CREATES_PER_MINUTE: positiveInt().default(10),
+  WEBHOOKS_QUOTA_TESTS_PER_MINUTE: positiveInt().default(10),
+  WEBHOOKS_QUOTA_ROTATIONS_PER_MINUTE: positiveInt().default(3),
 });
 
 export async function startApi(env: NodeJS.ProcessEnv = process.env) {
@@ -126,6 +131,12 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     },
     {
       uiDir: adminUiDist,
+      quotas: {
+        webhooksPerGoodsOwner: config.WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER,
+        createsPerMinute: config.WEBHOOKS_QUOTA_CREATES_PER_MINUTE,
+        testsPerMinute: config.WEBHOOKS_QUOTA_TESTS_PER_MINUTE,
+        rotationsPerMinute: config.WEBHOOKS_QUOTA_ROTATIONS_PER_MINUTE,
+      },
       limits: {
         requestTimeoutMs: config.API_REQUEST_TIMEOUT_MS,
         headersTimeoutMs: config.API_HEADERS_TIMEOUT_MS,
