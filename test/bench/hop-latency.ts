@@ -4,6 +4,7 @@ import {
   createDurableProducer,
   createKafkaClient,
   ensureTopics,
+  kafkaSecurityFromEnv,
   runLaneConsumer,
 } from '@wms-webhooks/kafka';
 import { percentile } from './stats';
@@ -17,7 +18,11 @@ import { percentile } from './stats';
 const rate = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 20);
 const endpoints = await resolveEndpoints({ start: true, log: (line) => console.error(line) });
-const kafka = createKafkaClient({ clientId: 'wms-hop-latency', brokers: endpoints.kafkaBrokers });
+const kafka = createKafkaClient({
+  clientId: 'wms-hop-latency',
+  brokers: endpoints.kafkaBrokers,
+  security: kafkaSecurityFromEnv(),
+});
 const topic = `bench.hop-latency.${Date.now()}`;
 const admin = kafka.admin();
 await ensureTopics(admin, [

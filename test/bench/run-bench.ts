@@ -17,6 +17,7 @@ import {
   createDurableProducer,
   createKafkaClient,
   createSchemaRegistry,
+  kafkaSecurityFromEnv,
 } from '@wms-webhooks/kafka';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { newSecretKey } from '@wms-webhooks/secrets';
@@ -71,7 +72,11 @@ async function main() {
     join(resultsDir, 'logs'),
     settings.profile ? join(resultsDir, 'profiles') : undefined,
   );
-  const kafka = createKafkaClient({ clientId: 'wms-bench', brokers: endpoints.kafkaBrokers });
+  const kafka = createKafkaClient({
+    clientId: 'wms-bench',
+    brokers: endpoints.kafkaBrokers,
+    security: kafkaSecurityFromEnv(),
+  });
   const admin = kafka.admin();
   const producer = createDurableProducer(kafka);
   const mongo = new MongoClient(endpoints.mongodbUri);

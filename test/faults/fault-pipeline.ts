@@ -10,6 +10,7 @@ import {
   createDurableProducer,
   createKafkaClient,
   createSchemaRegistry,
+  kafkaSecurityFromEnv,
   type OutgoingRecord,
   readToEnd,
 } from '@wms-webhooks/kafka';
@@ -91,7 +92,11 @@ export async function startFaultPipeline(
   await Promise.all(serviceLabels.map((label) => waitUntilReady(launch(label), 120_000)));
   const opsUrl = (label: ServiceLabel) => `http://127.0.0.1:${ports.get(label)}`;
 
-  const kafka = createKafkaClient({ clientId: `faults-${name}`, brokers: endpoints.kafkaBrokers });
+  const kafka = createKafkaClient({
+    clientId: `faults-${name}`,
+    brokers: endpoints.kafkaBrokers,
+    security: kafkaSecurityFromEnv(),
+  });
   const admin = kafka.admin();
   const limits = new Map(
     Object.values(topicCatalogue(prefix)).map(({ spec }) => [spec.name, spec.maxMessageBytes]),

@@ -24,4 +24,6 @@ export interface StackComponent {
   prepare(layout: StackLayout): Promise<void>;
   launch(layout: StackLayout): Promise<LaunchSpec>;
   probe(layout: StackLayout): Promise<ProbeResult>;
+  /** Set-up that needs the component running, on every start; it must be idempotent. */
+  afterReady?(layout: StackLayout): Promise<void>;
 }

@@ -14,5 +14,12 @@ export {
   stopComponent,
   type UpReport,
 } from './stack';
-export { loadStackLayout, type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';
+export {
+  loadStackLayout,
+  type NativeEndpoints,
+  nativeEndpoints,
+  type SecuredKafkaListener,
+  type StackLayout,
+  securedKafkaListener,
+} from './stack-config';
 export { missingTools, nodeVersionProblem, type Tool } from './toolchain';

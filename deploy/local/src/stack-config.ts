@@ -22,6 +22,8 @@ const stackSchema = z.object({
     .default('1.24.0'),
   STACK_KAFKA_PORT: port().default(9092),
   STACK_KAFKA_CONTROLLER_PORT: port().default(9093),
+  /** A SASL_SSL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsigned tokens), for the secured path. */
+  STACK_KAFKA_SASL_PORT: port().default(9094),
   STACK_REGISTRY_PORT: port().default(8081),
   STACK_MONGO_PORT: port().default(27017),
   STACK_FERRETDB_DEBUG_PORT: port().default(8088),
@@ -50,7 +52,15 @@ export interface StackLayout {
   dataDir: string;
   cacheDir: string;
   mavenRepo: string;
-  kafka: { version: string; libsDir: string; configFile: string; dataDir: string; clusterIdFile: string };
+  kafka: {
+    version: string;
+    libsDir: string;
+    configFile: string;
+    dataDir: string;
+    clusterIdFile: string;
+    /** The SASL_SSL listener's keystore, its certificate (clients' CA) and the SCRAM user's password. */
+    securityDir: string;
+  };
   registry: { version: string; homeDir: string; dataDir: string };
   ferretdb: { version: string; binary: string; dataDir: string; stateDir: string };
 }
@@ -75,6 +85,7 @@ export function loadStackLayout(env: Record<string, string | undefined> = proces
       configFile: join(runDir, 'kafka', 'server.properties'),
       dataDir: join(dataDir, 'kafka'),
       clusterIdFile: join(dataDir, 'kafka-cluster-id'),
+      securityDir: join(dataDir, 'kafka-security'),
     },
     registry: {
       version: settings.STACK_APICURIO_VERSION,
@@ -102,5 +113,22 @@ export function nativeEndpoints(layout: StackLayout): NativeEndpoints {
     kafkaBrokers: [`127.0.0.1:${settings.STACK_KAFKA_PORT}`],
     schemaRegistryUrl: `http://127.0.0.1:${settings.STACK_REGISTRY_PORT}/apis/ccompat/v7`,
     mongodbUri: `mongodb://127.0.0.1:${settings.STACK_MONGO_PORT}`,
+  };
+}
+
+/** How a client reaches the local stack's SASL_SSL listener: trust its certificate, log in as its user. */
+export interface SecuredKafkaListener {
+  brokers: string[];
+  caFile: string;
+  username: string;
+  passwordFile: string;
+}
+
+export function securedKafkaListener(layout: StackLayout): SecuredKafkaListener {
+  return {
+    brokers: [`127.0.0.1:${layout.settings.STACK_KAFKA_SASL_PORT}`],
+    caFile: join(layout.kafka.securityDir, 'broker.pem'),
+    username: 'wms-webhooks',
+    passwordFile: join(layout.kafka.securityDir, 'scram-password'),
   };
 }

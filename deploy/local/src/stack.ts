@@ -117,6 +117,7 @@ async function startComponent(
   const existing = await readPid(layout, component.name);
   if (existing !== undefined && isOurs(layout, existing)) {
     const detail = await waitUntilReady(layout, component, existing);
+    await setUp(layout, component);
     return { ...base, state: 'already running', readySeconds: seconds(since), detail };
   }
   await forgetPid(layout, component.name);
@@ -135,8 +136,15 @@ async function startComponent(
     `${component.name}: started (pid ${pid}), waiting until ready; log: ${logFile(layout, component.name)}`,
   );
   const detail = await waitUntilReady(layout, component, pid);
+  await setUp(layout, component);
   log(`${component.name}: ready in ${seconds(since)} s (${detail})`);
   return { ...base, state: 'started', readySeconds: seconds(since), detail };
+}
+
+async function setUp(layout: StackLayout, component: StackComponent) {
+  await component.afterReady?.(layout).catch((error: Error) => {
+    throw new StackError(`${component.name}: setting up after start failed: ${error.message}`);
+  });
 }
 
 async function waitUntilReady(layout: StackLayout, component: StackComponent, pid: number): Promise<string> {

@@ -27,6 +27,13 @@ export {
 } from './idempotent-producer';
 export { createKafkaClient, type KafkaClient, type KafkaClientOptions } from './kafka-client';
 export { kafkaErrorMessage } from './kafka-errors';
+export {
+  type KafkaSecurity,
+  type KafkaSecurityConfig,
+  kafkaSecurityEnv,
+  kafkaSecurityFromEnv,
+  kafkaSecurityOf,
+} from './kafka-security';
 export { runLaneConsumer } from './lane-consumer';
 export {
   allReady,

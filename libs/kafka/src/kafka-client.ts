@@ -1,9 +1,12 @@
 import type { BaseOptions } from '@platformatic/kafka';
+import type { KafkaSecurity } from './kafka-security';
 import { TopicAdmin } from './topic-admin';
 
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** TLS and SASL for every connection; none for a plaintext cluster. */
+  security?: KafkaSecurity;
 }
 
 /** The cluster and who asks: what every Kafka client of one process shares. */
@@ -32,6 +35,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       timeout: 30_000,
       retries: 8,
       retryDelay: (_client, _operation, attempt) => retryBackoff(attempt),
+      ...options.security,
     }),
     admin: () => new TopicAdmin(client.options('admin')),
   };

@@ -7,6 +7,9 @@ import {
   createSchemaRegistry,
   type DurableProducer,
   type KafkaClient,
+  type KafkaSecurityConfig,
+  kafkaErrorMessage,
+  kafkaSecurityOf,
 } from '@wms-webhooks/kafka';
 import { type Db, MongoClient } from 'mongodb';
 import type { Registry } from 'prom-client';
@@ -32,7 +35,7 @@ export interface ServiceContext {
 }
 
 /** The validated variables of serviceEnv that the context needs. */
-export interface ContextConfig {
+export interface ContextConfig extends KafkaSecurityConfig {
   LOG_LEVEL: string;
   WEBHOOKS_TOPIC_PREFIX: string;
   MONGODB_DATABASE: string;
@@ -54,12 +57,19 @@ export async function createServiceContext(
   const options = { service, topicPrefix: config.WEBHOOKS_TOPIC_PREFIX, database: config.MONGODB_DATABASE };
   const logger = createLogger(service, config.LOG_LEVEL);
   const endpoints = await resolveEndpoints({ start: false, env });
-  const kafka = createKafkaClient({ clientId: options.service, brokers: endpoints.kafkaBrokers });
+  const kafka = createKafkaClient({
+    clientId: options.service,
+    brokers: endpoints.kafkaBrokers,
+    security: kafkaSecurityOf(config),
+  });
   const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
   const admin = kafka.admin();
   const catalogue = catalogueEntries(options.topicPrefix);
   try {
     await applyCatalogue(admin, serde, catalogue);
+  } catch (error) {
+    // The client's outer message ("Listing topics failed.") hides the reason, e.g. a refused SASL login.
+    throw new Error(`could not apply the topic catalogue: ${kafkaErrorMessage(error)}`, { cause: error });
   } finally {
     await admin.close();
   }

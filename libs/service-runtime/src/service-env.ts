@@ -1,5 +1,6 @@
 import { booleanFlag } from '@wms-webhooks/config';
 import { endpointVariables } from '@wms-webhooks/endpoints';
+import { kafkaSecurityEnv } from '@wms-webhooks/kafka';
 import { createTargetPolicy, parseCidrList, parsePortList } from '@wms-webhooks/target-guard';
 import { z } from 'zod';
 
@@ -21,6 +22,7 @@ function parsedList<T>(parse: (text: string) => T[]) {
 /** Variables every service reads; each service's schema extends these with its own. */
 export const serviceEnv = {
   ...endpointVariables,
+  ...kafkaSecurityEnv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   OPS_HOST: z.string().default('127.0.0.1'),
   WEBHOOKS_TOPIC_PREFIX: z

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StackComponent } from '../component';
 import { copyDependencies } from '../maven';
 import { probeKafka } from '../probes';
 import { runCommand } from '../run-command';
-import type { StackLayout } from '../stack-config';
+import { type StackLayout, securedKafkaListener } from '../stack-config';
 
 const completeMarker = '.complete';
 
@@ -14,16 +14,35 @@ function classPath(layout: StackLayout): string {
   return join(layout.kafka.libsDir, '*');
 }
 
-function serverProperties(layout: StackLayout): string {
-  const { STACK_KAFKA_PORT: port, STACK_KAFKA_CONTROLLER_PORT: controllerPort } = layout.settings;
+const keystoreFile = (layout: StackLayout) => join(layout.kafka.securityDir, 'broker.p12');
+const keystorePasswordFile = (layout: StackLayout) => join(layout.kafka.securityDir, 'keystore-password');
+const scramMarker = (layout: StackLayout) => join(layout.kafka.securityDir, 'scram-user.done');
+
+function serverProperties(layout: StackLayout, keystorePassword: string): string {
+  const {
+    STACK_KAFKA_PORT: port,
+    STACK_KAFKA_CONTROLLER_PORT: controllerPort,
+    STACK_KAFKA_SASL_PORT: saslPort,
+  } = layout.settings;
+  const loginModule = (name: string) => `org.apache.kafka.common.security.${name} required;`;
   return `# Written by the local stack on every start; edit deploy/local/src/components/kafka.ts instead.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort},SASL_SSL://127.0.0.1:${saslPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port},SASL_SSL://127.0.0.1:${saslPort}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
 controller.listener.names=CONTROLLER
+# The secured listener, so TLS and SASL are tested as services use them against a production cluster.
+# OAUTHBEARER here takes unsigned tokens (Kafka's default validator): for tests only.
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${loginModule('scram.ScramLoginModule')}
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${loginModule('scram.ScramLoginModule')}
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=${loginModule('oauthbearer.OAuthBearerLoginModule')}
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=${keystoreFile(layout)}
+listener.name.sasl_ssl.ssl.keystore.password=${keystorePassword}
+listener.name.sasl_ssl.ssl.key.password=${keystorePassword}
 inter.broker.listener.name=PLAINTEXT
 log.dirs=${layout.kafka.dataDir}
 num.partitions=1
@@ -57,6 +76,7 @@ export const kafkaComponent: StackComponent = {
   ports: (layout) => [
     { port: layout.settings.STACK_KAFKA_PORT, variable: 'STACK_KAFKA_PORT' },
     { port: layout.settings.STACK_KAFKA_CONTROLLER_PORT, variable: 'STACK_KAFKA_CONTROLLER_PORT' },
+    { port: layout.settings.STACK_KAFKA_SASL_PORT, variable: 'STACK_KAFKA_SASL_PORT' },
   ],
   isInstalled: (layout) => existsSync(join(layout.kafka.libsDir, completeMarker)),
 
@@ -71,7 +91,7 @@ export const kafkaComponent: StackComponent = {
 
   async prepare(layout) {
     await mkdir(dirname(layout.kafka.configFile), { recursive: true });
-    await writeFile(layout.kafka.configFile, serverProperties(layout));
+    await writeFile(layout.kafka.configFile, serverProperties(layout, await ensureKeystore(layout)));
     if (existsSync(join(layout.kafka.dataDir, 'meta.properties'))) return;
     await mkdir(layout.kafka.dataDir, { recursive: true });
     const clusterId = existsSync(layout.kafka.clusterIdFile)
@@ -110,4 +130,74 @@ export const kafkaComponent: StackComponent = {
   }),
 
   probe: (layout) => probeKafka([`127.0.0.1:${layout.settings.STACK_KAFKA_PORT}`]),
+
+  /** The SASL listener's user, made once per data directory through the plaintext listener. */
+  async afterReady(layout) {
+    if (existsSync(scramMarker(layout))) return;
+    const { username, passwordFile } = securedKafkaListener(layout);
+    const password = await readOrCreateSecret(passwordFile);
+    // One mechanism per request: the broker refuses to alter a user's credentials twice in one.
+    for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+      await runCommand('java', [
+        '-cp',
+        classPath(layout),
+        `-Dlog4j.configuration=file:${join(layout.packageDir, 'kafka', 'log4j.properties')}`,
+        'kafka.admin.ConfigCommand',
+        '--bootstrap-server',
+        `127.0.0.1:${layout.settings.STACK_KAFKA_PORT}`,
+        '--alter',
+        '--add-config',
+        `${mechanism}=[iterations=8192,password=${password}]`,
+        '--entity-type',
+        'users',
+        '--entity-name',
+        username,
+      ]);
+    }
+    await writeFile(scramMarker(layout), `${new Date().toISOString()}\n`);
+  },
 };
+
+/** A random secret kept in a file (mode 600), made the first time it is asked for. */
+async function readOrCreateSecret(file: string): Promise<string> {
+  if (!existsSync(file)) {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFile(file, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return (await readFile(file, 'utf8')).trim();
+}
+
+/**
+ * The SASL_SSL listener's key and self-signed certificate for 127.0.0.1 and localhost, made once with the
+ * JDK's keytool (no openssl needed); the certificate, exported as PEM, is what clients trust.
+ */
+async function ensureKeystore(layout: StackLayout): Promise<string> {
+  const password = await readOrCreateSecret(keystorePasswordFile(layout));
+  const { caFile } = securedKafkaListener(layout);
+  if (existsSync(keystoreFile(layout)) && existsSync(caFile)) return password;
+  const keytool = (...args: string[]) => runCommand('java', ['sun.security.tools.keytool.Main', ...args]);
+  const store = ['-keystore', keystoreFile(layout), '-storetype', 'PKCS12', '-storepass', password];
+  await rm(keystoreFile(layout), { force: true });
+  await keytool(
+    '-genkeypair',
+    '-alias',
+    'broker',
+    '-keyalg',
+    'EC',
+    '-groupname',
+    'secp256r1',
+    '-sigalg',
+    'SHA256withECDSA',
+    '-validity',
+    '3650',
+    '-dname',
+    'CN=localhost',
+    '-ext',
+    'SAN=dns:localhost,ip:127.0.0.1',
+    '-keypass',
+    password,
+    ...store,
+  );
+  await keytool('-exportcert', '-rfc', '-alias', 'broker', '-file', caFile, ...store);
+  return password;
+}
