@@ -220,6 +220,7 @@ describe('access control on the API', () => {
         expect((await pipeline.api('/api/me', { key: legacyKey })).status).toBe(200);
         const record = await store.db.collection('api_keys').findOne({ _id: 'legacy-key' as never });
         expect(record?.hash).not.toBe(unkeyed);
+        expect(record?.hashKeyId).toBeDefined();
         expect((await pipeline.api('/api/me', { key: legacyKey })).status).toBe(200);
       } finally {
         await store.close();

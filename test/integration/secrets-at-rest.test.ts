@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApiKeyRepository } from '@wms-webhooks/access';
 import { newSecretKey, parseKeyring, SecretBox } from '@wms-webhooks/secrets';
 import { type Webhook, WebhookRepository } from '@wms-webhooks/webhooks';
 import { type Db, MongoClient } from 'mongodb';
@@ -81,6 +82,35 @@ describe('webhook credentials at rest', () => {
       const read = await repository.findById(id);
       expect(read?.auth).toEqual({ type: 'token', token: 'token-from-before-encryption' });
       expect(read?.unreadableSecrets).toBeUndefined();
+    });
+  });
+
+  describe('when the keyring gets a new key, as API keys are hashed with a key derived from it', () => {
+    it('moves each API key to the new key when it is used, and lists those not moved yet', async () => {
+      const first = newSecretKey('k1');
+      const second = newSecretKey('k2');
+      const before = new ApiKeyRepository(db, new SecretBox(parseKeyring(first)).derivedKeys('api-key-hash'));
+      await before.ensureIndexes();
+      const { key: used } = await before.create(
+        { name: 'used', role: 'admin', goodsOwnerIds: [] },
+        new Date(),
+      );
+      const { key: idle } = await before.create(
+        { name: 'idle', role: 'admin', goodsOwnerIds: [] },
+        new Date(),
+      );
+
+      const both = new ApiKeyRepository(
+        db,
+        new SecretBox(parseKeyring(`${second},${first}`)).derivedKeys('api-key-hash'),
+      );
+      expect((await both.notYetRehashed()).map((record) => record.name).sort()).toEqual(['idle', 'used']);
+      expect(await both.authenticate(used)).toBeDefined();
+      expect((await both.notYetRehashed()).map((record) => record.name)).toEqual(['idle']);
+
+      const after = new ApiKeyRepository(db, new SecretBox(parseKeyring(second)).derivedKeys('api-key-hash'));
+      expect(await after.authenticate(used)).toBeDefined();
+      expect(await after.authenticate(idle)).toBeUndefined();
     });
   });
 });

@@ -1,3 +1,4 @@
+import { ApiKeyRepository } from '@wms-webhooks/access';
 import { loadConfig } from '@wms-webhooks/config';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
@@ -33,6 +34,17 @@ runTool(async () => {
       `${examined} webhook(s) examined, ${resealed} re-sealed with key "${secrets.primaryKeyId}"; ` +
         'keys after the first may now be removed from the keyring.',
     );
+    const apiKeys = new ApiKeyRepository(
+      client.db(config.MONGODB_DATABASE),
+      secrets.derivedKeys('api-key-hash'),
+    );
+    const waiting = await apiKeys.notYetRehashed();
+    if (waiting.length > 0) {
+      console.log(
+        `${waiting.length} API key(s) are still hashed with an older keyring key and move to "${secrets.primaryKeyId}" when next used: ` +
+          `${waiting.map((key) => `${key.name} (${key.hint}…)`).join(', ')}. Dropping the older key before then retires them.`,
+      );
+    }
     if (plaintext.length > 0) {
       console.log(
         sealPlaintext

@@ -151,6 +151,16 @@ export class ApiKeyRepository {
         };
   }
 
+  /**
+   * Keys in use that are not hashed with the current server key yet: each moves when next used, and stops
+   * working once the keyring key it was hashed with is dropped.
+   */
+  async notYetRehashed(): Promise<ApiKeyRecord[]> {
+    const current = (this.hashKeys[0] as HashKey).id;
+    const documents = await this.collection.find({ revokedAt: null }).toArray();
+    return documents.filter((document) => document.hashKeyId !== current).map(toRecord);
+  }
+
   async list(): Promise<ApiKeyRecord[]> {
     return (await this.collection.find({}).sort({ createdAt: -1 }).toArray()).map(toRecord);
   }
