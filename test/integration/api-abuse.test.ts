@@ -108,6 +108,15 @@ describe('the api under abuse', () => {
       expect(statuses.get(429)).toBeGreaterThanOrEqual(960);
       expect(Number(retryAfter)).toBeGreaterThan(0);
       expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+      const metrics = await (await fetch(`${pipeline.apiUrl}/metrics`)).text();
+      const counted = (reason: string) =>
+        Number(
+          new RegExp(`wms_webhooks_api_requests_refused_total\\{[^}]*reason="${reason}"[^}]*\\} (\\d+)`).exec(
+            metrics,
+          )?.[1],
+        );
+      expect(counted('auth-failures')).toBe(statuses.get(429));
+      expect(counted('concurrency')).toBeGreaterThanOrEqual(1);
     });
   });
 });

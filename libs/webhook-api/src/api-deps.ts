@@ -20,4 +20,14 @@ export interface ApiDeps {
   onPublishFailure: (error: unknown, webhookId: string) => void;
   /** How long a rotated-out signing secret keeps signing alongside the new one. */
   secretGraceMs: number;
+  /** Counts a request refused by a limit or quota, by which. */
+  countRefusal: (reason: RefusalReason) => void;
 }
+
+export type RefusalReason =
+  | 'auth-failures'
+  | 'concurrency'
+  | 'quota-webhooks'
+  | 'quota-create'
+  | 'quota-test'
+  | 'quota-rotate';

@@ -28,6 +28,7 @@ export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, auth
     const client = clientKey(request.ip);
     const wait = failures.exhausted(client, deps.now());
     if (wait !== undefined) {
+      deps.countRefusal('auth-failures');
       return reply
         .code(429)
         .header('retry-after', String(wait))

@@ -33,7 +33,7 @@ export async function buildApi(
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
-  registerConcurrencyBound(app, options.limits);
+  registerConcurrencyBound(app, options.limits, deps.countRefusal);
   registerAuthentication(app, deps, options.limits.authFailuresPerMinute);
   const quota = createQuotaGuard(options.quotas, deps);
   registerWebhookRoutes(app, deps, quota);

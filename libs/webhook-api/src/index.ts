@@ -1,4 +1,4 @@
-export type { ApiDeps } from './api-deps';
+export type { ApiDeps, RefusalReason } from './api-deps';
 export { buildApi } from './build-api';
 export { resendTask, testTask } from './manual-tasks';
 export type { Quotas } from './quotas';

@@ -35,7 +35,10 @@ export interface QuotaGuard {
   ): Promise<boolean>;
 }
 
-export function createQuotaGuard(quotas: Quotas, deps: Pick<ApiDeps, 'webhooks' | 'now'>): QuotaGuard {
+export function createQuotaGuard(
+  quotas: Quotas,
+  deps: Pick<ApiDeps, 'webhooks' | 'now' | 'countRefusal'>,
+): QuotaGuard {
   const limiters: Record<RatedAction, RateLimiter> = {
     create: new RateLimiter(quotas.createsPerMinute),
     test: new RateLimiter(quotas.testsPerMinute),
@@ -47,6 +50,7 @@ export function createQuotaGuard(quotas: Quotas, deps: Pick<ApiDeps, 'webhooks' 
       for (const owner of goodsOwnerIds) {
         const count = await deps.webhooks.countForGoodsOwner(owner);
         if (count >= quotas.webhooksPerGoodsOwner) {
+          deps.countRefusal('quota-webhooks');
           await reply.code(403).send({
             error: `quota reached: goods owner ${owner} has ${count} webhooks, the most WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER allows; delete one first`,
           });
@@ -63,6 +67,7 @@ export function createQuotaGuard(quotas: Quotas, deps: Pick<ApiDeps, 'webhooks' 
         deps.now(),
       );
       if (wait === undefined) return true;
+      deps.countRefusal(`quota-${action}`);
       await reply
         .code(429)
         .header('retry-after', String(wait))

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from './api-deps';
 
 /** What one api process lets a client take; every figure comes from the api's configuration. */
 export interface ApiLimits {
@@ -31,11 +32,16 @@ export function serverOptions(limits: ApiLimits) {
 }
 
 /** Refuses requests beyond the bound with 503 and Retry-After, before any work is done for them. */
-export function registerConcurrencyBound(app: FastifyInstance, limits: ApiLimits) {
+export function registerConcurrencyBound(
+  app: FastifyInstance,
+  limits: ApiLimits,
+  countRefusal: ApiDeps['countRefusal'],
+) {
   let inFlight = 0;
   app.addHook('onRequest', async (request, reply) => {
     if (unbounded.has(request.url)) return;
     if (inFlight >= limits.maxConcurrentRequests) {
+      countRefusal('concurrency');
       return reply
         .code(503)
         .header('retry-after', '1')

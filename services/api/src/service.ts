@@ -27,6 +27,7 @@ import {
 import { checkTargetUrl } from '@wms-webhooks/target-guard';
 import { buildApi } from '@wms-webhooks/webhook-api';
 import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 
 const apiEnv = z.object({
@@ -107,6 +108,12 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
   const targetPolicy = targetPolicyOf(config);
+  const refused = new Counter({
+    name: 'wms_webhooks_api_requests_refused_total',
+    help: 'API requests refused by a limit or a quota, by reason (auth-failures, concurrency, quota-*)',
+    labelNames: ['reason'],
+    registers: [metrics],
+  });
   const app = await buildApi(
     {
       webhooks,
@@ -116,6 +123,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
       logStats: retention.latest,
       apiKeys,
       secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
+      countRefusal: (reason) => refused.inc({ reason }),
       publishChange: (change) => changes.publish(change),
       enqueueDelivery: async (task) => void (await deliveries.send([{ key: task.webhookId, value: task }])),
       now: Date.now,
