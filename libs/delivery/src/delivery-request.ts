@@ -10,8 +10,8 @@ export interface DeliveryRequest {
 
 /**
  * The current secret, and the last rotated-out one while its grace period lasts. Only one: a webhook
- * stored before rotation kept just one could hold hundreds, and a signature each would outgrow what
- * receivers accept in a header.
+ * rotated many times before rotation kept a single previous secret can hold hundreds, and a signature
+ * for each would outgrow what receivers accept in a header.
  */
 export function activeSigningSecrets(webhook: Webhook, nowMs: number): string[] {
   const previous = webhook.previousSigningSecrets

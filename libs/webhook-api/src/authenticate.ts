@@ -15,8 +15,8 @@ function unauthorized(reply: FastifyReply, message: string) {
 
 /**
  * Every /api route needs `Authorization: Bearer <key>` naming a key that is not revoked. A client address
- * that failed too often this minute gets 429 before its key is looked up, so guessing costs the store
- * nothing and gains at most the limit a minute.
+ * that has used up its failed authentications gets 429 before its key is looked up, so guessing costs the
+ * store nothing and gains at most the limit a minute.
  */
 export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, authFailuresPerMinute: number) {
   const failures = new RateLimiter(authFailuresPerMinute);
