@@ -10,6 +10,15 @@ export interface ReceivedRequest {
   receivedAt: number;
 }
 
+/** The Standard Webhooks headers of a received request, as a verifier takes them. */
+export function signatureHeaders(request: ReceivedRequest | undefined) {
+  return {
+    'webhook-id': String(request?.headers['webhook-id']),
+    'webhook-timestamp': String(request?.headers['webhook-timestamp']),
+    'webhook-signature': String(request?.headers['webhook-signature']),
+  };
+}
+
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers with the status set per path. */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];

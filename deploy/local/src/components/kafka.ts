@@ -14,6 +14,17 @@ function classPath(layout: StackLayout): string {
   return join(layout.kafka.libsDir, '*');
 }
 
+/** One of Kafka's command-line tools, from the same jars as the broker. */
+function kafkaTool(layout: StackLayout, mainClass: string, args: string[]) {
+  return runCommand('java', [
+    '-cp',
+    classPath(layout),
+    `-Dlog4j.configuration=file:${join(layout.packageDir, 'kafka', 'log4j.properties')}`,
+    mainClass,
+    ...args,
+  ]);
+}
+
 const keystoreFile = (layout: StackLayout) => join(layout.kafka.securityDir, 'broker.p12');
 const keystorePasswordFile = (layout: StackLayout) => join(layout.kafka.securityDir, 'keystore-password');
 const scramMarker = (layout: StackLayout) => join(layout.kafka.securityDir, 'scram-user.done');
@@ -98,11 +109,7 @@ export const kafkaComponent: StackComponent = {
       ? (await readFile(layout.kafka.clusterIdFile, 'utf8')).trim()
       : newClusterId();
     await writeFile(layout.kafka.clusterIdFile, `${clusterId}\n`);
-    await runCommand('java', [
-      '-cp',
-      classPath(layout),
-      `-Dlog4j.configuration=file:${join(layout.packageDir, 'kafka', 'log4j.properties')}`,
-      'kafka.tools.StorageTool',
+    await kafkaTool(layout, 'kafka.tools.StorageTool', [
       'format',
       '--ignore-formatted',
       // The = form, because a random id may begin with '-'.
@@ -138,11 +145,7 @@ export const kafkaComponent: StackComponent = {
     const password = await readOrCreateSecret(passwordFile);
     // One mechanism per request: the broker refuses to alter a user's credentials twice in one.
     for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
-      await runCommand('java', [
-        '-cp',
-        classPath(layout),
-        `-Dlog4j.configuration=file:${join(layout.packageDir, 'kafka', 'log4j.properties')}`,
-        'kafka.admin.ConfigCommand',
+      await kafkaTool(layout, 'kafka.admin.ConfigCommand', [
         '--bootstrap-server',
         `127.0.0.1:${layout.settings.STACK_KAFKA_PORT}`,
         '--alter',
