@@ -15,6 +15,8 @@ export interface ServiceSpec {
   env: NodeJS.ProcessEnv;
   /** Extra options for node itself, e.g. --cpu-prof (which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /** Run `<dir>/<name>/main.js` from `npm run build` (dist/ by default) instead of the TypeScript through tsx. */
+  fromBuild?: { dir?: string };
   /**
    * How long a SIGTERM may take before the service is killed: its own SHUTDOWN_TIMEOUT_MS cannot fire
    * while its event loop is blocked. Default 35 s, 5 s past the services' default shutdown timeout.
@@ -50,9 +52,9 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   const log = createWriteStream(logFile, { flags: 'a' });
   const [file, args] = command([
     ...(spec.nodeArgs ?? []),
-    '--import',
-    'tsx',
-    join(repoRoot, 'services', spec.name, 'src', 'main.ts'),
+    ...(spec.fromBuild
+      ? [join(spec.fromBuild.dir ?? join(repoRoot, 'dist'), spec.name, 'main.js')]
+      : ['--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')]),
   ]);
   const child = spawn(file, args, {
     cwd: repoRoot,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApiKeyRepository, estimatedKeyBits, minimumKeyBits } from '@wms-webhooks/access';
 import { adminUiDist, adminUiStale } from '@wms-webhooks/admin-ui';
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
@@ -66,6 +67,10 @@ const apiEnv = z.object({
   WEBHOOKS_QUOTA_TESTS_PER_MINUTE: positiveInt().default(10),
   WEBHOOKS_QUOTA_ROTATIONS_PER_MINUTE: positiveInt().default(3),
 });
+
+/** `npm run build` puts the UI beside the api's bundle; from source it is the admin-ui package's dist. */
+const bundledUiDir = join(dirname(fileURLToPath(import.meta.url)), 'admin-ui');
+const uiDir = existsSync(bundledUiDir) ? bundledUiDir : adminUiDist;
 
 export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(apiEnv, env);
@@ -138,7 +143,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
         ),
     },
     {
-      uiDir: adminUiDist,
+      uiDir,
       quotas: {
         webhooksPerGoodsOwner: config.WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER,
         createsPerMinute: config.WEBHOOKS_QUOTA_CREATES_PER_MINUTE,
@@ -154,12 +159,12 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
       },
     },
   );
-  if (!existsSync(join(adminUiDist, 'index.html'))) {
+  if (!existsSync(join(uiDir, 'index.html'))) {
     logger.warn('the admin UI is not built; / explains how (npm run ui:build)');
-  } else if (adminUiStale()) {
-    logger.warn({ dir: adminUiDist }, 'the admin UI build is older than its sources; npm run ui:build');
+  } else if (uiDir === adminUiDist && adminUiStale()) {
+    logger.warn({ dir: uiDir }, 'the admin UI build is older than its sources; npm run ui:build');
   } else {
-    logger.info({ dir: adminUiDist }, 'serving the admin UI');
+    logger.info({ dir: uiDir }, 'serving the admin UI');
   }
   const readiness = {
     kafka: () => context.producer.reachable(),
