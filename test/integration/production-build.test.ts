@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { newApiKey } from '@wms-webhooks/access';
 import { topicNames } from '@wms-webhooks/contracts';
 import { launchService, type RunningService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
@@ -61,6 +63,13 @@ describe('the services built by npm run build', () => {
     running.push(service);
     await waitUntilReady(service, 60_000);
     expect(service.child.spawnargs.join(' ')).not.toContain('tsx');
+    // The image's HEALTHCHECK: healthy while the service answers, whichever port it serves /healthz on.
+    const healthcheck = (env: NodeJS.ProcessEnv) =>
+      promisify(execFile)(process.execPath, [join(copied, 'healthcheck.mjs')], { env }).then(
+        () => 0,
+        (error: { code?: number }) => error.code,
+      );
+    expect(await healthcheck({ API_PORT: String(port), OPS_PORT: String(port) })).toBe(0);
     if (name === 'api') {
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(await page.text()).toContain('<div id="root">');
@@ -68,5 +77,6 @@ describe('the services built by npm run build', () => {
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
     expect(await readFile(service.logFile, 'utf8')).toContain('"msg":"stopped"');
+    expect(await healthcheck({ API_PORT: String(port), OPS_PORT: String(port) })).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { copyFile, cp, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adminUiDist, buildAdminUi } from '@wms-webhooks/admin-ui';
@@ -13,6 +13,35 @@ export const services = ['api', 'ingester', 'matcher', 'sender', 'retrier', 'not
 export const buildDir = join(repoRoot, 'dist');
 
 export const builtMain = (service: string) => join(buildDir, service, 'main.js');
+
+/**
+ * `node dist/start.mjs <service> [flags]`: the one command that starts any built service, in the image
+ * (its ENTRYPOINT) and in the tests that start the build.
+ */
+const launcher = `const services = ${JSON.stringify(services)};
+const service = process.argv[2];
+if (!services.includes(service)) {
+  console.error(\`usage: node start.mjs <\${services.join('|')}> [flags]; got \${service ?? 'nothing'}\`);
+  process.exit(2);
+}
+await import(\`./\${service}/main.js\`);
+`;
+
+/**
+ * `node dist/healthcheck.mjs`: exit 0 when the service in this container answers /healthz, on the api's
+ * port or the ops port (the api serves /healthz on its own port, the others on OPS_PORT).
+ */
+const healthcheck = `const ports = [process.env.API_PORT ?? '8080', process.env.OPS_PORT ?? '9100'];
+const answers = await Promise.all(
+  ports.map((port) =>
+    fetch(\`http://127.0.0.1:\${port}/healthz\`, { signal: AbortSignal.timeout(2000) }).then(
+      (response) => response.ok,
+      () => false,
+    ),
+  ),
+);
+process.exit(answers.includes(true) ? 0 : 1);
+`;
 
 /**
  * Modules loaded only when asked, which services never ask: MongoDB's optional Kerberos, compression,
@@ -94,5 +123,7 @@ export async function buildServices(): Promise<Array<{ service: string; bytes: n
   );
   await mkdir(join(buildDir, 'api'), { recursive: true });
   await cp(adminUiDist, join(buildDir, 'api', 'admin-ui'), { recursive: true });
+  await writeFile(join(buildDir, 'start.mjs'), launcher);
+  await writeFile(join(buildDir, 'healthcheck.mjs'), healthcheck);
   return built;
 }

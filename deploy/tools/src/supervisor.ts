@@ -53,7 +53,7 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   const [file, args] = command([
     ...(spec.nodeArgs ?? []),
     ...(spec.fromBuild
-      ? [join(spec.fromBuild.dir ?? join(repoRoot, 'dist'), spec.name, 'main.js')]
+      ? [join(spec.fromBuild.dir ?? join(repoRoot, 'dist'), 'start.mjs'), spec.name]
       : ['--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')]),
   ]);
   const child = spawn(file, args, {
