@@ -1,3 +1,4 @@
+import { buildAdminUi } from '@wms-webhooks/admin-ui';
 import { type Endpoints, resolveEndpoints } from '@wms-webhooks/endpoints';
 import { missingTools, nodeVersionProblem } from '@wms-webhooks/local-stack';
 import type { TestProject } from 'vitest/node';
@@ -9,13 +10,17 @@ declare module 'vitest' {
 }
 
 /**
- * Resolves the stack once per test run (environment, testcontainers, or the native stack, started if
+ * Builds the admin UI if its sources changed, and resolves the stack once per test run (environment, testcontainers, or the native stack, started if
  * needed) and hands the endpoints to every test file. What this run started, it stops, unless
  * WMS_STACK_KEEP=true asks to keep it for the next run.
  */
 export default async function setup(project: TestProject) {
   await requirePrerequisites();
-  const resolved = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+  // Once, before the files that serve or bundle the UI run side by side and would each build it.
+  const [resolved] = await Promise.all([
+    resolveEndpoints({ start: true, log: (line) => console.log(line) }),
+    buildAdminUi(),
+  ]);
   project.provide('endpoints', {
     kafkaBrokers: resolved.kafkaBrokers,
     schemaRegistryUrl: resolved.schemaRegistryUrl,
