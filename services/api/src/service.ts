@@ -57,7 +57,7 @@ const apiEnv = z.object({
   API_HEADERS_TIMEOUT_MS: positiveInt().default(10_000),
   /** Requests in progress at once; more answer 503 with Retry-After (probes and /metrics excepted). */
   API_MAX_CONCURRENT_REQUESTS: positiveInt().default(256),
-  /** Failed authentications per client address (IPv6: per /64) per minute; then 429 until the minute ends. */
+  /** Failed authentications per client address (IPv6: per /64): a burst of this many, then one every 60/N s; beyond, 429. */
   API_AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
   /** Proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs); empty trusts none. */
   API_TRUST_PROXY: z.string().default(''),
