@@ -1,5 +1,10 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { connectionLevelHeaders, type Webhook } from '@wms-webhooks/webhooks';
+import {
+  authHeaderValue,
+  connectionLevelHeaders,
+  sentAuthHeaderName,
+  type Webhook,
+} from '@wms-webhooks/webhooks';
 import { signDelivery } from './signature';
 
 export interface DeliveryRequest {
@@ -53,11 +58,8 @@ export function buildDeliveryRequest(task: DeliveryTask, webhook: Webhook, nowMs
   const body = deliveryBody(task);
   const timestamp = Math.floor(nowMs / 1000);
   const headers = operatorHeaders(webhook);
-  if (webhook.auth.type === 'basic') {
-    headers.Authorization = `Basic ${Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64')}`;
-  } else if (webhook.auth.type === 'token') {
-    headers['X-Auth-Token'] = webhook.auth.token;
-  }
+  const authHeader = sentAuthHeaderName(webhook.auth.type);
+  if (authHeader) headers[authHeader] = authHeaderValue(webhook.auth);
   headers['Content-Type'] = 'application/json';
   headers['webhook-id'] = task.deliveryId;
   headers['webhook-timestamp'] = String(timestamp);

@@ -1,3 +1,5 @@
+import { basicAuthorization } from '@wms-webhooks/config';
+
 /** RFC 9110 token: the characters a header name may use. */
 export const headerNamePattern = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -17,10 +19,29 @@ export const alwaysReservedHeaders = [
   'webhook-attempt',
 ] as const;
 
+/** The header each kind of auth sends, as the sender spells it. */
+const sentAuthHeaders: Record<string, string> = { basic: 'Authorization', token: 'X-Auth-Token' };
+
+export function sentAuthHeaderName(authType: string): string | undefined {
+  return sentAuthHeaders[authType];
+}
+
+/** The same, lower-cased, for comparing with the operator's header names. */
 export function authHeaderName(authType: string): string | undefined {
-  if (authType === 'basic') return 'authorization';
-  if (authType === 'token') return 'x-auth-token';
-  return undefined;
+  return sentAuthHeaders[authType]?.toLowerCase();
+}
+
+/** What that header carries; a secret not given yet (kept from the stored webhook) counts as empty. */
+export function authHeaderValue(
+  auth:
+    | { type: 'none' }
+    | { type: 'basic'; username: string; password?: string }
+    | { type: 'token'; token?: string },
+): string {
+  if (auth.type === 'basic')
+    return basicAuthorization({ username: auth.username, password: auth.password ?? '' });
+  if (auth.type === 'token') return auth.token ?? '';
+  return '';
 }
 
 /**

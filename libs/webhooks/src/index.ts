@@ -8,7 +8,7 @@ export {
   WebhookChangePublisher,
 } from './change-feed';
 export { DefinitionCache, type DefinitionSource } from './definition-cache';
-export { connectionLevelHeaders } from './http-rules';
+export { authHeaderValue, connectionLevelHeaders, sentAuthHeaderName } from './http-rules';
 export { coversGoodsOwner, matchWebhooks, passesFilters } from './matching';
 export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } from './public-view';
 export { type DefinitionsContext, followServiceDefinitions } from './service-definitions';

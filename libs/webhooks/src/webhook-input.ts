@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   alwaysReservedHeaders,
   authHeaderName,
+  authHeaderValue,
   connectionLevelHeaders,
   headerBytes,
   headerNamePattern,
@@ -132,14 +133,6 @@ function checkScope(settings: RawSettings, problems: FieldProblem[]) {
       message: 'an automation webhook needs one or more goods owners, or allGoodsOwners: true',
     });
   }
-}
-
-/** The value of the header auth adds, as long as it will be sent, for the total. */
-function authHeaderValue(auth: RawSettings['auth']): string {
-  if (auth.type === 'basic')
-    return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
-  if (auth.type === 'token') return auth.token ?? '';
-  return '';
 }
 
 function checkHeader(name: string, value: string, reserved: Set<string>, settings: RawSettings): string[] {
