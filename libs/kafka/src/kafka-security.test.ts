@@ -62,6 +62,15 @@ describe('kafkaSecurityFromEnv', () => {
       'KAFKA_SECURITY_PROTOCOL: must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL',
     ],
     [
+      {
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_USERNAME: 'sender',
+        KAFKA_SASL_PASSWORD_FILE: file('empty-password', '\n'),
+      },
+      'KAFKA_SASL_PASSWORD_FILE: is empty',
+    ],
+    [
       { KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_CERT_FILE: file('cert.pem', 'C') },
       'KAFKA_SSL_KEY_FILE: goes with KAFKA_SSL_CERT_FILE',
     ],

@@ -83,18 +83,22 @@ export function kafkaSecurityOf(config: KafkaSecurityConfig): KafkaSecurity {
         security.sasl = { mechanism, token: () => readFileSync(file, 'utf8').trim() };
       }
     } else {
-      const password =
-        config.KAFKA_SASL_PASSWORD ??
-        (config.KAFKA_SASL_PASSWORD_FILE &&
-          readVariableFile('KAFKA_SASL_PASSWORD_FILE', config.KAFKA_SASL_PASSWORD_FILE, issues)?.trim());
+      const file = config.KAFKA_SASL_PASSWORD_FILE;
+      const fromFile = file ? readVariableFile('KAFKA_SASL_PASSWORD_FILE', file, issues) : undefined;
+      const password = config.KAFKA_SASL_PASSWORD ?? fromFile?.trim();
       if (!config.KAFKA_SASL_USERNAME) {
         issues.push({ variable: 'KAFKA_SASL_USERNAME', message: `is required with ${mechanism}` });
       }
-      if (!password && !config.KAFKA_SASL_PASSWORD_FILE) {
-        issues.push({
-          variable: 'KAFKA_SASL_PASSWORD',
-          message: `is required with ${mechanism} (or KAFKA_SASL_PASSWORD_FILE)`,
-        });
+      // An unreadable file was reported as it was read.
+      if (!password && (!file || fromFile !== undefined)) {
+        issues.push(
+          file
+            ? { variable: 'KAFKA_SASL_PASSWORD_FILE', message: 'is empty' }
+            : {
+                variable: 'KAFKA_SASL_PASSWORD',
+                message: `is required with ${mechanism} (or KAFKA_SASL_PASSWORD_FILE)`,
+              },
+        );
       }
       if (config.KAFKA_SASL_USERNAME && password) {
         security.sasl = { mechanism, username: config.KAFKA_SASL_USERNAME, password };
