@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newApiKey } from '@wms-webhooks/access';
 import { topicNames } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { createKafkaClient, kafkaSecurityFromEnv } from '@wms-webhooks/kafka';
 import { newSecretKey } from '@wms-webhooks/secrets';
 import { launchService, stopServices } from '@wms-webhooks/tools';
-import { buildServices } from '@wms-webhooks/tools/build';
+import { buildServices, services } from '@wms-webhooks/tools/build';
 import { MongoClient } from 'mongodb';
 import { freePort } from '../support/free-port';
 import { Mailbox } from '../support/mailbox';
+import { runAloneEnv } from '../support/run-alone-env';
 import { stackEnv } from '../support/stack-env';
 import { percentile } from './stats';
 
@@ -21,14 +21,6 @@ import { percentile } from './stats';
  * and the resident memory once ready. Needs the local stack up (npm run stack:up).
  */
 const runs = Number(process.argv[2] ?? 5);
-const services: Array<[string, Record<string, string>]> = [
-  ['api', {}],
-  ['ingester', {}],
-  ['matcher', {}],
-  ['sender', {}],
-  ['retrier', { RETRY_TIER: '1m' }],
-  ['notifier', {}],
-];
 
 const rssMb = (pid: number) => {
   const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -59,7 +51,7 @@ const isolationEnv = {
 };
 const logs = await mkdtemp(join(tmpdir(), 'bench-startup-'));
 const rows: string[] = [];
-for (const [name, extra] of services) {
+for (const name of services) {
   const figures: Record<string, { ms: number[]; rss: number[] }> = {
     source: { ms: [], rss: [] },
     build: { ms: [], rss: [] },
@@ -77,11 +69,7 @@ for (const [name, extra] of services) {
           env: {
             ...process.env,
             ...isolationEnv,
-            OPS_PORT: String(port),
-            API_PORT: String(port),
-            WEBHOOKS_ADMIN_KEY: newApiKey(),
-            SMTP_URL: mailbox.url,
-            ...extra,
+            ...runAloneEnv(name, port, mailbox.url),
           },
           ...(mode === 'build' ? { fromBuild: {} } : {}),
         },
