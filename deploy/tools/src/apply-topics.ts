@@ -1,4 +1,4 @@
-import { catalogueEntries } from '@wms-webhooks/contracts';
+import { catalogueEntries, topicReplicationFromEnv } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { ensureTopics } from '@wms-webhooks/kafka';
 import { connectTools } from './connect';
@@ -10,7 +10,7 @@ runTool(async () => {
   try {
     const changes = await ensureTopics(
       admin,
-      catalogueEntries().map((entry) => entry.spec),
+      catalogueEntries('', topicReplicationFromEnv()).map((entry) => entry.spec),
     );
     for (const change of changes)
       console.log(`${change.topic}: ${change.action}${change.detail ? ` (${change.detail})` : ''}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { buildAdminUi } from '@wms-webhooks/admin-ui';
 import { redactCredentials } from '@wms-webhooks/config';
-import { applyCatalogue } from '@wms-webhooks/contracts';
+import { applyCatalogue, catalogueEntries, topicReplicationFromEnv } from '@wms-webhooks/contracts';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { connectTools } from './connect';
@@ -43,7 +43,7 @@ runTool(async () => {
   const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
   const { admin, serde } = connectTools(endpoints, 'wms-start');
   try {
-    await applyCatalogue(admin, serde);
+    await applyCatalogue(admin, serde, catalogueEntries('', topicReplicationFromEnv()));
   } finally {
     await admin.close();
   }

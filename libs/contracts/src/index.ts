@@ -15,6 +15,8 @@ export {
   maxMessageBytes,
   type TopicKey,
   type TopicNames,
+  type TopicReplication,
   topicCatalogue,
   topicNames,
 } from './topic-catalogue';
+export { topicReplicationEnv, topicReplicationFromEnv, topicReplicationOf } from './topic-replication';

@@ -22,3 +22,22 @@ describe('the topic catalogue', () => {
     }
   });
 });
+
+describe('the catalogue given a replication', () => {
+  it("leaves both to the broker's defaults when none is given", () => {
+    for (const { spec } of catalogueEntries()) {
+      expect(spec.replicationFactor).toBeUndefined();
+      expect(spec.config?.['min.insync.replicas']).toBeUndefined();
+    }
+  });
+
+  it('asks every topic for that factor and min.insync.replicas, keeping its own configs', () => {
+    const entries = catalogueEntries('', { factor: 3, minInsync: 2 });
+    for (const { spec } of entries) {
+      expect(spec.replicationFactor).toBe(3);
+      expect(spec.config?.['min.insync.replicas']).toBe('2');
+    }
+    const definitions = entries.find((entry) => entry.spec.name === 'webhooks.definitions');
+    expect(definitions?.spec.config?.['min.cleanable.dirty.ratio']).toBe('0.1');
+  });
+});

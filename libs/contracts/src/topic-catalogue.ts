@@ -113,18 +113,38 @@ const entries = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type TopicKey = keyof typeof entries;
+
+/**
+ * How many copies of each partition the cluster keeps, and how many must hold a write before the
+ * producer's acks=all succeeds. Unset, each takes the broker's default (default.replication.factor,
+ * min.insync.replicas); production clusters set 3 and 2 (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS).
+ */
+export interface TopicReplication {
+  factor?: number;
+  minInsync?: number;
+}
 export type TopicNames = Record<TopicKey, string>;
 
 /**
  * The catalogue, with every topic name prefixed. The prefix (WEBHOOKS_TOPIC_PREFIX) lets several
  * environments share a cluster and gives each test its own topics; production uses none.
  */
-export function topicCatalogue(prefix = ''): Record<TopicKey, CatalogueEntry> {
+export function topicCatalogue(
+  prefix = '',
+  replication: TopicReplication = {},
+): Record<TopicKey, CatalogueEntry> {
+  const minInsync: Record<string, string> =
+    replication.minInsync === undefined ? {} : { 'min.insync.replicas': String(replication.minInsync) };
   return Object.fromEntries(
-    Object.entries(entries).map(([key, entry]) => [
-      key,
-      { ...entry, spec: { ...entry.spec, name: `${prefix}${entry.spec.name}` } },
-    ]),
+    Object.entries(entries).map(([key, entry]) => {
+      const spec: TopicSpec = {
+        ...entry.spec,
+        name: `${prefix}${entry.spec.name}`,
+        ...(replication.factor === undefined ? {} : { replicationFactor: replication.factor }),
+        config: { ...('config' in entry.spec ? entry.spec.config : {}), ...minInsync },
+      };
+      return [key, { ...entry, spec }];
+    }),
   ) as Record<TopicKey, CatalogueEntry>;
 }
 
@@ -134,8 +154,8 @@ export function topicNames(prefix = ''): TopicNames {
   ) as TopicNames;
 }
 
-export function catalogueEntries(prefix = ''): CatalogueEntry[] {
-  return Object.values(topicCatalogue(prefix));
+export function catalogueEntries(prefix = '', replication: TopicReplication = {}): CatalogueEntry[] {
+  return Object.values(topicCatalogue(prefix, replication));
 }
 
 export function catalogueSchema(entry: CatalogueEntry): AvroRecordSchema {

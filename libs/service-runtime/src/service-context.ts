@@ -1,4 +1,10 @@
-import { applyCatalogue, catalogueEntries, type TopicNames, topicNames } from '@wms-webhooks/contracts';
+import {
+  applyCatalogue,
+  catalogueEntries,
+  type TopicNames,
+  topicNames,
+  topicReplicationOf,
+} from '@wms-webhooks/contracts';
 import { type Endpoints, resolveEndpoints } from '@wms-webhooks/endpoints';
 import {
   AvroSerde,
@@ -43,6 +49,8 @@ export interface ContextConfig extends KafkaSecurityConfig {
   KAFKA_FETCH_MIN_BYTES: number;
   KAFKA_FETCH_MAX_WAIT_MS: number;
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: number;
+  KAFKA_REPLICATION_FACTOR?: number | undefined;
+  KAFKA_MIN_INSYNC_REPLICAS?: number | undefined;
 }
 
 /**
@@ -64,7 +72,7 @@ export async function createServiceContext(
   });
   const serde = new AvroSerde(createSchemaRegistry(endpoints.schemaRegistryUrl));
   const admin = kafka.admin();
-  const catalogue = catalogueEntries(options.topicPrefix);
+  const catalogue = catalogueEntries(options.topicPrefix, topicReplicationOf(config));
   try {
     await applyCatalogue(admin, serde, catalogue);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { booleanFlag } from '@wms-webhooks/config';
+import { topicReplicationEnv } from '@wms-webhooks/contracts';
 import { endpointVariables } from '@wms-webhooks/endpoints';
 import { kafkaSecurityEnv } from '@wms-webhooks/kafka';
 import { createTargetPolicy, parseCidrList, parsePortList } from '@wms-webhooks/target-guard';
@@ -52,6 +53,7 @@ export const serviceEnv = {
     .int()
     .min(1_024, 'must be at least 1024')
     .default(1_048_576),
+  ...topicReplicationEnv,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Adds a goods_owner label to the delivery attempt counter: one series per owner, so opt in knowingly. */
   METRICS_PER_GOODS_OWNER: booleanFlag().default(false),
