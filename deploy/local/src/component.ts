@@ -11,8 +11,11 @@ export interface LaunchSpec {
 
 /** One native process of the stack: how to fetch it, prepare its data, launch it and tell that it is ready. */
 export interface StackComponent {
-  name: 'kafka' | 'registry' | 'ferretdb';
+  /** kafka, kafka-2, kafka-3, registry or ferretdb: its pid and log files are named after it. */
+  name: string;
   title: string;
+  /** Components with the same key share one download, fetched once (the Kafka nodes). */
+  installKey?: string;
   installTools: Tool[];
   runTools: Tool[];
   version(layout: StackLayout): string;

@@ -15,6 +15,7 @@ export {
   type UpReport,
 } from './stack';
 export {
+  type KafkaNode,
   loadStackLayout,
   type NativeEndpoints,
   nativeEndpoints,

@@ -9,8 +9,14 @@ function failure(error: unknown): ProbeResult {
   return { ok: false, error: error instanceof Error ? error.message : String(error) };
 }
 
-/** Ready means a record produced with acks=all comes back through a consumer group fetch. */
-export async function probeKafka(brokers: string[], timeoutMs = 15_000): Promise<ProbeResult> {
+/**
+ * Ready means a record produced with acks=all comes back through a consumer group fetch. On a cluster
+ * the probe topic has a copy on each of `replicas` nodes, so a write needs the cluster's in-sync minimum.
+ */
+export async function probeKafka(
+  brokers: string[],
+  { replicas = 1, timeoutMs = 15_000 }: { replicas?: number; timeoutMs?: number } = {},
+): Promise<ProbeResult> {
   const connection = { bootstrapBrokers: brokers, connectTimeout: 2_000, retries: 2, retryDelay: 200 };
   const admin = new Admin({ ...connection, clientId: 'wms-stack-probe-admin' });
   const producer = new Producer({
@@ -33,7 +39,7 @@ export async function probeKafka(brokers: string[], timeoutMs = 15_000): Promise
       await admin.createTopics({
         topics: [probeTopic],
         partitions: 1,
-        replicas: 1,
+        replicas,
         configs: [{ name: 'retention.ms', value: '3600000' }],
       });
     }

@@ -4,7 +4,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isAlive, isOurs, isPortFree, launchDetached, readPid, stopProcess } from './processes';
+import {
+  isAlive,
+  isOurs,
+  isPortFree,
+  killProcess,
+  launchDetached,
+  readPid,
+  recordedNames,
+  stopProcess,
+} from './processes';
 import { loadStackLayout, type StackLayout } from './stack-config';
 
 describe('tracked processes', () => {
@@ -17,6 +26,14 @@ describe('tracked processes', () => {
 
   afterEach(async () => {
     await rm(layout.runDir, { recursive: true, force: true });
+  });
+
+  it('lists every process it recorded, so down stops nodes a smaller cluster setting no longer names', async () => {
+    const spec = { command: 'bash', args: ['-c', `sleep 30 # ${layout.runDir}`] };
+    const pids = [await launchDetached(layout, 'kafka', spec), await launchDetached(layout, 'kafka-3', spec)];
+    expect((await recordedNames(layout)).sort()).toEqual(['kafka', 'kafka-3']);
+    await Promise.all(pids.map(killProcess));
+    expect(pids.some(isAlive)).toBe(false);
   });
 
   it('records the pid of a launched process and recognises it as ours', async () => {

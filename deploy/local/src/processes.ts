@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { LaunchSpec } from './component';
@@ -55,6 +55,14 @@ export async function readPid(layout: StackLayout, name: string): Promise<number
   }
 }
 
+/** The names of every process this stack folder has a pid recorded for. */
+export async function recordedNames(layout: StackLayout): Promise<string[]> {
+  if (!existsSync(layout.pidsDir)) return [];
+  return (await readdir(layout.pidsDir))
+    .filter((file) => file.endsWith('.pid.json'))
+    .map((file) => file.slice(0, -'.pid.json'.length));
+}
+
 export async function forgetPid(layout: StackLayout, name: string): Promise<void> {
   await rm(pidFile(layout, name), { force: true });
 }
@@ -91,6 +99,10 @@ export async function stopProcess(pid: number, timeoutMs: number): Promise<'stop
     if (!isAlive(pid)) return 'stopped';
     await delay(100);
   }
+  return killProcess(pid);
+}
+
+export async function killProcess(pid: number): Promise<'killed'> {
   signalGroup(pid, 'SIGKILL');
   while (isAlive(pid)) await delay(50);
   return 'killed';

@@ -20,6 +20,14 @@ const stackSchema = z.object({
     .string()
     .regex(/^1\.24\.\d+$/, 'must be a FerretDB 1.24.x version')
     .default('1.24.0'),
+  /**
+   * KRaft nodes, each broker and controller: 3 make a replicated cluster (topics with 3 copies, 2 in sync)
+   * as production runs; node n listens on the first node's ports plus 1000 × (n − 1).
+   */
+  STACK_KAFKA_NODES: z.coerce
+    .number()
+    .refine((nodes) => nodes === 1 || nodes === 3, 'must be 1 or 3')
+    .default(1),
   STACK_KAFKA_PORT: port().default(9092),
   STACK_KAFKA_CONTROLLER_PORT: port().default(9093),
   /** A SASL_SSL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsigned tokens), for the secured path. */
@@ -55,14 +63,48 @@ export interface StackLayout {
   kafka: {
     version: string;
     libsDir: string;
-    configFile: string;
-    dataDir: string;
+    nodes: KafkaNode[];
+    /** Copies of each partition the cluster's topics get by default, and how many must be in sync. */
+    replication: { factor: number; minInsync: number };
     clusterIdFile: string;
+    /** The node count the data was formatted for: a cluster cannot change it in place. */
+    nodeCountFile: string;
     /** The SASL_SSL listener's keystore, its certificate (clients' CA) and the SCRAM user's password. */
     securityDir: string;
   };
   registry: { version: string; homeDir: string; dataDir: string };
   ferretdb: { version: string; binary: string; dataDir: string; stateDir: string };
+}
+
+/** One KRaft node of the local cluster: broker and controller in one process. */
+export interface KafkaNode {
+  id: number;
+  /** Its stack component: kafka for the first node, kafka-2 and kafka-3 for the others. */
+  name: string;
+  port: number;
+  controllerPort: number;
+  saslPort: number;
+  configFile: string;
+  dataDir: string;
+}
+
+const nodePortStep = 1000;
+
+function kafkaNodes(settings: StackSettings, runDir: string, dataDir: string): KafkaNode[] {
+  return Array.from({ length: settings.STACK_KAFKA_NODES }, (_, index) => {
+    const id = index + 1;
+    const suffix = id === 1 ? '' : `-${id}`;
+    const offset = index * nodePortStep;
+    return {
+      id,
+      name: `kafka${suffix}`,
+      port: settings.STACK_KAFKA_PORT + offset,
+      controllerPort: settings.STACK_KAFKA_CONTROLLER_PORT + offset,
+      saslPort: settings.STACK_KAFKA_SASL_PORT + offset,
+      configFile: join(runDir, 'kafka', `server${suffix}.properties`),
+      dataDir: join(dataDir, `kafka${suffix}`),
+    };
+  });
 }
 
 export function loadStackLayout(env: Record<string, string | undefined> = process.env): StackLayout {
@@ -82,9 +124,11 @@ export function loadStackLayout(env: Record<string, string | undefined> = proces
     kafka: {
       version: settings.STACK_KAFKA_VERSION,
       libsDir: join(cacheDir, `kafka-${settings.STACK_KAFKA_VERSION}`, 'libs'),
-      configFile: join(runDir, 'kafka', 'server.properties'),
-      dataDir: join(dataDir, 'kafka'),
+      nodes: kafkaNodes(settings, runDir, dataDir),
+      replication:
+        settings.STACK_KAFKA_NODES === 1 ? { factor: 1, minInsync: 1 } : { factor: 3, minInsync: 2 },
       clusterIdFile: join(dataDir, 'kafka-cluster-id'),
+      nodeCountFile: join(dataDir, 'kafka-nodes'),
       securityDir: join(dataDir, 'kafka-security'),
     },
     registry: {
@@ -110,7 +154,7 @@ export interface NativeEndpoints {
 export function nativeEndpoints(layout: StackLayout): NativeEndpoints {
   const { settings } = layout;
   return {
-    kafkaBrokers: [`127.0.0.1:${settings.STACK_KAFKA_PORT}`],
+    kafkaBrokers: layout.kafka.nodes.map((node) => `127.0.0.1:${node.port}`),
     schemaRegistryUrl: `http://127.0.0.1:${settings.STACK_REGISTRY_PORT}/apis/ccompat/v7`,
     mongodbUri: `mongodb://127.0.0.1:${settings.STACK_MONGO_PORT}`,
   };
@@ -126,7 +170,7 @@ export interface SecuredKafkaListener {
 
 export function securedKafkaListener(layout: StackLayout): SecuredKafkaListener {
   return {
-    brokers: [`127.0.0.1:${layout.settings.STACK_KAFKA_SASL_PORT}`],
+    brokers: layout.kafka.nodes.map((node) => `127.0.0.1:${node.saslPort}`),
     caFile: join(layout.kafka.securityDir, 'broker.pem'),
     username: 'wms-webhooks',
     passwordFile: join(layout.kafka.securityDir, 'scram-password'),

@@ -1,16 +1,18 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StackComponent } from './component';
-import { components } from './components';
+import { stackComponents } from './components';
 import {
   delay,
   forgetPid,
   isOurs,
   isPortFree,
+  killProcess,
   launchDetached,
   logFile,
   logTail,
   readPid,
+  recordedNames,
   stopProcess,
 } from './processes';
 import { type NativeEndpoints, nativeEndpoints, type StackLayout } from './stack-config';
@@ -48,6 +50,7 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
     const started = Date.now();
     await mkdir(layout.logsDir, { recursive: true });
     await mkdir(layout.cacheDir, { recursive: true });
+    const components = stackComponents(layout);
     const toInstall = components.filter((component) => !component.isInstalled(layout));
     const problems = await missingTools([
       ...toInstall.flatMap((component) => component.installTools),
@@ -55,7 +58,7 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
     ]);
     if (problems.length > 0) throw new StackError(`The local stack needs:\n  ${problems.join('\n  ')}`);
 
-    const installs = scheduleInstalls(layout, toInstall, log);
+    const installs = scheduleInstalls(layout, components, toInstall, log);
     const reports = await Promise.all(
       components.map(async (component) => {
         const installSeconds = await installs.get(component.name);
@@ -70,9 +73,15 @@ export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpRep
 
 /**
  * Each component starts as soon as its own download is done. The Maven downloads share one local
- * repository, so they run one after the other; the Go build runs beside them.
+ * repository, so they run one after the other; the Go build runs beside them. Components that share an
+ * install key (the Kafka nodes) wait for the one download.
  */
-function scheduleInstalls(layout: StackLayout, toInstall: StackComponent[], log: Log) {
+function scheduleInstalls(
+  layout: StackLayout,
+  components: StackComponent[],
+  toInstall: StackComponent[],
+  log: Log,
+) {
   const install = async (component: StackComponent) => {
     const since = Date.now();
     log(
@@ -85,9 +94,13 @@ function scheduleInstalls(layout: StackLayout, toInstall: StackComponent[], log:
     return seconds(since);
   };
   const scheduled = new Map<string, Promise<number | undefined>>();
+  const byKey = new Map<string, Promise<number | undefined>>();
   let mavenQueue: Promise<unknown> = Promise.resolve();
   for (const component of components) {
-    if (!toInstall.includes(component)) {
+    const shared = component.installKey ? byKey.get(component.installKey) : undefined;
+    if (shared) {
+      scheduled.set(component.name, shared);
+    } else if (!toInstall.includes(component)) {
       scheduled.set(component.name, Promise.resolve(undefined));
     } else if (component.installTools.includes('mvn')) {
       const queued = mavenQueue.then(() => install(component));
@@ -96,6 +109,8 @@ function scheduleInstalls(layout: StackLayout, toInstall: StackComponent[], log:
     } else {
       scheduled.set(component.name, install(component));
     }
+    if (component.installKey)
+      byKey.set(component.installKey, scheduled.get(component.name) as Promise<number | undefined>);
   }
   return scheduled;
 }
@@ -178,28 +193,37 @@ export function stackDown(layout: StackLayout): Promise<StopReport[]> {
   return withStackLock(layout, () => stopAll(layout));
 }
 
+/** Every component of this layout, and any other this folder recorded (nodes of a larger cluster). */
 async function stopAll(layout: StackLayout): Promise<StopReport[]> {
+  const names = new Set([
+    ...stackComponents(layout).map((component) => component.name),
+    ...(await recordedNames(layout)),
+  ]);
   return Promise.all(
-    components.map(async (component) => {
-      const pid = await readPid(layout, component.name);
-      await forgetPid(layout, component.name);
-      if (pid === undefined || !isOurs(layout, pid))
-        return { name: component.name, outcome: 'not running' as const };
-      return { name: component.name, outcome: await stopProcess(pid, 30_000) };
+    [...names].map(async (name) => {
+      const pid = await readPid(layout, name);
+      await forgetPid(layout, name);
+      if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' as const };
+      return { name, outcome: await stopProcess(pid, 30_000) };
     }),
   );
 }
 
 /**
- * Stops one component, as an outage would, leaving the others running; `stackUp` starts it again. For
- * the fault suite, which restarts the broker and the store under load.
+ * Stops one component, leaving the others running; `stackUp` starts it again. For the fault suite, which
+ * stops the broker and the store under load (SIGTERM, as an orderly outage), or kills a cluster node
+ * (SIGKILL, as a crash).
  */
-export function stopComponent(layout: StackLayout, name: StackComponent['name']): Promise<StopReport> {
+export function stopComponent(
+  layout: StackLayout,
+  name: string,
+  how: 'stop' | 'kill' = 'stop',
+): Promise<StopReport> {
   return withStackLock(layout, async () => {
     const pid = await readPid(layout, name);
     await forgetPid(layout, name);
     if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' as const };
-    return { name, outcome: await stopProcess(pid, 30_000) };
+    return { name, outcome: how === 'kill' ? await killProcess(pid) : await stopProcess(pid, 30_000) };
   });
 }
 
@@ -225,7 +249,7 @@ export interface StatusRow {
 
 export async function stackStatus(layout: StackLayout): Promise<StatusRow[]> {
   return Promise.all(
-    components.map(async (component) => {
+    stackComponents(layout).map(async (component) => {
       const pid = await readPid(layout, component.name);
       const ours = pid !== undefined && isOurs(layout, pid);
       const result = await component.probe(layout);

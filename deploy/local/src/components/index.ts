@@ -1,6 +1,10 @@
 import type { StackComponent } from '../component';
+import type { StackLayout } from '../stack-config';
 import { ferretdbComponent } from './ferretdb';
-import { kafkaComponent } from './kafka';
+import { kafkaNodeComponent } from './kafka';
 import { registryComponent } from './registry';
 
-export const components: readonly StackComponent[] = [kafkaComponent, registryComponent, ferretdbComponent];
+/** Every process of the stack: one per Kafka node (STACK_KAFKA_NODES), the registry and the store. */
+export function stackComponents(layout: StackLayout): StackComponent[] {
+  return [...layout.kafka.nodes.map(kafkaNodeComponent), registryComponent, ferretdbComponent];
+}
