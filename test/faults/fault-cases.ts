@@ -25,6 +25,8 @@ export interface FaultCase {
   summary: string;
   /** Variables its services need beyond the defaults. */
   env?: Record<string, string>;
+  /** Runs on a three-node Kafka cluster started beside the stack for it, not on the stack's broker. */
+  threeNodeCluster?: boolean;
   run(
     pipeline: FaultPipeline,
     short: boolean,
@@ -296,6 +298,46 @@ export const faultCases: FaultCase[] = [
       return result(expected, tally, published, [
         { what: `duplicates ${(share * 100).toFixed(2)}% of deliveries, at most 1%`, ok: share <= 0.01 },
       ]);
+    },
+  },
+  {
+    name: 'cluster-broker-kill',
+    summary:
+      'SIGKILL of one of three brokers (3 copies, 2 in sync) during a steady 20 events/s flow, then started again',
+    threeNodeCluster: true,
+    env: { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' },
+    async run(pipeline, short) {
+      const { cluster } = pipeline;
+      if (!cluster) throw new Error('cluster-broker-kill runs on a three-node cluster');
+      const [webhookId] = await pipeline.createWebhooks([
+        webhookBody({ goodsOwnerIds: [19], url: pipeline.receiver.url('/cluster') }),
+      ]);
+      const flow = steadyFlow(pipeline, 20, 19);
+      await pause(short ? 10_000 : 30_000);
+      // Not a fault window: two nodes hold every partition, so the progress monitor's limit holds throughout.
+      const killedAt = Date.now();
+      await cluster.kill('kafka-2');
+      await pause(short ? 20_000 : 60_000);
+      await cluster.restart();
+      const restartedAt = Date.now();
+      await pause(short ? 10_000 : 30_000);
+      await flow.stop();
+      const stoppedAt = Date.now();
+      const expected = pipeline.expectedIds(flow.events, [webhookId as string]);
+      const tally = await settle(pipeline, expected, 180_000);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      const pausedMs = pipeline.receiver.longestPauseMs(killedAt, stoppedAt);
+      const share = tally.duplicates / Math.max(1, expected.size);
+      return result(
+        expected,
+        tally,
+        flow.events.length,
+        [{ what: `duplicates ${(share * 100).toFixed(2)}% of deliveries, at most 1%`, ok: share <= 0.01 }],
+        [
+          `deliveries paused for at most ${seconds(pausedMs)} from the kill of kafka-2 to the end of the flow`,
+          `kafka-2 was down ${seconds(restartedAt - killedAt)}, restart included`,
+        ],
+      );
     },
   },
   {

@@ -22,6 +22,7 @@ import { freePort } from '../support/free-port';
 import { stackEnv } from '../support/stack-env';
 import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
+import type { SideCluster } from './side-cluster';
 
 const tiers = ['1m', '5m', '15m', '30m', '2h'] as const;
 const serviceLabels = [
@@ -44,6 +45,7 @@ export async function startFaultPipeline(
   endpoints: Endpoints,
   logsDir: string,
   extraEnv: Record<string, string> = {},
+  cluster?: SideCluster,
 ) {
   const stamp = `${name}-${Date.now()}`;
   const prefix = `faults-${stamp}.`;
@@ -116,6 +118,8 @@ export async function startFaultPipeline(
 
   return {
     name,
+    /** The three-node cluster the case runs on, when it asked for one. */
+    cluster,
     prefix,
     topics,
     receiver,

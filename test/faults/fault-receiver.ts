@@ -10,6 +10,8 @@ export class FaultReceiver {
   readonly attempts = new Map<string, number>();
   /** Requests answered 2xx per delivery id. */
   readonly accepted = new Map<string, number>();
+  /** When each 2xx was answered, in order. */
+  private readonly acceptedAt: number[] = [];
   private readonly failing = new Set<string>();
   private server?: Server;
   private baseUrl = '';
@@ -25,6 +27,7 @@ export class FaultReceiver {
           return;
         }
         this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1);
+        this.acceptedAt.push(Date.now());
         response.writeHead(200, { 'content-length': '0' }).end();
       });
     });
@@ -56,6 +59,12 @@ export class FaultReceiver {
       if (counted === 'accepted') duplicates += Math.max(0, times - 1);
     }
     return { arrived, missing: expected.size - arrived, duplicates };
+  }
+
+  /** The longest time between two deliveries accepted within the window, its edges counted as deliveries. */
+  longestPauseMs(from: number, to: number): number {
+    const times = [from, ...this.acceptedAt.filter((at) => at > from && at < to), to];
+    return Math.max(...times.slice(1).map((at, index) => at - (times[index] as number)));
   }
 
   async stop() {

@@ -5,6 +5,7 @@ import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { formatTable } from '@wms-webhooks/local-stack';
 import { type CaseResult, faultCases } from './fault-cases';
 import { startFaultPipeline } from './fault-pipeline';
+import { startSideCluster } from './side-cluster';
 
 /** A partition that made no progress for longer than this, outside a fault window, counts as stalled. */
 const stallLimitSeconds = 30;
@@ -33,11 +34,15 @@ async function main() {
   for (const faultCase of faultCases.filter((entry) => chosen.includes(entry.name))) {
     console.log(`\n${faultCase.name}: ${faultCase.summary}`);
     const started = Date.now();
+    const cluster = faultCase.threeNodeCluster
+      ? await startSideCluster(join(resultsDir, 'cluster'), (line) => console.log(`  ${line}`))
+      : undefined;
     const pipeline = await startFaultPipeline(
       faultCase.name,
-      endpoints,
+      cluster ? { ...endpoints, kafkaBrokers: cluster.brokers } : endpoints,
       join(resultsDir, 'logs'),
       faultCase.env,
+      cluster,
     );
     try {
       const outcome = await faultCase.run(pipeline, values.short);
@@ -71,6 +76,7 @@ async function main() {
       });
     } finally {
       await pipeline.close();
+      await cluster?.stop();
     }
     const last = results.at(-1) as CaseResult;
     console.log(`  took ${Math.round((Date.now() - started) / 1000)} s`);

@@ -44,13 +44,20 @@ type Log = (line: string) => void;
 
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 
-/** Downloads what is missing, starts what is not running, and returns once every component passes its probe. */
-export function stackUp(layout: StackLayout, log: Log = () => {}): Promise<UpReport> {
+/**
+ * Downloads what is missing, starts what is not running, and returns once every component passes its
+ * probe. `only` names the components to bring up, e.g. just the Kafka nodes of a cluster beside the stack.
+ */
+export function stackUp(
+  layout: StackLayout,
+  log: Log = () => {},
+  { only }: { only?: readonly string[] } = {},
+): Promise<UpReport> {
   return withStackLock(layout, async () => {
     const started = Date.now();
     await mkdir(layout.logsDir, { recursive: true });
     await mkdir(layout.cacheDir, { recursive: true });
-    const components = stackComponents(layout);
+    const components = stackComponents(layout).filter((component) => !only || only.includes(component.name));
     const toInstall = components.filter((component) => !component.isInstalled(layout));
     const problems = await missingTools([
       ...toInstall.flatMap((component) => component.installTools),
