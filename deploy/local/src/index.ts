@@ -2,6 +2,7 @@ export type { ProbeResult } from './component';
 export { formatTable } from './format-table';
 export { printUpReport } from './print-report';
 export { probeKafka, probeMongo, probeRegistry } from './probes';
+export { CommandError, runCommand } from './run-command';
 export {
   type ComponentReport,
   StackError,
