@@ -109,6 +109,11 @@ describe('the bench options', async () => {
     });
   });
 
+  it('answers at once unless a receiver delay is asked for', () => {
+    expect(parseBenchArgs(['--preset', 'throughput']).receiverDelayMs).toBe(0);
+    expect(parseBenchArgs(['--receiver-delay-ms', '100']).receiverDelayMs).toBe(100);
+  });
+
   it('names what is wrong', () => {
     expect(() => parseBenchArgs(['--preset', 'fast'])).toThrow(
       'unknown preset "fast"; known: smoke, throughput',

@@ -35,13 +35,20 @@ export class BenchReceiver {
     private readonly failShare: number,
     /** When the event behind each delivery id was scheduled to be produced. */
     private readonly scheduledAt: ReadonlyMap<string, number>,
+    /** Every answer waits this long, as a remote endpoint's round trip would. */
+    private readonly delayMs = 0,
   ) {}
 
   async start(): Promise<string> {
     this.server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
       request.resume();
+      // Arrival is when the request is in; the delay stands for the endpoint's work after that.
       request.on('end', () => {
-        const now = Date.now();
+        const arrivedAt = Date.now();
+        if (this.delayMs > 0) setTimeout(answer, this.delayMs, arrivedAt);
+        else answer(arrivedAt);
+      });
+      const answer = (now: number) => {
         this.requests += 1;
         const id = String(request.headers['webhook-id'] ?? '');
         const attempt = Number(request.headers['webhook-attempt'] ?? 1);
@@ -64,7 +71,7 @@ export class BenchReceiver {
           }
         }
         response.writeHead(204).end();
-      });
+      };
     });
     this.server.maxRequestsPerSocket = 0;
     await new Promise<void>((listening) => this.server?.listen(0, '127.0.0.1', listening));

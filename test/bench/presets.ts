@@ -19,6 +19,11 @@ export interface BenchSettings {
    * load starts: the JIT, sockets and consumer fetch sessions are warm. It is in the ledger, not the figures.
    */
   warmupSeconds: number;
+  /**
+   * How long the receiver takes to answer, as a real integrator's endpoint does: a sender then waits on
+   * its requests in flight (SENDER_CONCURRENCY) rather than on its CPU. 0 answers at once.
+   */
+  receiverDelayMs: number;
 }
 
 const base = {
@@ -29,6 +34,7 @@ const base = {
   drainSeconds: 60,
   timeScale: 1,
   warmupSeconds: 10,
+  receiverDelayMs: 0,
 };
 
 /** smoke is CI-sized; the others are the targets. Every field can be overridden by a flag. */
@@ -90,6 +96,7 @@ const flags: Record<string, Exclude<keyof BenchSettings, 'preset'>> = {
   '--drain-seconds': 'drainSeconds',
   '--time-scale': 'timeScale',
   '--warmup-seconds': 'warmupSeconds',
+  '--receiver-delay-ms': 'receiverDelayMs',
 };
 
 export class BenchUsageError extends Error {}

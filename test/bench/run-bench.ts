@@ -64,7 +64,7 @@ async function main() {
   };
 
   const scheduledAt = new Map<string, number>();
-  const receiver = new BenchReceiver(settings.failShare, scheduledAt);
+  const receiver = new BenchReceiver(settings.failShare, scheduledAt, settings.receiverDelayMs);
   const receiverUrl = await receiver.start();
   const services = await launchBenchServices(
     env,
