@@ -8,6 +8,7 @@ import { connectTools } from './connect';
 import { localCredentials } from './local-credentials';
 import { startMailCatcher } from './mail-catcher';
 import { runTool } from './run-tool';
+import { withStackReplication } from './stack-replication';
 import { launchService, type RunningService, stopServices, waitUntilReady } from './supervisor';
 
 interface ServiceEntry {
@@ -41,9 +42,12 @@ const services: ServiceEntry[] = [
  */
 runTool(async () => {
   const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+  // On the native stack, its node count decides the replication (1 and 1, or 3 and 2); a variable set
+  // by hand, or another cluster, keeps its own.
+  const replicationEnv = withStackReplication(endpoints.sources.kafkaBrokers, loadStackLayout(), process.env);
   const { admin, serde } = connectTools(endpoints, 'wms-start');
   try {
-    await applyCatalogue(admin, serde, catalogueEntries('', topicReplicationFromEnv()));
+    await applyCatalogue(admin, serde, catalogueEntries('', topicReplicationFromEnv(replicationEnv)));
   } finally {
     await admin.close();
   }
@@ -58,7 +62,7 @@ runTool(async () => {
         Number(process.env.MAIL_CATCHER_PORT ?? 2525),
       );
   const baseEnv = {
-    ...process.env,
+    ...replicationEnv,
     KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
     MONGODB_URI: endpoints.mongodbUri,
