@@ -139,6 +139,27 @@ describe('a service run as its own process', () => {
     });
   });
 
+  describe('when an endpoint variable is missing', () => {
+    it('exits 1 at once, naming each, instead of falling back to the local stack', async () => {
+      const port = await freePort();
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const { KAFKA_BROKERS: _kafka, MONGODB_URI: _mongo, ...env } = envFor(port);
+      const ingester = launchService(
+        { name: 'ingester', readyUrl: `http://127.0.0.1:${port}/readyz`, env },
+        logs,
+      );
+      const exited = await Promise.race([
+        ingester.exited,
+        waitUntilReady(ingester, 60_000).then(() => 'ready' as const),
+      ]);
+      if (exited === 'ready') await stopServices([ingester]);
+      expect(exited).toBe(1);
+      const output = await readFile(ingester.logFile, 'utf8');
+      expect(output).toContain('KAFKA_BROKERS: is required');
+      expect(output).toContain('MONGODB_URI: is required');
+    });
+  });
+
   describe('when a service does not stop within its grace period', () => {
     it('is killed, and the supervisor reports it', async () => {
       const port = await freePort();

@@ -45,12 +45,9 @@ process.exit(answers.includes(true) ? 0 : 1);
 
 /**
  * Modules loaded only when asked, which services never ask: MongoDB's optional Kerberos, compression,
- * encryption and cloud credentials; Vite, for the UI build; testcontainers, which the endpoint resolver
- * imports only to start a stack for tests and tools. Left out of the bundles.
+ * encryption and cloud credentials; Vite, for the UI build. Left out of the bundles.
  */
 const notBundled = [
-  'testcontainers',
-  '@testcontainers/*',
   'kerberos',
   '@mongodb-js/zstd',
   '@aws-sdk/credential-providers',

@@ -56,6 +56,15 @@ describe('loadConfig', () => {
       );
     });
 
+    it('says a variable without a default is required when it is unset or empty', () => {
+      const required = z.object({ MONGODB_URI: mongoUri(), HTTP_PORT: port() });
+      const error = captureError(() => loadConfig(required, { MONGODB_URI: ' ' }));
+      expect((error as ConfigError).issues).toEqual([
+        { variable: 'MONGODB_URI', message: 'is required' },
+        { variable: 'HTTP_PORT', message: 'is required' },
+      ]);
+    });
+
     it('rejects a registry URL that is not http(s)', () => {
       const error = captureError(() => loadConfig(schema, { SCHEMA_REGISTRY_URL: 'ftp://registry' }));
       expect((error as ConfigError).issues).toEqual([

@@ -19,9 +19,12 @@ export function loadConfig<Schema extends z.ZodObject>(
   const result = schema.safeParse(present);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      variable: issue.path.length > 0 ? issue.path.join('.') : '(environment)',
-      message: issue.message,
-    })),
+    result.error.issues.map((issue) => {
+      const variable = issue.path.length > 0 ? issue.path.join('.') : '(environment)';
+      // zod's "expected string, received undefined" says less than what happened: nobody set it.
+      const unset =
+        issue.code === 'invalid_type' && issue.path.length === 1 && present[variable] === undefined;
+      return { variable, message: unset ? 'is required' : issue.message };
+    }),
   );
 }

@@ -5,7 +5,6 @@ import {
   topicNames,
   topicReplicationOf,
 } from '@wms-webhooks/contracts';
-import { type Endpoints, resolveEndpoints } from '@wms-webhooks/endpoints';
 import {
   AvroSerde,
   createDurableProducer,
@@ -22,6 +21,13 @@ import type { Registry } from 'prom-client';
 import { createLogger, type Logger } from './logger';
 import { createMetricsRegistry } from './metrics';
 import { createQuarantine, type Quarantine } from './quarantine';
+
+/** Where the service's Kafka, schema registry and store are, from its environment only. */
+export interface Endpoints {
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string;
+  mongodbUri: string;
+}
 
 export interface ServiceContext {
   service: string;
@@ -42,6 +48,9 @@ export interface ServiceContext {
 
 /** The validated variables of serviceEnv that the context needs. */
 export interface ContextConfig extends KafkaSecurityConfig {
+  KAFKA_BROKERS: string[];
+  SCHEMA_REGISTRY_URL: string;
+  MONGODB_URI: string;
   LOG_LEVEL: string;
   WEBHOOKS_TOPIC_PREFIX: string;
   MONGODB_DATABASE: string;
@@ -54,17 +63,18 @@ export interface ContextConfig extends KafkaSecurityConfig {
 }
 
 /**
- * Connects what every service needs: endpoints from the one resolver (starting nothing), Kafka with
- * the service's logger, the registry, the store, and the topic catalogue and schemas applied.
+ * Connects what every service needs: the endpoints its environment names (a service never starts or
+ * guesses one), Kafka with the service's logger, the registry, the store, and the topic catalogue and
+ * schemas applied.
  */
-export async function createServiceContext(
-  service: string,
-  config: ContextConfig,
-  env: NodeJS.ProcessEnv,
-): Promise<ServiceContext> {
+export async function createServiceContext(service: string, config: ContextConfig): Promise<ServiceContext> {
   const options = { service, topicPrefix: config.WEBHOOKS_TOPIC_PREFIX, database: config.MONGODB_DATABASE };
   const logger = createLogger(service, config.LOG_LEVEL);
-  const endpoints = await resolveEndpoints({ start: false, env });
+  const endpoints: Endpoints = {
+    kafkaBrokers: config.KAFKA_BROKERS,
+    schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+    mongodbUri: config.MONGODB_URI,
+  };
   const kafka = createKafkaClient({
     clientId: options.service,
     brokers: endpoints.kafkaBrokers,

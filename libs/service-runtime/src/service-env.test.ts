@@ -5,9 +5,31 @@ import { serviceEnv } from './service-env';
 
 const schema = z.object(serviceEnv);
 
+const endpoints = {
+  KAFKA_BROKERS: 'kafka:9092',
+  SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7',
+  MONGODB_URI: 'mongodb://mongo:27017',
+};
+
+describe('the endpoints', () => {
+  it('are required: a service never falls back to a local stack, and names each one missing', () => {
+    expect(() => loadConfig(schema, {})).toThrow(
+      'KAFKA_BROKERS: is required\n  SCHEMA_REGISTRY_URL: is required\n  MONGODB_URI: is required',
+    );
+  });
+
+  it('are taken as the environment names them', () => {
+    expect(loadConfig(schema, endpoints)).toMatchObject({
+      KAFKA_BROKERS: ['kafka:9092'],
+      SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7',
+      MONGODB_URI: 'mongodb://mongo:27017',
+    });
+  });
+});
+
 describe('the consumers’ fetch settings', () => {
   it('default to 16 KB or 25 ms per fetch, and 1 MB per partition batch', () => {
-    expect(loadConfig(schema, {})).toMatchObject({
+    expect(loadConfig(schema, endpoints)).toMatchObject({
       KAFKA_FETCH_MIN_BYTES: 16_384,
       KAFKA_FETCH_MAX_WAIT_MS: 25,
       KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 1_048_576,
@@ -15,13 +37,15 @@ describe('the consumers’ fetch settings', () => {
   });
 
   it('take a smaller partition batch to bound a sender’s memory under a backlog', () => {
-    expect(loadConfig(schema, { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '262144' })).toMatchObject({
-      KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 262_144,
-    });
+    expect(loadConfig(schema, { ...endpoints, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '262144' })).toMatchObject(
+      {
+        KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 262_144,
+      },
+    );
   });
 
   it('refuse a partition batch under 1 KB, naming the variable', () => {
-    expect(() => loadConfig(schema, { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '100' })).toThrow(
+    expect(() => loadConfig(schema, { ...endpoints, KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '100' })).toThrow(
       'KAFKA_FETCH_MAX_BYTES_PER_PARTITION: must be at least 1024',
     );
   });

@@ -1,6 +1,5 @@
-import { booleanFlag } from '@wms-webhooks/config';
+import { booleanFlag, brokerList, httpUrl, mongoUri } from '@wms-webhooks/config';
 import { topicReplicationEnv } from '@wms-webhooks/contracts';
-import { endpointVariables } from '@wms-webhooks/endpoints';
 import { kafkaSecurityEnv } from '@wms-webhooks/kafka';
 import { createTargetPolicy, parseCidrList, parsePortList } from '@wms-webhooks/target-guard';
 import { z } from 'zod';
@@ -22,7 +21,10 @@ function parsedList<T>(parse: (text: string) => T[]) {
 
 /** Variables every service reads; each service's schema extends these with its own. */
 export const serviceEnv = {
-  ...endpointVariables,
+  /** Required: a service never starts a stack or guesses one; unset, it stops naming the variable. */
+  KAFKA_BROKERS: brokerList(),
+  SCHEMA_REGISTRY_URL: httpUrl(),
+  MONGODB_URI: mongoUri(),
   ...kafkaSecurityEnv,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   OPS_HOST: z.string().default('127.0.0.1'),

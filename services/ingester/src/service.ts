@@ -23,7 +23,7 @@ const ingesterEnv = z.object({
 export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(ingesterEnv, env);
   checkPayloadLimit(config.INGEST_MAX_PAYLOAD_BYTES, maxMessageBytes);
-  const context = await createServiceContext('ingester', config, env);
+  const context = await createServiceContext('ingester', config);
   const { logger, metrics, topics } = context;
   const consumed = new Counter({
     name: 'wms_webhooks_ingest_events_consumed_total',

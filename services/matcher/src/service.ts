@@ -26,7 +26,7 @@ const matcherEnv = z.object({
 export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(matcherEnv, env);
   const secrets = loadSecretBox(config);
-  const context = await createServiceContext('matcher', config, env);
+  const context = await createServiceContext('matcher', config);
   const { logger, metrics, topics } = context;
   const matchesPerEvent = new Histogram({
     name: 'wms_webhooks_match_webhooks_per_event',

@@ -36,7 +36,7 @@ const notifierEnv = z.object({
 
 export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(notifierEnv, env);
-  const context = await createServiceContext('notifier', config, env);
+  const context = await createServiceContext('notifier', config);
   const { logger, metrics, topics } = context;
   const emails = new Counter({
     name: 'wms_webhooks_failure_emails_total',

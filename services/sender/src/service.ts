@@ -45,7 +45,7 @@ const senderEnv = z.object({
 export async function startSender(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(senderEnv, env);
   const secrets = loadSecretBox(config);
-  const context = await createServiceContext('sender', config, env);
+  const context = await createServiceContext('sender', config);
   const { logger, metrics, topics } = context;
   const attemptLogs = createAttemptLogWriter(context.db, {
     service: 'sender',
