@@ -3,7 +3,7 @@ import { WebhookRepository } from '@wms-webhooks/webhooks';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
-import { type Pipeline, startPipeline } from '../support/pipeline';
+import { type Pipeline, startPipeline, testAdminKey } from '../support/pipeline';
 import { Receiver, signatureHeaders } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
 
@@ -36,6 +36,35 @@ describe('administering a webhook', () => {
   afterAll(async () => {
     await pipeline?.stop();
     await receiver.stop();
+  });
+
+  describe('when a client sends a bodiless POST with Content-Type: application/json', () => {
+    const post = (path: string, body?: string) =>
+      fetch(`${pipeline.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${testAdminKey}` },
+        body,
+      });
+
+    it('accepts Test, a secret rotation and Resend with an empty body, as with none', async () => {
+      const webhook = await create({ goodsOwnerIds: [302], url: 'http://127.0.0.1:9/closed' });
+      expect((await post(`/api/webhooks/${webhook.id}/test`)).status).toBe(202);
+      expect((await post(`/api/webhooks/${webhook.id}/rotate-secret`)).status).toBe(200);
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 302 })]);
+      const failed = await waitFor(async () =>
+        (await logs(webhook.id)).find((item) => item.final && item.resendable),
+      );
+      expect((await post(`/api/webhooks/${webhook.id}/deliveries/${failed.deliveryId}/resend`)).status).toBe(
+        202,
+      );
+    });
+
+    it('still refuses a body that is not JSON, naming the problem', async () => {
+      const webhook = await create({ goodsOwnerIds: [303], url: 'http://127.0.0.1:9/closed' });
+      const response = await post(`/api/webhooks/${webhook.id}/test`, '{not json');
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('JSON');
+    });
   });
 
   describe('when its signing secret is rotated', () => {

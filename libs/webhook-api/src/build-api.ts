@@ -33,6 +33,7 @@ export async function buildApi(
     return reply.code(500).send({ error: 'internal error' });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'no such route' }));
+  acceptEmptyJsonBodies(app);
   registerConcurrencyBound(app, options.limits, deps.countRefusal);
   registerAuthentication(app, deps, options.limits.authFailuresPerMinute);
   const quota = createQuotaGuard(options.quotas, deps);
@@ -43,4 +44,18 @@ export async function buildApi(
   registerCatalogueRoutes(app);
   await registerAdminUi(app, options.uiDir);
   return app;
+}
+
+/**
+ * Many HTTP clients send `Content-Type: application/json` on a POST without a body (Test, Resend, a
+ * rotation): that is no body, not malformed JSON. Anything else goes to Fastify's own parser, with its
+ * prototype-poisoning checks.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, String(body), done);
+  });
 }
