@@ -1,6 +1,7 @@
 import type { InvalidWmsEvent } from '@wms-webhooks/contracts';
 import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeGauge } from '../bench/bench-services';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
@@ -255,7 +256,16 @@ describe('operating webhooks through the API', () => {
 
     it('stops delivering once deleted, and answers 404 afterwards', async () => {
       const webhook = await create({ goodsOwnerIds: [107], url: receiver.url('/deleted') });
+      await create({ goodsOwnerIds: [107], url: receiver.url('/deleted-control') });
       expect((await pipeline.api(`/api/webhooks/${webhook.id}`, { method: 'DELETE' })).status).toBe(204);
+      const emitted = () =>
+        scrapeGauge(pipeline.opsUrls.matcher as string, 'wms_webhooks_match_deliveries_emitted_total');
+      const before = await emitted();
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 107 })]);
+      // The other webhook of the owner gets the event, so the matcher has planned it: for that one alone.
+      await waitFor(() => receiver.at('/deleted-control')[0], { message: 'the control delivery' });
+      expect(await emitted()).toBe(before + 1);
+      expect(receiver.at('/deleted')).toEqual([]);
       expect((await pipeline.api(`/api/webhooks/${webhook.id}`)).status).toBe(404);
       expect((await pipeline.api(`/api/webhooks/${webhook.id}`, { method: 'DELETE' })).status).toBe(404);
     });
