@@ -44,7 +44,7 @@ export {
 export { hasLegacyLog, importLegacyLog } from './legacy-log';
 export { attemptLogEnv, retentionMsOf } from './log-buckets';
 export { keepLogRetention } from './log-retention';
-export { planDeliveries } from './plan-deliveries';
+export { type MatchBatchDeps, matchBatch } from './match-batch';
 export { ResendClaims } from './resend-claims';
 export {
   decideRetry,

@@ -1,6 +1,6 @@
 import { loadConfig, positiveInt } from '@wms-webhooks/config';
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
-import { planDeliveries } from '@wms-webhooks/delivery';
+import { matchBatch } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
@@ -53,19 +53,17 @@ export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
     groupId: config.MATCHER_GROUP_ID,
     topic: topics.acceptedEvents,
     prepare: decodedRecords((record) => context.quarantine.decode<WmsEvent>(record)),
-    handle: async (events) => {
-      const tasks: DeliveryTask[] = [];
-      const now = Date.now();
-      for (const event of events) {
-        const planned = planDeliveries(cache.forEventType(event.eventType), event, now);
-        matchesPerEvent.observe(planned.length);
-        tasks.push(...planned);
-      }
-      if (tasks.length === 0) return;
-      // Keyed by webhook, so one webhook's deliveries stay in order on one partition.
-      await deliveries.send(tasks.map((task) => ({ key: task.webhookId, value: task })));
-      emitted.inc(tasks.length);
-    },
+    handle: (events) =>
+      matchBatch(
+        {
+          webhooksFor: (eventType) => cache.forEventType(eventType),
+          send: (records) => deliveries.send(records),
+          now: Date.now,
+          matched: (count) => matchesPerEvent.observe(count),
+          emitted: (count) => emitted.inc(count),
+        },
+        events,
+      ),
   });
   const { ops, shutdownSteps } = await serveConsumer({
     context,
