@@ -5,11 +5,11 @@ import {
   createDurableProducer,
   ensureTopics,
   type RunningConsumer,
-  runAvroConsumer,
   subjectFor,
 } from '@wms-webhooks/kafka';
 import { createLogger } from '@wms-webhooks/service-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAvroConsumer } from '../support/avro-consumer';
 import { sampleValues } from '../support/sample-values';
 import { testEndpoints, testKafka, testSerde } from '../support/stack';
 import { uniqueName } from '../support/unique';

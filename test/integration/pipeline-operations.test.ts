@@ -1,7 +1,8 @@
 import type { InvalidWmsEvent } from '@wms-webhooks/contracts';
-import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
+import type { RunningConsumer } from '@wms-webhooks/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrapeGauge } from '../bench/bench-services';
+import { runAvroConsumer } from '../support/avro-consumer';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';

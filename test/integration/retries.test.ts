@@ -1,6 +1,7 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { type RunningConsumer, runAvroConsumer } from '@wms-webhooks/kafka';
+import type { RunningConsumer } from '@wms-webhooks/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAvroConsumer } from '../support/avro-consumer';
 import { webhookBody, wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';

@@ -1,7 +1,6 @@
 export {
   errorMessage,
   InvalidInputError,
-  isRetriable,
   PipelineError,
   TransientError,
 } from './pipeline-error';

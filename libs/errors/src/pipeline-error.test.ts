@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, isRetriable, TransientError } from './pipeline-error';
+import { InvalidInputError, PipelineError, TransientError } from './pipeline-error';
 
-describe('the retriable flag', () => {
-  it('is false for invalid input, which no retry can fix', () => {
+describe('the pipeline errors', () => {
+  it('name invalid input by its class, code and field', () => {
     const error = new InvalidInputError('payload-not-json', 'payload is not JSON', 'payload');
-    expect(isRetriable(error)).toBe(false);
+    expect(error).toBeInstanceOf(PipelineError);
     expect(error).toMatchObject({ name: 'InvalidInputError', code: 'payload-not-json', field: 'payload' });
   });
 
-  it('is true for a transient failure', () => {
-    expect(isRetriable(new TransientError('registry-unavailable', 'registry did not answer'))).toBe(true);
-  });
-
-  it('treats an unclassified error as retriable, so work is never dropped on an unknown failure', () => {
-    expect(isRetriable(new Error('boom'))).toBe(true);
+  it('name a transient failure by its class and code, keeping the cause', () => {
+    const cause = new Error('ECONNREFUSED');
+    const error = new TransientError('registry-unavailable', 'registry did not answer', { cause });
+    expect(error).toMatchObject({ name: 'TransientError', code: 'registry-unavailable', cause });
+    expect(error).not.toBeInstanceOf(InvalidInputError);
   });
 });

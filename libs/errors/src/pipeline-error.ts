@@ -1,11 +1,9 @@
 /**
- * The base of every error the pipeline raises on purpose. `retriable` decides what happens next:
- * true means the same input may succeed later (a timeout, a 503, the registry down), so it goes to the
- * retry path or the consumer retries; false means it never will (bad input), so it goes to dead letters
- * or the invalid topic at once.
+ * The base of every error the pipeline raises on purpose; its class says what happens next. A
+ * TransientError may succeed later (a timeout, a 503, the registry down), so the consumer retries; an
+ * InvalidInputError never will (bad input), so the record goes to the invalid topic at once.
  */
 export abstract class PipelineError extends Error {
-  abstract readonly retriable: boolean;
   abstract readonly code: string;
 
   constructor(message: string, options?: { cause?: unknown }) {
@@ -16,8 +14,6 @@ export abstract class PipelineError extends Error {
 
 /** Input that can never be processed: a malformed record, an unknown event type, a bad field. */
 export class InvalidInputError extends PipelineError {
-  readonly retriable = false;
-
   constructor(
     readonly code: string,
     message: string,
@@ -30,8 +26,6 @@ export class InvalidInputError extends PipelineError {
 
 /** A dependency is unavailable or slow right now; the same work should be tried again. */
 export class TransientError extends PipelineError {
-  readonly retriable = true;
-
   constructor(
     readonly code: string,
     message: string,
@@ -39,12 +33,6 @@ export class TransientError extends PipelineError {
   ) {
     super(message, options);
   }
-}
-
-export function isRetriable(error: unknown): boolean {
-  // An unexpected error (a bug, a driver error we did not classify) is retried: dropping work on an
-  // unknown failure would lose it, while a retry loop shows up in lag and logs.
-  return error instanceof PipelineError ? error.retriable : true;
 }
 
 export function errorMessage(error: unknown): string {

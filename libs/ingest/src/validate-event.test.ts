@@ -18,8 +18,7 @@ function rejection(candidate: unknown) {
   try {
     validateWmsEvent(candidate, limits);
   } catch (error) {
-    if (error instanceof InvalidInputError)
-      return { code: error.code, field: error.field, retriable: error.retriable };
+    if (error instanceof InvalidInputError) return { code: error.code, field: error.field };
     throw error;
   }
   return undefined;
@@ -38,7 +37,7 @@ describe('validateWmsEvent', () => {
     [{ entityId: '' }, 'invalid-field', 'entityId'],
     [{ payload: '{oops' }, 'payload-not-json', 'payload'],
     [{ payload: JSON.stringify({ pad: 'x'.repeat(100) }) }, 'payload-too-large', 'payload'],
-  ])('rejects %j as %s on %s, not retriable', (override, code, field) => {
-    expect(rejection({ ...valid, ...override })).toEqual({ code, field, retriable: false });
+  ])('rejects %j as invalid input %s on %s', (override, code, field) => {
+    expect(rejection({ ...valid, ...override })).toEqual({ code, field });
   });
 });

@@ -1,9 +1,5 @@
 import type { AvroSerde } from './avro-serde';
-import type { ConsumedRecord } from './consumed-record';
 import type { DurableProducer, OutgoingRecord, RecordHeaders } from './idempotent-producer';
-import type { KafkaClient } from './kafka-client';
-import { runLaneConsumer } from './lane-consumer';
-import { allReady, type LaneLogger, type RunningConsumer } from './lane-options';
 
 export interface TypedRecord<T> {
   key: string | Buffer | null;
@@ -47,36 +43,4 @@ export class AvroTopicProducer<T> {
       oversize.length > 0 ? divertOversize(this.topic, oversize) : undefined,
     ]);
   }
-}
-
-export interface AvroConsumerOptions<T> {
-  groupId: string;
-  topic: string;
-  logger: LaneLogger;
-  /** Where a group without commits starts: the topic's first record, or (the default) its end. */
-  startAt?: 'earliest' | 'latest';
-  /** Runs once per record, in order within a partition; the offset is committed after it resolves. */
-  handle: (value: T, record: ConsumedRecord) => Promise<void>;
-}
-
-/** Consumes one topic, decoding each record's value through the registry before handing it over. */
-export function runAvroConsumer<T>(
-  kafka: KafkaClient,
-  serde: AvroSerde,
-  options: AvroConsumerOptions<T>,
-): Promise<RunningConsumer> {
-  return runLaneConsumer<ConsumedRecord>({
-    kafka,
-    groupId: options.groupId,
-    topic: options.topic,
-    logger: options.logger,
-    startAt: options.startAt ?? 'latest',
-    prepare: allReady,
-    handle: async (records) => {
-      for (const record of records) {
-        if (!record.value) throw new Error(`${options.topic}: a record without a value`);
-        await options.handle(await serde.decode<T>(record.value), record);
-      }
-    },
-  });
 }

@@ -5,13 +5,7 @@ export {
   SchemaNotRegisteredError,
   subjectFor,
 } from './avro-serde';
-export {
-  type AvroConsumerOptions,
-  AvroTopicProducer,
-  type AvroTopicProducerOptions,
-  runAvroConsumer,
-  type TypedRecord,
-} from './avro-topic';
+export { AvroTopicProducer, type AvroTopicProducerOptions, type TypedRecord } from './avro-topic';
 export type { ConsumedRecord } from './consumed-record';
 export { ensureTopics, TopicCatalogueError, type TopicChange } from './ensure-topics';
 export { groupCommit } from './group-commit';
