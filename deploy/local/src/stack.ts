@@ -100,24 +100,21 @@ function scheduleInstalls(
     log(`${component.name}: fetched in ${seconds(since)} s`);
     return seconds(since);
   };
+  let mavenQueue: Promise<unknown> = Promise.resolve();
+  const schedule = (component: StackComponent): Promise<number | undefined> => {
+    if (!toInstall.includes(component)) return Promise.resolve(undefined);
+    if (!component.installTools.includes('mvn')) return install(component);
+    const queued = mavenQueue.then(() => install(component));
+    mavenQueue = queued.catch(() => undefined);
+    return queued;
+  };
   const scheduled = new Map<string, Promise<number | undefined>>();
   const byKey = new Map<string, Promise<number | undefined>>();
-  let mavenQueue: Promise<unknown> = Promise.resolve();
   for (const component of components) {
-    const shared = component.installKey ? byKey.get(component.installKey) : undefined;
-    if (shared) {
-      scheduled.set(component.name, shared);
-    } else if (!toInstall.includes(component)) {
-      scheduled.set(component.name, Promise.resolve(undefined));
-    } else if (component.installTools.includes('mvn')) {
-      const queued = mavenQueue.then(() => install(component));
-      mavenQueue = queued.catch(() => undefined);
-      scheduled.set(component.name, queued);
-    } else {
-      scheduled.set(component.name, install(component));
-    }
-    if (component.installKey)
-      byKey.set(component.installKey, scheduled.get(component.name) as Promise<number | undefined>);
+    const key = component.installKey;
+    const installed = (key && byKey.get(key)) || schedule(component);
+    scheduled.set(component.name, installed);
+    if (key) byKey.set(key, installed);
   }
   return scheduled;
 }
@@ -206,14 +203,7 @@ async function stopAll(layout: StackLayout): Promise<StopReport[]> {
     ...stackComponents(layout).map((component) => component.name),
     ...(await recordedNames(layout)),
   ]);
-  return Promise.all(
-    [...names].map(async (name) => {
-      const pid = await readPid(layout, name);
-      await forgetPid(layout, name);
-      if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' as const };
-      return { name, outcome: await stopProcess(pid, 30_000) };
-    }),
-  );
+  return Promise.all([...names].map((name) => stopRecorded(layout, name, 'stop')));
 }
 
 /**
@@ -226,12 +216,15 @@ export function stopComponent(
   name: string,
   how: 'stop' | 'kill' = 'stop',
 ): Promise<StopReport> {
-  return withStackLock(layout, async () => {
-    const pid = await readPid(layout, name);
-    await forgetPid(layout, name);
-    if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' as const };
-    return { name, outcome: how === 'kill' ? await killProcess(pid) : await stopProcess(pid, 30_000) };
-  });
+  return withStackLock(layout, () => stopRecorded(layout, name, how));
+}
+
+/** The process recorded under a name, if it is still ours, stopped or killed; its record goes either way. */
+async function stopRecorded(layout: StackLayout, name: string, how: 'stop' | 'kill'): Promise<StopReport> {
+  const pid = await readPid(layout, name);
+  await forgetPid(layout, name);
+  if (pid === undefined || !isOurs(layout, pid)) return { name, outcome: 'not running' };
+  return { name, outcome: how === 'kill' ? await killProcess(pid) : await stopProcess(pid, 30_000) };
 }
 
 /** Stops the stack and deletes its data (topics, schemas, documents); the download cache stays. */

@@ -171,19 +171,17 @@ export function kafkaNodeComponent(node: KafkaNode): StackComponent {
 function clusterIdFor(layout: StackLayout): Promise<string> {
   return once(`cluster-id:${layout.kafka.clusterIdFile}`, async () => {
     const nodes = String(layout.kafka.nodes.length);
-    if (
-      existsSync(layout.kafka.nodeCountFile) ||
-      existsSync(join(layout.kafka.nodes[0]?.dataDir ?? '', 'meta.properties'))
-    ) {
-      const formatted = existsSync(layout.kafka.nodeCountFile)
-        ? (await readFile(layout.kafka.nodeCountFile, 'utf8')).trim()
-        : '1';
-      if (formatted !== nodes) {
-        throw new Error(
-          `the stack's Kafka data in ${layout.dataDir} was made for ${formatted} node(s), STACK_KAFKA_NODES asks for ${nodes}; ` +
-            'run npm run stack:reset to start over (it deletes topics, schemas and documents), or set STACK_DIR to another folder',
-        );
-      }
+    // Data from before the node count was recorded is a single node's.
+    const formatted = existsSync(layout.kafka.nodeCountFile)
+      ? (await readFile(layout.kafka.nodeCountFile, 'utf8')).trim()
+      : existsSync(join(layout.kafka.nodes[0]?.dataDir ?? '', 'meta.properties'))
+        ? '1'
+        : nodes;
+    if (formatted !== nodes) {
+      throw new Error(
+        `the stack's Kafka data in ${layout.dataDir} was made for ${formatted} node(s), STACK_KAFKA_NODES asks for ${nodes}; ` +
+          'run npm run stack:reset to start over (it deletes topics, schemas and documents), or set STACK_DIR to another folder',
+      );
     }
     await mkdir(dirname(layout.kafka.clusterIdFile), { recursive: true });
     await writeFile(layout.kafka.nodeCountFile, `${nodes}\n`);
