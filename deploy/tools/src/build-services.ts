@@ -4,15 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { adminUiDist, buildAdminUi } from '@wms-webhooks/admin-ui';
 import { schemaDir, schemaFiles } from '@wms-webhooks/schemas';
 import { build, type Plugin } from 'esbuild';
+import { buildDir } from './build-dir';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export const services = ['api', 'ingester', 'matcher', 'sender', 'retrier', 'notifier'] as const;
 
-/** Where `npm run build` puts each service: `node dist/<service>/main.js` runs it. */
-export const buildDir = join(repoRoot, 'dist');
-
-export const builtMain = (service: string) => join(buildDir, service, 'main.js');
+export { buildDir };
 
 /**
  * `node dist/start.mjs <service> [flags]`: the one command that starts any built service, in the image
@@ -98,7 +96,7 @@ export async function buildServices(): Promise<Array<{ service: string; bytes: n
   await buildAdminUi();
   const built = await Promise.all(
     services.map(async (service) => {
-      const outfile = builtMain(service);
+      const outfile = join(buildDir, service, 'main.js');
       await build({
         entryPoints: [join(repoRoot, 'services', service, 'src', 'main.ts')],
         outfile,

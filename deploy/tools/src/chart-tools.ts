@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadStackLayout, missingTools, runCommand } from '@wms-webhooks/local-stack';
@@ -102,7 +102,6 @@ export async function ensureChartTools(log: (line: string) => void = () => {}): 
     await writeFile(join(tools.crdsDir, '.complete'), `${new Date().toISOString()}\n`);
   }
   await runCommand('go', ['clean', '-cache', '-modcache'], { env, cwd: toolsDir });
-  await rm(env.GOMODCACHE, { recursive: true, force: true });
   return tools;
 }
 
@@ -110,14 +109,14 @@ export async function ensureChartTools(log: (line: string) => void = () => {}): 
 export async function renderChart(
   tools: ChartTools,
   valuesFiles: string[],
-  options: { set?: string[]; namespace?: string } = {},
+  options: { set?: string[] } = {},
 ): Promise<string> {
   const { stdout } = await runCommand(tools.helm, [
     'template',
     'wms-webhooks',
     chartDir,
     '--namespace',
-    options.namespace ?? 'webhooks',
+    'webhooks',
     '--kube-version',
     `${kubernetesVersion}.0`,
     ...valuesFiles.flatMap((file) => ['--values', file]),

@@ -27,9 +27,9 @@ runTool(async () => {
       ]);
       const manifest = await renderChart(tools, [file]);
       await writeFile(join(rendered, `${name}.yaml`), manifest);
-      const kinds = [...manifest.matchAll(/^kind: (\w+)$/gm)].map((match) => match[1]);
+      const objects = manifest.match(/^kind: \w+$/gm)?.length ?? 0;
       console.log(
-        `deploy/helm/wms-webhooks with ci/${name}-values.yaml: lint clean, ${kinds.length} objects rendered`,
+        `deploy/helm/wms-webhooks with ci/${name}-values.yaml: lint clean, ${objects} objects rendered`,
       );
     }
     const { stdout } = await runCommand(tools.kubectlValidate, [

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDir } from './build-dir';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -53,7 +54,7 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   const [file, args] = command([
     ...(spec.nodeArgs ?? []),
     ...(spec.fromBuild
-      ? [join(spec.fromBuild.dir ?? join(repoRoot, 'dist'), 'start.mjs'), spec.name]
+      ? [join(spec.fromBuild.dir ?? buildDir, 'start.mjs'), spec.name]
       : ['--import', 'tsx', join(repoRoot, 'services', spec.name, 'src', 'main.ts')]),
   ]);
   const child = spawn(file, args, {
