@@ -28,8 +28,6 @@ export async function startSideCluster(dir: string, log: (line: string) => void)
   await up();
   return {
     brokers: nativeEndpoints(layout).kafkaBrokers,
-    nodes,
-    replication: layout.kafka.replication,
     /** SIGKILL of one node, as a crash: no controlled shutdown, no leadership handed over. */
     kill: (node: string) => stopComponent(layout, node, 'kill'),
     /** Starts whatever node is down and waits until the cluster takes writes through every node. */
