@@ -10,7 +10,7 @@ import { startSideCluster } from './side-cluster';
 /** A partition that made no progress for longer than this, outside a fault window, counts as stalled. */
 const stallLimitSeconds = 30;
 
-const usage = `usage: npm run faults [-- --short] [--case name,name]
+const usage = `usage: npm run faults [-- --short] [--case name,name] [--skip name,name]
 cases: ${faultCases.map((entry) => entry.name).join(', ')}`;
 
 async function main() {
@@ -18,18 +18,23 @@ async function main() {
     options: {
       short: { type: 'boolean', default: false },
       case: { type: 'string' },
+      skip: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return console.log(usage);
-  const chosen = values.case?.split(',') ?? faultCases.map((entry) => entry.name);
-  const unknown = chosen.filter((name) => !faultCases.some((entry) => entry.name === name));
+  const skipped = values.skip?.split(',') ?? [];
+  const chosen = (values.case?.split(',') ?? faultCases.map((entry) => entry.name)).filter(
+    (name) => !skipped.includes(name),
+  );
+  const unknown = [...chosen, ...skipped].filter((name) => !faultCases.some((entry) => entry.name === name));
   if (unknown.length > 0) throw new Error(`unknown case ${unknown.join(', ')}\n${usage}`);
 
   const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}${values.short ? '-short' : ''}`;
   const resultsDir = join(import.meta.dirname, 'results', runId);
   mkdirSync(resultsDir, { recursive: true });
   const endpoints = await resolveEndpoints({ start: true, log: (line) => console.log(line) });
+  for (const name of skipped) console.log(`skipped, as asked: ${name}`);
   const results: CaseResult[] = [];
   for (const faultCase of faultCases.filter((entry) => chosen.includes(entry.name))) {
     console.log(`\n${faultCase.name}: ${faultCase.summary}`);
