@@ -12,6 +12,7 @@ export default defineConfig({
             'deploy/*/src/**/*.test.ts',
             'schemas/**/*.test.ts',
             'test/bench/**/*.test.ts',
+            'test/support/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { launchService, type RunningService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
-import { freePort } from '../support/free-port';
+import { freePorts } from '../support/free-port';
 
 export interface ServicePlan {
   matchers: number;
@@ -44,9 +44,10 @@ export async function launchBenchServices(
     })),
   ];
   const opsUrls = new Map<string, string>();
+  const ports = await freePorts(specs.length);
   const running = await Promise.all(
-    specs.map(async (spec) => {
-      const port = await freePort();
+    specs.map(async (spec, index) => {
+      const port = ports[index] as number;
       const service = launchService(
         {
           name: spec.name,

@@ -18,7 +18,7 @@ import { newSecretKey } from '@wms-webhooks/secrets';
 import { launchService, type RunningService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
 import { MongoClient } from 'mongodb';
 import { scrapeGauge } from '../bench/bench-services';
-import { freePort } from '../support/free-port';
+import { freePorts } from '../support/free-port';
 import { stackEnv } from '../support/stack-env';
 import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
@@ -69,8 +69,8 @@ export async function startFaultPipeline(
   const caseLogs = join(logsDir, name);
   mkdirSync(caseLogs, { recursive: true });
 
-  const ports = new Map<ServiceLabel, number>();
-  for (const label of serviceLabels) ports.set(label, await freePort());
+  const chosen = await freePorts(serviceLabels.length);
+  const ports = new Map(serviceLabels.map((label, index) => [label, chosen[index] as number]));
   const running = new Map<ServiceLabel, RunningService>();
   const launch = (label: ServiceLabel) => {
     const port = ports.get(label) as number;

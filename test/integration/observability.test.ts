@@ -8,7 +8,7 @@ import { startIngester } from '@wms-webhooks/ingester';
 import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody, wmsEvent } from '../support/events';
-import { freePort } from '../support/free-port';
+import { freePorts } from '../support/free-port';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { startPrometheus } from '../support/prometheus';
 import { Receiver } from '../support/receiver';
@@ -130,8 +130,7 @@ describe('metrics as a real Prometheus sees them', () => {
 describe('/readyz when the store goes away', () => {
   it('turns unready while the store is stopped, and ready again when it is back', async () => {
     const layout = loadStackLayout();
-    const port = await freePort();
-    const debugPort = await freePort();
+    const [port, debugPort] = (await freePorts(2)) as [number, number];
     const data = await mkdtemp(join(tmpdir(), 'it-store-'));
     const startStore = (): ChildProcess =>
       spawn(

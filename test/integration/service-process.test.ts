@@ -4,6 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newSecretKey } from '@wms-webhooks/secrets';
+import { createMetricsRegistry, startOpsServer } from '@wms-webhooks/service-runtime';
 import { launchService, stopServices, waitUntilReady } from '@wms-webhooks/tools';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,10 +54,14 @@ describe('a service run as its own process', () => {
 
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as {
+        service: string;
+        pid: number;
         ready: boolean;
         checks: object;
       };
       expect(ready).toEqual({
+        service: 'sender',
+        pid: sender.child.pid,
         ready: true,
         checks: { kafka: 'ok', registry: 'ok', definitions: 'ok', store: 'ok' },
       });
@@ -179,6 +184,33 @@ describe('a service run as its own process', () => {
       const killed = await stopServices([ingester]);
       expect(killed).toEqual([ingester]);
       expect(ingester.child.signalCode).toBe('SIGKILL');
+    });
+  });
+
+  describe('when another process already answers on its port', () => {
+    it('is not taken for ready: the supervisor names the process that answered', async () => {
+      const metrics = createMetricsRegistry('decoy');
+      const decoy = await startOpsServer({
+        service: 'decoy',
+        host: '127.0.0.1',
+        port: 0,
+        metrics,
+        readiness: {},
+      });
+      const port = Number(new URL(decoy.url).port);
+      const logs = await mkdtemp(join(tmpdir(), 'it-proc-'));
+      const ingester = launchService(
+        { name: 'ingester', readyUrl: `${decoy.url}/readyz`, env: envFor(port) },
+        logs,
+      );
+      try {
+        await expect(waitUntilReady(ingester, 60_000)).rejects.toThrow(
+          `${decoy.url}/readyz is answered by decoy (pid ${process.pid}), not by ingester (pid ${ingester.child.pid})`,
+        );
+      } finally {
+        await stopServices([ingester]);
+        await decoy.close();
+      }
     });
   });
 

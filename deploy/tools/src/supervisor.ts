@@ -71,6 +71,17 @@ export function launchService(spec: ServiceSpec, logsDir: string): RunningServic
   return { spec, child, logFile, exited };
 }
 
+/** What a /readyz answered: whether ready, and which process answered when it says. */
+async function readinessAnswer(url: string) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    const report = (await response.json().catch(() => ({}))) as { service?: string; pid?: number };
+    return { ready: response.ok, service: report.service, pid: report.pid };
+  } catch {
+    return undefined; // not listening yet
+  }
+}
+
 export async function waitUntilReady(service: RunningService, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
@@ -80,12 +91,13 @@ export async function waitUntilReady(service: RunningService, timeoutMs: number)
   while (Date.now() < deadline) {
     if (exitCode !== undefined)
       throw new Error(`${service.spec.name} exited with ${exitCode}; see ${service.logFile}`);
-    try {
-      const response = await fetch(service.spec.readyUrl, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    const answer = await readinessAnswer(service.spec.readyUrl);
+    if (answer?.pid !== undefined && answer.pid !== service.child.pid)
+      throw new Error(
+        `${service.spec.readyUrl} is answered by ${answer.service} (pid ${answer.pid}), not by ` +
+          `${service.spec.label ?? service.spec.name} (pid ${service.child.pid}); see ${service.logFile}`,
+      );
+    if (answer?.ready) return;
     await new Promise((tick) => setTimeout(tick, 250));
   }
   throw new Error(

@@ -33,6 +33,7 @@ export async function serveConsumer(
   const { context, consumer } = options;
   const lag = registerLagMetrics(context.metrics, context.kafka, context.logger, options.group);
   const ops = await startOpsServer({
+    service: context.service,
     host: options.host,
     port: options.port,
     metrics: context.metrics,

@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 export type ReadinessCheck = () => Promise<void> | void;
 
 export interface OpsServerOptions {
+  /** What /readyz names as the service answering, beside its pid. */
+  service: string;
   host: string;
   port: number;
   metrics: Registry;
@@ -18,7 +20,11 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function evaluateReadiness(checks: Record<string, ReadinessCheck>) {
+/**
+ * The /readyz report. It names the service and its pid so that whoever started the process can tell it
+ * from another one holding the same port.
+ */
+export async function evaluateReadiness(service: string, checks: Record<string, ReadinessCheck>) {
   const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
@@ -29,7 +35,12 @@ export async function evaluateReadiness(checks: Record<string, ReadinessCheck>) 
       }
     }),
   );
-  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+  return {
+    service,
+    pid: process.pid,
+    ready: results.every(([, status]) => status === 'ok'),
+    checks: Object.fromEntries(results),
+  };
 }
 
 /** /metrics for Prometheus, /healthz (the process answers), /readyz (its dependencies are usable). */
@@ -44,7 +55,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end('{"status":"ok"}');
       } else if (path === '/readyz') {
-        const report = await evaluateReadiness(options.readiness);
+        const report = await evaluateReadiness(options.service, options.readiness);
         response.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json' });
         response.end(JSON.stringify(report));
       } else {

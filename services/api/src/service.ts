@@ -176,7 +176,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   );
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const report = await evaluateReadiness(readiness);
+    const report = await evaluateReadiness(context.service, readiness);
     return reply.code(report.ready ? 200 : 503).send(report);
   });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
