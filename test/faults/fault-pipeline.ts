@@ -22,7 +22,7 @@ import { freePorts } from '../support/free-port';
 import { stackEnv } from '../support/stack-env';
 import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
-import type { SideCluster } from './side-cluster';
+import type { SideCluster } from '../support/side-cluster';
 
 const tiers = ['1m', '5m', '15m', '30m', '2h'] as const;
 const serviceLabels = [

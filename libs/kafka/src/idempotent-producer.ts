@@ -2,8 +2,8 @@ import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { InvalidInputError } from '@wms-webhooks/errors';
 import { groupCommit } from './group-commit';
 import type { KafkaClient } from './kafka-client';
-import { kafkaErrorMessage } from './kafka-errors';
-import { javaCompatiblePartitioner } from './partitioner';
+import { isRetriableKafkaError, kafkaErrorMessage } from './kafka-errors';
+import { partitionFor } from './partitioner';
 
 export type RecordHeaders = Record<string, Buffer | string>;
 
@@ -61,11 +61,25 @@ export interface DurableProducerOptions {
   maxMessageBytes?: (topic: string) => number | undefined;
   /** The most one produce request carries; a larger send goes out in several, in order. */
   maxRequestBytes?: number;
+  /** Told each time a send failed for a reason that can pass (a broker down, a leader moving) and waits. */
+  onRetry?: (details: { err: string; attempt: number; retryInMs: number; records: number }) => void;
 }
 
 interface TopicRecord {
   topic: string;
   record: OutgoingRecord;
+}
+
+/** How often the client tries one request before the records it did not get written go out anew. */
+const clientAttempts = 3;
+
+const partitionKey = (topic: string, partition: number | undefined) => `${topic}\u0000${partition}`;
+
+/** The partitions a failed send did get written: those of the requests the brokers acknowledged. */
+function writtenPartitions(error: unknown): Set<string> {
+  const offsets = (error as { produced?: { offsets?: Array<{ topic: string; partition: number }> } }).produced
+    ?.offsets;
+  return new Set((offsets ?? []).map(({ topic, partition }) => partitionKey(topic, partition)));
 }
 
 /** What a request carries: below the broker's default 1 MB per record batch, whatever the partitioning. */
@@ -123,9 +137,14 @@ function asBuffer(value: string | Buffer): Buffer {
  * After a refusal the client takes a new producer id, so the next record is never mistaken for a retry
  * of one the broker already holds.
  *
- * Retriable errors are retried without end, as the idempotent protocol requires: while the cluster is
- * unreachable a send waits rather than drops, and the caller's consumer stops committing, the
- * back-pressure at-least-once needs.
+ * Retriable errors are retried without end: while the cluster is unreachable a send waits rather than
+ * drops, and the caller's consumer stops committing, the back-pressure at-least-once needs. The client
+ * tries a request a few times; then what the brokers have not acknowledged goes out as a new request,
+ * grouped by the leaders of now. The client's own retries keep a request's partitions together and send
+ * them all to the first one's leader: once a dead broker's partitions have moved to different leaders,
+ * that request is refused without end (deliveries stalled until leadership moved back, 5 minutes after
+ * a broker's SIGKILL). Each record's partition is chosen here, before it is sent, so what a failed
+ * request did get written is known and not sent twice.
  */
 export function createDurableProducer(
   kafka: KafkaClient,
@@ -138,24 +157,51 @@ export function createDurableProducer(
     idempotent: true,
     acks: ProduceAcks.ALL,
     autocreateTopics: false,
-    retries: true,
-    partitioner: javaCompatiblePartitioner(),
+    retries: clientAttempts,
   });
+  let unkeyed = 0;
+  /** Each record with its partition: the one given, else the Java client's for its key, else the next in turn. */
+  const placed = async (entries: TopicRecord[]): Promise<TopicRecord[]> => {
+    if (entries.every(({ record }) => record.partition !== undefined)) return entries;
+    const metadata = await producer.metadata({ topics: [...new Set(entries.map(({ topic }) => topic))] });
+    return entries.map(({ topic, record }) => {
+      if (record.partition !== undefined) return { topic, record };
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      if (count === 0) throw new ProduceRefusedError(`${topic} has no partitions in the cluster's metadata`);
+      const partition = record.key === null ? unkeyed++ % count : partitionFor(record.key, count);
+      return { topic, record: { ...record, partition } };
+    });
+  };
+  const request = (entries: TopicRecord[]) =>
+    producer.send({
+      messages: entries.map(({ topic, record }) => ({
+        topic,
+        key: record.key === null ? undefined : asBuffer(record.key),
+        value: record.value,
+        partition: record.partition,
+        headers: new Map(
+          Object.entries(record.headers ?? {}).map(([name, value]) => [Buffer.from(name), asBuffer(value)]),
+        ),
+      })),
+    });
   const produce = async (entries: TopicRecord[]) => {
-    try {
-      await producer.send({
-        messages: entries.map(({ topic, record }) => ({
-          topic,
-          key: record.key === null ? undefined : asBuffer(record.key),
-          value: record.value,
-          partition: record.partition,
-          headers: new Map(
-            Object.entries(record.headers ?? {}).map(([name, value]) => [Buffer.from(name), asBuffer(value)]),
-          ),
-        })),
-      });
-    } catch (error) {
-      throw new ProduceRefusedError(kafkaErrorMessage(error), { cause: error });
+    let pending = entries;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        pending = await placed(pending);
+        await request(pending);
+        return;
+      } catch (error) {
+        if (error instanceof ProduceRefusedError) throw error;
+        if (!isRetriableKafkaError(error))
+          throw new ProduceRefusedError(kafkaErrorMessage(error), { cause: error });
+        const written = writtenPartitions(error);
+        pending = pending.filter(({ topic, record }) => !written.has(partitionKey(topic, record.partition)));
+        if (pending.length === 0) return;
+        const retryInMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+        options.onRetry?.({ err: kafkaErrorMessage(error), attempt, retryInMs, records: pending.length });
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, retryInMs));
+      }
     }
   };
   // A send larger than a request goes out in several, one after another, so its order holds.

@@ -1,5 +1,6 @@
 interface NestedError {
   message?: string;
+  canRetry?: boolean;
   apiId?: string;
   errors?: unknown[];
   cause?: unknown;
@@ -31,4 +32,20 @@ export function kafkaErrorMessage(error: unknown): string {
   const outer = error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
   const reasons = kafkaErrorReasons(error).filter((reason) => reason !== outer);
   return reasons.length > 0 ? `${outer}: ${reasons.join('; ')}` : outer;
+}
+
+/**
+ * Whether a client error can pass if the request is made again: as @platformatic/kafka judges it, true
+ * unless some error in it says it cannot (a record too large, a denied ACL, a closed client).
+ */
+export function isRetriableKafkaError(error: unknown): boolean {
+  const visit = (value: unknown, depth: number): boolean => {
+    if (!value || typeof value !== 'object' || depth > 8) return true;
+    const nested = value as NestedError;
+    if (nested.canRetry === false) return false;
+    return [...(nested.errors ?? []), ...(nested.cause ? [nested.cause] : [])].every((child) =>
+      visit(child, depth + 1),
+    );
+  };
+  return visit(error, 0);
 }

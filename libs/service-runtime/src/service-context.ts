@@ -92,7 +92,10 @@ export async function createServiceContext(service: string, config: ContextConfi
     await admin.close();
   }
   const limits = new Map(catalogue.map(({ spec }) => [spec.name, spec.maxMessageBytes]));
-  const producer = createDurableProducer(kafka, { maxMessageBytes: (topic) => limits.get(topic) });
+  const producer = createDurableProducer(kafka, {
+    maxMessageBytes: (topic) => limits.get(topic),
+    onRetry: (details) => logger.warn(details, 'produce failed; retrying'),
+  });
   const metrics = createMetricsRegistry(options.service);
   const topics = topicNames(options.topicPrefix);
   const mongo = new MongoClient(endpoints.mongodbUri, {

@@ -8,12 +8,15 @@ import {
 } from '@wms-webhooks/local-stack';
 
 /**
- * A three-node Kafka cluster (3 copies, 2 in sync) beside the stack, in the run's folder, for the cases
- * that need replication; the registry and the store stay the stack's. Its first node listens on
- * FAULTS_CLUSTER_KAFKA_PORT (19092 by default) and the two others 1000 and 2000 above it.
+ * A three-node Kafka cluster (3 copies, 2 in sync) beside the stack, in the given folder, for what needs
+ * replication; the registry and the store stay the stack's. Its first node listens on `port`
+ * (FAULTS_CLUSTER_KAFKA_PORT, else 19092, by default) and the two others 1000 and 2000 above it.
  */
-export async function startSideCluster(dir: string, log: (line: string) => void) {
-  const port = Number(process.env.FAULTS_CLUSTER_KAFKA_PORT ?? 19092);
+export async function startSideCluster(
+  dir: string,
+  log: (line: string) => void,
+  port = Number(process.env.FAULTS_CLUSTER_KAFKA_PORT ?? 19092),
+) {
   const layout = loadStackLayout({
     ...process.env,
     STACK_DIR: dir,
