@@ -53,10 +53,23 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeout ?? 30_000,
     heartbeatInterval: 3_000,
-    // Rejoins and fetches wait out an unreachable cluster rather than give up.
+    // Rejoins, commits and offset lookups wait out an unreachable cluster rather than give up.
     retries: true,
   });
   consumer.topics.track(topic);
+  /**
+   * Fetches, and the leaders they are planned by, go through a client of their own that never retries.
+   * A fetch retried inside the client follows its partitions to their new leader, where this loop is
+   * already fetching: two fetches then share that leader's fetch session and invalidate each other's
+   * epoch, retried without end and unlogged (a partition stalled until leadership moved back, 5 minutes
+   * after a broker's SIGKILL). Failing here instead, the loop logs it and plans again by the leaders of now.
+   */
+  const fetcher = new Consumer({
+    ...options.kafka.options(`fetcher-${options.groupId}`),
+    groupId: options.groupId,
+    retries: 0,
+  });
+  fetcher.topics.track(topic);
 
   const lanes = new Map<number, Lane>();
   /** Per partition, the staged batch still finishing: its finish, then its commit. False if it never will. */
@@ -280,11 +293,22 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     return outOfRange;
   };
 
+  /**
+   * Per leader, the fetches that failed since one last succeeded (planning counts as node -1): the wait
+   * before the next grows while a broker stays down, and the others fetch on.
+   */
+  const failuresInARow = new Map<number, number>();
+  const planning = -1;
+  const fetchRetryDelay = (node: number) => {
+    const failures = (failuresInARow.get(node) ?? 0) + 1;
+    failuresInARow.set(node, failures);
+    return { failuresInARow: failures, retryInMs: Math.min(5_000, 250 * 2 ** Math.min(failures, 5)) };
+  };
+
   const fetchFrom = async (node: number, topicId: string, fetched: Lane[]) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
-    let retryInMs = 0;
     try {
-      const response = await consumer.fetch({
+      const response = await fetcher.fetch({
         node,
         maxWaitTime,
         minBytes: options.fetchMinBytes ?? 1,
@@ -303,6 +327,8 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
           },
         ],
       });
+      failuresInARow.delete(node);
+      failuresInARow.delete(planning);
       receive(fetched, requested, response);
     } catch (error) {
       const response = (error as { response?: FetchResponse }).response;
@@ -318,16 +344,21 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
         (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
       );
       if (failed.length > 0 && !stopping) {
-        logger.warn({ err: kafkaErrorMessage(error), topic, node }, 'fetch failed; retrying');
-        consumer.clearMetadata();
-        retryInMs = 500;
+        const backoff = fetchRetryDelay(node);
+        logger.warn({ err: kafkaErrorMessage(error), topic, node, ...backoff }, 'fetch failed; retrying');
+        fetcher.clearMetadata();
+        // Held, not idle: another leader's fetch returning must not plan these again before their wait.
+        for (const lane of failed) lane.state = 'held';
+        later(backoff.retryInMs, () => {
+          for (const lane of failed) if (owns(lane) && lane.state === 'held') lane.state = 'idle';
+          pump();
+        });
       }
       for (const lane of fetched) if (lane.state === 'fetching') lane.state = 'idle';
     } finally {
       fetchingNodes.delete(node);
     }
-    if (retryInMs > 0) later(retryInMs, pump);
-    else pump();
+    pump();
   };
 
   let pumping = false;
@@ -338,15 +369,16 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     queueMicrotask(() => {
       pumping = false;
       void fetchIdle().catch((error: unknown) => {
-        logger.warn({ err: kafkaErrorMessage(error), topic }, 'fetch planning failed; retrying');
-        later(500, pump);
+        const backoff = fetchRetryDelay(planning);
+        logger.warn({ err: kafkaErrorMessage(error), topic, ...backoff }, 'fetch planning failed; retrying');
+        later(backoff.retryInMs, pump);
       });
     });
   }
 
   const fetchIdle = async () => {
     if (stopping || ![...lanes.values()].some((lane) => lane.state === 'idle')) return;
-    const metadata = await consumer.metadata({ topics: [topic] });
+    const metadata = await fetcher.metadata({ topics: [topic] });
     // Lanes are chosen after the wait, so two plans in a row never fetch the same lane twice.
     const capacity = concurrency - busyCount();
     const idle = [...lanes.values()].filter((lane) => lane.state === 'idle' && lane.position !== undefined);
@@ -395,6 +427,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       await Promise.allSettled(working);
       await Promise.allSettled(finishing.values());
       await consumer.close();
+      await fetcher.close();
     },
   };
 }
