@@ -1,5 +1,5 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { testWebhook } from '@wms-webhooks/webhooks';
+import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { deliveryIdFor } from './delivery-id';

@@ -1,5 +1,5 @@
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
-import { testWebhook } from '@wms-webhooks/webhooks';
+import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { describe, expect, it } from 'vitest';
 import { deliveryIdFor } from './delivery-id';
 import { type MatchBatchDeps, matchBatch } from './match-batch';

@@ -12,7 +12,6 @@ export { authHeaderValue, connectionLevelHeaders, sentAuthHeaderName } from './h
 export { coversGoodsOwner, matchWebhooks, passesFilters } from './matching';
 export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } from './public-view';
 export { type DefinitionsContext, followServiceDefinitions } from './service-definitions';
-export { testWebhook } from './test-webhook';
 export type { RetryPolicy, Webhook, WebhookAuth, WebhookKind, WebhookSettings } from './webhook';
 export { WebhookContacts, type WebhookContactView } from './webhook-contacts';
 export { type FieldProblem, type ParseResult, parseWebhookSettings } from './webhook-input';
