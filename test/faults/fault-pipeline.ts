@@ -19,10 +19,10 @@ import { launchService, type RunningService, stopServices, waitUntilReady } from
 import { MongoClient } from 'mongodb';
 import { scrapeGauge } from '../bench/bench-services';
 import { freePorts } from '../support/free-port';
+import type { SideCluster } from '../support/side-cluster';
 import { stackEnv } from '../support/stack-env';
 import { FaultReceiver } from './fault-receiver';
 import { ProgressMonitor } from './progress-monitor';
-import type { SideCluster } from '../support/side-cluster';
 
 const tiers = ['1m', '5m', '15m', '30m', '2h'] as const;
 const serviceLabels = [

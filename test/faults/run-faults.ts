@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { formatTable } from '@wms-webhooks/local-stack';
+import { startSideCluster } from '../support/side-cluster';
 import { type CaseResult, faultCases } from './fault-cases';
 import { startFaultPipeline } from './fault-pipeline';
-import { startSideCluster } from '../support/side-cluster';
 
 /** A partition that made no progress for longer than this, outside a fault window, counts as stalled. */
 const stallLimitSeconds = 30;
