@@ -11,7 +11,7 @@ export { decodedRecords, dueRecords } from './due-records';
 export { registerLagMetrics } from './lag-metrics';
 export { createLogger, type Logger } from './logger';
 export { createMetricsRegistry, metricPrefix } from './metrics';
-export { evaluateReadiness, type OpsServer, type ReadinessCheck, startOpsServer } from './ops-server';
+export { answerOps, type OpsServer, opsPaths, type ReadinessCheck, startOpsServer } from './ops-server';
 export { createQuarantine, type Quarantine } from './quarantine';
 export { registryReachable, storeReachable } from './readiness-checks';
 export { runService, type StartedService } from './run-service';

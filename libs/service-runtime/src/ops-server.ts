@@ -43,25 +43,49 @@ export async function evaluateReadiness(service: string, checks: Record<string, 
   };
 }
 
-/** /metrics for Prometheus, /healthz (the process answers), /readyz (its dependencies are usable). */
+export interface OpsAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type OpsEndpoints = Pick<OpsServerOptions, 'service' | 'metrics' | 'readiness'>;
+
+export const opsPaths = ['/metrics', '/healthz', '/readyz'] as const;
+
+/**
+ * What /metrics (Prometheus text), /healthz (the process answers) and /readyz (its dependencies are
+ * usable) answer: the same on a consumer's ops server and on the api's own port.
+ */
+export async function answerOps(
+  path: (typeof opsPaths)[number],
+  endpoints: OpsEndpoints,
+): Promise<OpsAnswer> {
+  const json = 'application/json';
+  if (path === '/metrics')
+    return {
+      status: 200,
+      contentType: endpoints.metrics.contentType,
+      body: await endpoints.metrics.metrics(),
+    };
+  if (path === '/healthz') return { status: 200, contentType: json, body: '{"status":"ok"}' };
+  const report = await evaluateReadiness(endpoints.service, endpoints.readiness);
+  return { status: report.ready ? 200 : 503, contentType: json, body: JSON.stringify(report) };
+}
+
+const isOpsPath = (path: string | undefined): path is (typeof opsPaths)[number] =>
+  (opsPaths as readonly string[]).includes(path ?? '');
+
+/** An HTTP server of its own for the ops endpoints, for the services that serve nothing else. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const server = createServer(async (request, response) => {
     const path = request.url?.split('?')[0];
     try {
-      if (path === '/metrics') {
-        response.writeHead(200, { 'content-type': options.metrics.contentType });
-        response.end(await options.metrics.metrics());
-      } else if (path === '/healthz') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"status":"ok"}');
-      } else if (path === '/readyz') {
-        const report = await evaluateReadiness(options.service, options.readiness);
-        response.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(report));
-      } else {
-        response.writeHead(404, { 'content-type': 'application/json' });
-        response.end('{"error":"not found"}');
-      }
+      const answer = isOpsPath(path)
+        ? await answerOps(path, options)
+        : { status: 404, contentType: 'application/json', body: '{"error":"not found"}' };
+      response.writeHead(answer.status, { 'content-type': answer.contentType });
+      response.end(answer.body);
     } catch (error) {
       response.writeHead(500, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));

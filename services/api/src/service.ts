@@ -17,9 +17,10 @@ import {
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
 import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
 import {
+  answerOps,
   createServiceContext,
-  evaluateReadiness,
   listenPort,
+  opsPaths,
   registryReachable,
   serviceEnv,
   storeReachable,
@@ -171,14 +172,11 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     registry: registryReachable(context.endpoints.schemaRegistryUrl),
     store: storeReachable(context.db),
   };
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.contentType).send(await metrics.metrics()),
-  );
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
-    const report = await evaluateReadiness(context.service, readiness);
-    return reply.code(report.ready ? 200 : 503).send(report);
-  });
+  for (const path of opsPaths)
+    app.get(path, async (_request, reply) => {
+      const answer = await answerOps(path, { service: context.service, metrics, readiness });
+      return reply.code(answer.status).type(answer.contentType).send(answer.body);
+    });
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   logger.info({ url: address }, 'api listening');
   return {
