@@ -5,6 +5,7 @@ import {
   NoticeStore,
   type NotifierDeps,
   recordDeadLetters,
+  startDigestFlushes,
 } from '@wms-webhooks/notifications';
 import {
   consume,
@@ -74,12 +75,11 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     },
   };
 
-  let flushing: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    flushing = flushing
-      .then(() => flushDueNotices(deps))
-      .catch((error: unknown) => logger.error({ err: error }, 'digest flush failed; tried again next time'));
-  }, config.NOTIFY_FLUSH_EVERY_MS);
+  const digests = startDigestFlushes(
+    () => flushDueNotices(deps),
+    config.NOTIFY_FLUSH_EVERY_MS,
+    (error) => logger.error({ err: error }, 'digest flush failed; tried again next time'),
+  );
 
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: config.NOTIFIER_GROUP_ID,
@@ -97,10 +97,7 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     stopSteps: [
       {
         name: 'stop the digest timer (finishes a flush in progress)',
-        run: async () => {
-          clearInterval(timer);
-          await flushing;
-        },
+        run: () => digests.stop(),
       },
     ],
     release: () => transport.close(),
