@@ -7,6 +7,7 @@ import {
   createDeliveryMetrics,
   createDeliveryQueue,
   createDeliveryRoutes,
+  type DeliveryDeps,
   deliverBatch,
   retentionMsOf,
   retryTiers,
@@ -73,7 +74,35 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
     registers: [metrics],
   });
 
-  const queue = createDeliveryQueue(metrics, config.RETRIER_CONCURRENCY);
+  const deliveryDeps: DeliveryDeps = {
+    client,
+    // Re-read before every retry: a webhook disabled, deleted or re-pointed meanwhile is honoured.
+    webhookById: (id) => webhooks.findById(id),
+    now: Date.now,
+    queue: createDeliveryQueue(metrics, config.RETRIER_CONCURRENCY),
+    timeScale: config.WEBHOOKS_TIME_SCALE,
+    origin: service,
+    ...routes,
+    writeLogs: attemptLogs.writeLogs,
+    onAttempt: (task, outcome, log) => {
+      deliveryMetrics.onAttempt(task, outcome);
+      const lateMs = Math.max(0, log.startedAt.getTime() - (task.dueAt ?? log.startedAt.getTime()));
+      lateness.observe({ tier }, lateMs / 1000);
+      logger.info(
+        {
+          deliveryId: task.deliveryId,
+          webhookId: task.webhookId,
+          eventId: task.eventId,
+          attempt: task.attempt,
+          lateMs,
+          outcome: outcome.outcome,
+          statusCode: log.statusCode,
+          error: log.error,
+        },
+        'retry attempted',
+      );
+    },
+  };
   const { consumer, group } = await consume<DeliveryTask>(context, {
     groupId: `${config.RETRIER_GROUP_ID}-${tier}`,
     topic: retryTopic(topics, tier),
@@ -89,40 +118,7 @@ export async function startRetrier(env: NodeJS.ProcessEnv = process.env) {
       const now = Date.now();
       const oldestDue = Math.min(...tasks.map((task) => task.dueAt ?? now));
       oldestDueAge.set({ tier, partition: String(partition) }, Math.max(0, now - oldestDue) / 1000);
-      const settled = await deliverBatch(
-        {
-          client,
-          // Re-read before every retry: a webhook disabled, deleted or re-pointed meanwhile is honoured.
-          webhookById: (id) => webhooks.findById(id),
-          now: Date.now,
-          queue,
-          timeScale: config.WEBHOOKS_TIME_SCALE,
-          origin: service,
-          ...routes,
-          writeLogs: attemptLogs.writeLogs,
-          onAttempt: (task, outcome, log) => {
-            deliveryMetrics.onAttempt(task, outcome);
-            lateness.observe(
-              { tier },
-              Math.max(0, log.startedAt.getTime() - (task.dueAt ?? log.startedAt.getTime())) / 1000,
-            );
-            logger.info(
-              {
-                deliveryId: task.deliveryId,
-                webhookId: task.webhookId,
-                eventId: task.eventId,
-                attempt: task.attempt,
-                lateMs: Date.now() - (task.dueAt ?? Date.now()),
-                outcome: outcome.outcome,
-                statusCode: log.statusCode,
-                error: log.error,
-              },
-              'retry attempted',
-            );
-          },
-        },
-        tasks,
-      );
+      const settled = await deliverBatch(deliveryDeps, tasks);
       deliveryMetrics.deadLetters.inc(settled.filter((settlement) => settlement.kind === 'dead').length);
     },
   });
