@@ -33,6 +33,7 @@ export {
   createDeliveryRoutes,
   retryTopic,
 } from './delivery-wiring';
+export { type DeliveryWorkerOptions, startDeliveryWorker } from './delivery-worker';
 export {
   type AttemptOutcome,
   classifyFailure,
