@@ -143,8 +143,9 @@ function asBuffer(value: string | Buffer): Buffer {
  * grouped by the leaders of now. The client's own retries keep a request's partitions together and send
  * them all to the first one's leader: once a dead broker's partitions have moved to different leaders,
  * that request is refused without end (deliveries stalled until leadership moved back, 5 minutes after
- * a broker's SIGKILL). Each record's partition is chosen here, before it is sent, so what a failed
- * request did get written is known and not sent twice.
+ * a broker's SIGKILL). Each record's partition is chosen here, before it is sent, so the partitions whose
+ * requests the brokers acknowledged are not sent again; a request that timed out after the broker wrote
+ * it is (at least once, as everywhere in the pipeline).
  */
 export function createDurableProducer(
   kafka: KafkaClient,
