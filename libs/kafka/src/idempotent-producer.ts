@@ -4,6 +4,7 @@ import { groupCommit } from './group-commit';
 import type { KafkaClient } from './kafka-client';
 import { isRetriableKafkaError, kafkaErrorMessage } from './kafka-errors';
 import { partitionFor } from './partitioner';
+import { retryDelayMs } from './retry-delay';
 
 export type RecordHeaders = Record<string, Buffer | string>;
 
@@ -199,7 +200,7 @@ export function createDurableProducer(
         const written = writtenPartitions(error);
         pending = pending.filter(({ topic, record }) => !written.has(partitionKey(topic, record.partition)));
         if (pending.length === 0) return;
-        const retryInMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 5));
+        const retryInMs = retryDelayMs(attempt);
         options.onRetry?.({ err: kafkaErrorMessage(error), attempt, retryInMs, records: pending.length });
         await new Promise((resolveDelay) => setTimeout(resolveDelay, retryInMs));
       }

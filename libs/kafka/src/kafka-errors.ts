@@ -6,6 +6,12 @@ interface NestedError {
   cause?: unknown;
 }
 
+/** What a client error wraps: a per-broker aggregate's errors, and its cause. */
+const childrenOf = (nested: NestedError): unknown[] => [
+  ...(nested.errors ?? []),
+  ...(nested.cause ? [nested.cause] : []),
+];
+
 /**
  * The innermost reasons of a client error, e.g. "MESSAGE_TOO_LARGE: The request included a message
  * larger than ...". @platformatic/kafka wraps what the broker said in a request error inside a
@@ -16,7 +22,7 @@ export function kafkaErrorReasons(error: unknown): string[] {
   const visit = (value: unknown, depth: number) => {
     if (!value || typeof value !== 'object' || depth > 8) return;
     const nested = value as NestedError;
-    const children = [...(nested.errors ?? []), ...(nested.cause ? [nested.cause] : [])];
+    const children = childrenOf(nested);
     if (children.length === 0) {
       const text = nested.message ?? String(value);
       reasons.add(nested.apiId ? `${nested.apiId}: ${text}` : text);
@@ -43,9 +49,7 @@ export function isRetriableKafkaError(error: unknown): boolean {
     if (!value || typeof value !== 'object' || depth > 8) return true;
     const nested = value as NestedError;
     if (nested.canRetry === false) return false;
-    return [...(nested.errors ?? []), ...(nested.cause ? [nested.cause] : [])].every((child) =>
-      visit(child, depth + 1),
-    );
+    return childrenOf(nested).every((child) => visit(child, depth + 1));
   };
   return visit(error, 0);
 }

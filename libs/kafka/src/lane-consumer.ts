@@ -9,6 +9,7 @@ import { type ConsumedRecord, nextOffsetAfter, recordsOf } from './consumed-reco
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
+import { failureStreaks, retryDelayMs } from './retry-delay';
 
 /** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
 export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
@@ -107,8 +108,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       } catch (error) {
         // While stopping, leave the batch uncommitted: whoever owns the partition next re-delivers it.
         if (stopping || !forLanes.some(owns)) return undefined;
-        // Capped low: once the store or the cluster is back, a lane resumes within seconds, not half a minute.
-        const backoffMs = Math.min(5_000, 250 * 2 ** Math.min(attempt, 7));
+        const backoffMs = retryDelayMs(attempt);
         logger.warn(
           {
             err: kafkaErrorMessage(error),
@@ -293,17 +293,9 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     return outOfRange;
   };
 
-  /**
-   * Per leader, the fetches that failed since one last succeeded (planning counts as node -1): the wait
-   * before the next grows while a broker stays down, and the others fetch on.
-   */
-  const failuresInARow = new Map<number, number>();
+  /** Fetch failures per leader; planning, which asks any broker, counts as node -1. */
+  const fetchFailures = failureStreaks<number>();
   const planning = -1;
-  const fetchRetryDelay = (node: number) => {
-    const failures = (failuresInARow.get(node) ?? 0) + 1;
-    failuresInARow.set(node, failures);
-    return { failuresInARow: failures, retryInMs: Math.min(5_000, 250 * 2 ** Math.min(failures, 5)) };
-  };
 
   const fetchFrom = async (node: number, topicId: string, fetched: Lane[]) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
@@ -327,8 +319,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
           },
         ],
       });
-      failuresInARow.delete(node);
-      failuresInARow.delete(planning);
+      fetchFailures.succeeded(node, planning);
       receive(fetched, requested, response);
     } catch (error) {
       const response = (error as { response?: FetchResponse }).response;
@@ -344,7 +335,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
         (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
       );
       if (failed.length > 0 && !stopping) {
-        const backoff = fetchRetryDelay(node);
+        const backoff = fetchFailures.failed(node);
         logger.warn({ err: kafkaErrorMessage(error), topic, node, ...backoff }, 'fetch failed; retrying');
         fetcher.clearMetadata();
         // Held, not idle: another leader's fetch returning must not plan these again before their wait.
@@ -369,7 +360,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     queueMicrotask(() => {
       pumping = false;
       void fetchIdle().catch((error: unknown) => {
-        const backoff = fetchRetryDelay(planning);
+        const backoff = fetchFailures.failed(planning);
         logger.warn({ err: kafkaErrorMessage(error), topic, ...backoff }, 'fetch planning failed; retrying');
         later(backoff.retryInMs, pump);
       });
