@@ -23,5 +23,6 @@ export {
   type SecuredKafkaListener,
   type StackLayout,
   securedKafkaListener,
+  stackSchema,
 } from './stack-config';
 export { missingTools, nodeVersionProblem, type Tool } from './toolchain';

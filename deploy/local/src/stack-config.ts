@@ -7,46 +7,69 @@ import { z } from 'zod';
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Every version, port and folder of the native stack, pinned here and overridable by environment. */
-const stackSchema = z.object({
+export const stackSchema = z.object({
   STACK_KAFKA_VERSION: z
     .string()
     .regex(/^3\.9\.\d+$/, 'must be an Apache Kafka 3.9.x version')
-    .default('3.9.1'),
+    .default('3.9.1')
+    .describe('Apache Kafka to run: any 3.9.x.'),
   STACK_APICURIO_VERSION: z
     .string()
     .regex(/^3\.\d+\.\d+$/, 'must be an Apicurio Registry 3.x version')
-    .default('3.0.9'),
+    .default('3.0.9')
+    .describe('Apicurio Registry to run: 3.x; 3.1 and later need Java 21.'),
   STACK_FERRETDB_VERSION: z
     .string()
     .regex(/^1\.24\.\d+$/, 'must be a FerretDB 1.24.x version')
-    .default('1.24.0'),
-  /**
-   * KRaft nodes, each broker and controller: 3 make a replicated cluster (topics with 3 copies, 2 in sync)
-   * as production runs; node n listens on the first node's ports plus 1000 × (n − 1).
-   */
+    .default('1.24.0')
+    .describe('FerretDB to build: any 1.24.x.'),
   STACK_KAFKA_NODES: z.coerce
     .number()
     .refine((nodes) => nodes === 1 || nodes === 3, 'must be 1 or 3')
-    .default(1),
-  STACK_KAFKA_PORT: port().default(9092),
-  STACK_KAFKA_CONTROLLER_PORT: port().default(9093),
-  /** A SASL_SSL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsigned tokens), for the secured path. */
-  STACK_KAFKA_SASL_PORT: port().default(9094),
-  STACK_REGISTRY_PORT: port().default(8081),
-  STACK_MONGO_PORT: port().default(27017),
-  STACK_FERRETDB_DEBUG_PORT: port().default(8088),
+    .default(1)
+    .describe(
+      'KRaft nodes, each broker and controller. `3`: a replicated cluster (3 copies, 2 in sync) as production runs, node n on the first ports + 1000 × (n − 1); `stack:reset` to change it (docs/deploy.md).',
+    ),
+  STACK_KAFKA_PORT: port().default(9092).describe("Kafka's PLAINTEXT listener."),
+  STACK_KAFKA_CONTROLLER_PORT: port().default(9093).describe("Kafka's KRaft controller listener."),
+  STACK_KAFKA_SASL_PORT: port()
+    .default(9094)
+    .describe(
+      'A SASL_SSL listener (SCRAM-SHA-256/512, and OAUTHBEARER with unsigned tokens), for the secured path (docs/security.md).',
+    ),
+  STACK_REGISTRY_PORT: port().default(8081).describe("The registry's HTTP port (the api takes 8080)."),
+  STACK_MONGO_PORT: port().default(27017).describe("FerretDB's MongoDB wire protocol port."),
+  STACK_FERRETDB_DEBUG_PORT: port().default(8088).describe("FerretDB's metrics and debug port."),
   STACK_KAFKA_HEAP: z
     .string()
     .regex(/^\d+[mg]$/, 'must be a JVM heap size such as 512m or 1g')
-    .default('1g'),
+    .default('1g')
+    .describe("Kafka's JVM heap."),
   STACK_REGISTRY_HEAP: z
     .string()
     .regex(/^\d+[mg]$/, 'must be a JVM heap size such as 512m or 1g')
-    .default('512m'),
-  STACK_READY_TIMEOUT_SECONDS: positiveInt().default(180),
-  STACK_DIR: z.string().default(join(packageDir, '.run')),
-  STACK_CACHE_DIR: z.string().default(join(homedir(), '.cache', 'wms-webhooks')),
-  MAVEN_CENTRAL_URL: z.string().url().default('https://repo.maven.apache.org/maven2'),
+    .default('512m')
+    .describe("The registry's JVM heap."),
+  STACK_READY_TIMEOUT_SECONDS: positiveInt()
+    .default(180)
+    .describe('How long `stack:up` waits for each component to be ready.'),
+  STACK_DIR: z
+    .string()
+    .default(join(packageDir, '.run'))
+    .meta({ description: 'Data, logs and pid files.', defaultText: '`deploy/local/.run`' }),
+  STACK_CACHE_DIR: z
+    .string()
+    .default(join(homedir(), '.cache', 'wms-webhooks'))
+    .meta({
+      description:
+        'Downloads: the Maven repository, Kafka jars, Apicurio, Go modules, the FerretDB binary, Node.js for CI.',
+      defaultText: '`~/.cache/wms-webhooks`',
+    }),
+  MAVEN_CENTRAL_URL: z
+    .string()
+    .url()
+    .default('https://repo.maven.apache.org/maven2')
+    .describe('Where Kafka and the Apicurio archive are fetched from.'),
 });
 
 export type StackSettings = z.infer<typeof stackSchema>;

@@ -4,10 +4,22 @@ import type { TopicReplication } from './topic-catalogue';
 
 /** The variables every service and tool that applies the catalogue reads. */
 export const topicReplicationEnv = {
-  /** Copies of each partition the catalogue asks for; unset takes the broker's default.replication.factor. */
-  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1, 'must be at least 1').optional(),
-  /** Copies that must hold a write before it counts (acks=all); unset takes the broker's min.insync.replicas. */
-  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1, 'must be at least 1').optional(),
+  KAFKA_REPLICATION_FACTOR: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .optional()
+    .describe(
+      "Copies of each catalogue topic's partitions (3 on a replicated cluster); unset takes the broker's `default.replication.factor`.",
+    ),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .optional()
+    .describe(
+      "Copies that must hold a write before it counts (acks=all; 2 on a replicated cluster); unset takes the broker's `min.insync.replicas`. Above the factor, the start stops.",
+    ),
 };
 
 /**

@@ -6,15 +6,14 @@ const hour = 60 * minute;
 const day = 24 * hour;
 
 export const attemptLogEnv = {
-  /**
-   * Attempts older than this are removed, a whole time bucket at a time. Fractions are allowed (a test or
-   * a soak may keep minutes); the log is split into buckets of at most an hour, about 24 per retention.
-   */
   WEBHOOKS_LOG_RETENTION_DAYS: z.coerce
     .number()
     .min(1 / (24 * 60), 'must be at least one minute (0.000695)')
     .max(3_650, 'must be at most 3650')
-    .default(30),
+    .default(30)
+    .describe(
+      'Attempts older than this are removed, a whole time bucket at a time; fractions allowed, for tests and soaks (docs/delivery-logs.md).',
+    ),
 };
 
 export interface LogBucket {

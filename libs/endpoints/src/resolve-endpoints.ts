@@ -9,8 +9,12 @@ export const endpointVariables = {
   KAFKA_BROKERS: brokerList().optional(),
   SCHEMA_REGISTRY_URL: httpUrl().optional(),
   MONGODB_URI: mongoUri().optional(),
-  /** Which provider fills endpoints the environment leaves unset. */
-  WMS_STACK: z.enum(['auto', 'native', 'testcontainers']).default('auto'),
+  WMS_STACK: z
+    .enum(['auto', 'native', 'testcontainers'])
+    .default('auto')
+    .describe(
+      'Tools and tests: which provider fills the endpoints the three variables above leave unset; `auto` takes testcontainers where a Docker engine answers, else the native stack.',
+    ),
 };
 
 const endpointEnv = z.object(endpointVariables);

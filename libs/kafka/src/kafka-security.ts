@@ -9,23 +9,35 @@ export const kafkaSecurityEnv = {
     .enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'], {
       error: 'must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL',
     })
-    .default('PLAINTEXT'),
-  /** PEM certificates to trust instead of the system's, e.g. a private CA. */
-  KAFKA_SSL_CA_FILE: z.string().optional(),
-  /** A client certificate and key (PEM), for brokers that authenticate clients by TLS. */
-  KAFKA_SSL_CERT_FILE: z.string().optional(),
-  KAFKA_SSL_KEY_FILE: z.string().optional(),
+    .default('PLAINTEXT')
+    .describe('How every Kafka connection is secured: TLS, SASL, both or neither (docs/security.md).'),
+  KAFKA_SSL_CA_FILE: z
+    .string()
+    .optional()
+    .describe("PEM certificates to trust instead of the system's, e.g. a private CA."),
+  KAFKA_SSL_CERT_FILE: z
+    .string()
+    .optional()
+    .describe('A client certificate (PEM), for brokers that authenticate clients by TLS.'),
+  KAFKA_SSL_KEY_FILE: z.string().optional().describe("The client certificate's private key (PEM)."),
   KAFKA_SASL_MECHANISM: z
     .enum(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'], {
       error: 'must be PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER',
     })
-    .optional(),
-  KAFKA_SASL_USERNAME: z.string().optional(),
-  KAFKA_SASL_PASSWORD: z.string().optional(),
-  /** The password from a file (a mounted secret), instead of KAFKA_SASL_PASSWORD. */
-  KAFKA_SASL_PASSWORD_FILE: z.string().optional(),
-  /** OAUTHBEARER: a file holding the current token, read at each login, so a sidecar can renew it. */
-  KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: z.string().optional(),
+    .optional()
+    .describe('The SASL mechanism; required with a SASL_ protocol.'),
+  KAFKA_SASL_USERNAME: z.string().optional().describe('PLAIN and SCRAM: the user.'),
+  KAFKA_SASL_PASSWORD: z.string().optional().describe('PLAIN and SCRAM: the password.'),
+  KAFKA_SASL_PASSWORD_FILE: z
+    .string()
+    .optional()
+    .describe('The password from a file (a mounted secret), instead of `KAFKA_SASL_PASSWORD`.'),
+  KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'OAUTHBEARER: a file holding the current token, read at each login, so a sidecar can renew it.',
+    ),
 };
 
 const kafkaSecuritySchema = z.object(kafkaSecurityEnv);

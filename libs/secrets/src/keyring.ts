@@ -5,10 +5,16 @@ import { SecretBox, type SecretKey } from './secret-box';
 
 /** Variables a service that reads or writes webhook secrets adds to its schema. */
 export const secretKeyEnv = {
-  /** `id:base64key[,id:base64key…]`, 32-byte keys; the first encrypts, all decrypt. */
-  WEBHOOKS_SECRET_KEYS: z.string().optional(),
-  /** A file holding the same list (commas or new lines), for keys mounted as files. */
-  WEBHOOKS_SECRET_KEY_FILE: z.string().optional(),
+  WEBHOOKS_SECRET_KEYS: z
+    .string()
+    .optional()
+    .describe(
+      'The keyring for credentials at rest: `id:base64key[,id:base64key…]`, 32-byte keys; the first encrypts, all decrypt. This or `WEBHOOKS_SECRET_KEY_FILE` is required (docs/operations.md).',
+    ),
+  WEBHOOKS_SECRET_KEY_FILE: z
+    .string()
+    .optional()
+    .describe('A file holding the same list (commas or new lines), for keys mounted as files.'),
 };
 
 export function parseKeyring(text: string): SecretKey[] {

@@ -16,6 +16,6 @@ export { createQuarantine, type Quarantine } from './quarantine';
 export { registryReachable, storeReachable } from './readiness-checks';
 export { runService, type StartedService } from './run-service';
 export { type ContextConfig, createServiceContext, type ServiceContext } from './service-context';
-export { listenPort, serviceEnv, targetPolicyOf } from './service-env';
+export { listenPort, opsPort, serviceEnv, targetPolicyOf } from './service-env';
 export { handleShutdown, type ShutdownStep } from './shutdown';
 export { createStoreMetrics } from './store-metrics';

@@ -1,3 +1,4 @@
+import { positiveInt } from '@wms-webhooks/config';
 import type { TopicNames } from '@wms-webhooks/contracts';
 import type { AvroSerde, KafkaClient, LaneLogger } from '@wms-webhooks/kafka';
 import type { SecretBox } from '@wms-webhooks/secrets';
@@ -5,6 +6,15 @@ import type { Db } from 'mongodb';
 import { Gauge, type Registry } from 'prom-client';
 import { loadDefinitions } from './change-feed';
 import { WebhookRepository } from './webhook-repository';
+
+/** The variable of a service that follows the definitions (the matcher, the sender). */
+export const definitionsEnv = {
+  DEFINITIONS_RESYNC_MS: positiveInt()
+    .default(60_000)
+    .describe(
+      'Webhook definitions are followed on a topic and reread whole from the store this often, in case a change was missed.',
+    ),
+};
 
 /** The parts of a service's context that following definitions needs. */
 export interface DefinitionsContext {

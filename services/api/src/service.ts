@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiKeyRepository, estimatedKeyBits, minimumKeyBits } from '@wms-webhooks/access';
+import { ApiKeyRepository } from '@wms-webhooks/access';
 import { adminUiDist, adminUiStale } from '@wms-webhooks/admin-ui';
-import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import { loadConfig } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   AttemptLogRepository,
-  attemptLogEnv,
   hasLegacyLog,
   keepLogRetention,
   ResendClaims,
@@ -15,14 +14,12 @@ import {
   retentionMsOf,
 } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
-import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
+import { loadSecretBox } from '@wms-webhooks/secrets';
 import {
   answerOps,
   createServiceContext,
-  listenPort,
   opsPaths,
   registryReachable,
-  serviceEnv,
   storeReachable,
   targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
@@ -30,44 +27,7 @@ import { checkTargetUrl } from '@wms-webhooks/target-guard';
 import { buildApi } from '@wms-webhooks/webhook-api';
 import { WebhookChangePublisher, WebhookRepository } from '@wms-webhooks/webhooks';
 import { Counter } from 'prom-client';
-import { z } from 'zod';
-
-const apiEnv = z.object({
-  ...serviceEnv,
-  ...secretKeyEnv,
-  ...attemptLogEnv,
-  API_HOST: z.string().default('127.0.0.1'),
-  API_PORT: listenPort(8080),
-  /** Seeds the admin API key at start, replacing the one seeded before; a revoked key stays revoked. */
-  WEBHOOKS_ADMIN_KEY: z
-    .string()
-    .superRefine((key, context) => {
-      const bits = estimatedKeyBits(key);
-      if (bits >= minimumKeyBits) return;
-      context.addIssue({
-        code: 'custom',
-        message: `must carry at least ${minimumKeyBits} bits of randomness (this one: about ${bits}); make one with openssl rand -hex 32`,
-      });
-    })
-    .optional(),
-  /** How long a rotated-out signing secret keeps signing beside the new one. */
-  SIGNING_SECRET_GRACE_MS: positiveInt().default(24 * 60 * 60 * 1000),
-  /** A request must be complete, body included, within this; 408 after it. */
-  API_REQUEST_TIMEOUT_MS: positiveInt().default(30_000),
-  /** A request's headers must be complete within this; the connection is closed after it. */
-  API_HEADERS_TIMEOUT_MS: positiveInt().default(10_000),
-  /** Requests in progress at once; more answer 503 with Retry-After (probes and /metrics excepted). */
-  API_MAX_CONCURRENT_REQUESTS: positiveInt().default(256),
-  /** Failed authentications per client address (IPv6: per /64): a burst of this many, then one every 60/N s; beyond, 429. */
-  API_AUTH_FAILURES_PER_MINUTE: positiveInt().default(20),
-  /** Proxies trusted to name the client in X-Forwarded-For (addresses or CIDRs); empty trusts none. */
-  API_TRUST_PROXY: z.string().default(''),
-  /** Quotas of goods-owner keys, per goods owner (admin keys are not bound). */
-  WEBHOOKS_QUOTA_WEBHOOKS_PER_GOODS_OWNER: positiveInt().default(50),
-  WEBHOOKS_QUOTA_CREATES_PER_MINUTE: positiveInt().default(10),
-  WEBHOOKS_QUOTA_TESTS_PER_MINUTE: positiveInt().default(10),
-  WEBHOOKS_QUOTA_ROTATIONS_PER_MINUTE: positiveInt().default(3),
-});
+import { apiEnv } from './env';
 
 /** `npm run build` puts the UI beside the api's bundle; from source it is the admin-ui package's dist. */
 const bundledUiDir = join(dirname(fileURLToPath(import.meta.url)), 'admin-ui');

@@ -1,24 +1,10 @@
-import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import { loadConfig } from '@wms-webhooks/config';
 import { type InvalidWmsEvent, maxMessageBytes, type WmsEvent } from '@wms-webhooks/contracts';
 import { checkPayloadLimit, processWmsRecords } from '@wms-webhooks/ingest';
 import { AvroTopicProducer, copyRoomIn } from '@wms-webhooks/kafka';
-import {
-  allReady,
-  consume,
-  createServiceContext,
-  listenPort,
-  serveConsumer,
-  serviceEnv,
-} from '@wms-webhooks/service-runtime';
+import { allReady, consume, createServiceContext, serveConsumer } from '@wms-webhooks/service-runtime';
 import { Counter } from 'prom-client';
-import { z } from 'zod';
-
-const ingesterEnv = z.object({
-  ...serviceEnv,
-  OPS_PORT: listenPort(9101),
-  INGEST_MAX_PAYLOAD_BYTES: positiveInt().default(256 * 1024),
-  INGESTER_GROUP_ID: z.string().default('wms-webhooks-ingester'),
-});
+import { ingesterEnv } from './env';
 
 export async function startIngester(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(ingesterEnv, env);

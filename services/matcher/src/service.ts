@@ -1,27 +1,12 @@
-import { loadConfig, positiveInt } from '@wms-webhooks/config';
+import { loadConfig } from '@wms-webhooks/config';
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
 import { matchBatch } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
-import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
-import {
-  consume,
-  createServiceContext,
-  decodedRecords,
-  listenPort,
-  serveConsumer,
-  serviceEnv,
-} from '@wms-webhooks/service-runtime';
+import { loadSecretBox } from '@wms-webhooks/secrets';
+import { consume, createServiceContext, decodedRecords, serveConsumer } from '@wms-webhooks/service-runtime';
 import { definitionsReady, followServiceDefinitions } from '@wms-webhooks/webhooks';
 import { Counter, Histogram } from 'prom-client';
-import { z } from 'zod';
-
-const matcherEnv = z.object({
-  ...serviceEnv,
-  ...secretKeyEnv,
-  OPS_PORT: listenPort(9102),
-  MATCHER_GROUP_ID: z.string().default('wms-webhooks-matcher'),
-  DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
-});
+import { matcherEnv } from './env';
 
 export async function startMatcher(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(matcherEnv, env);

@@ -1,4 +1,4 @@
-import { httpUrl, loadConfig, positiveInt } from '@wms-webhooks/config';
+import { loadConfig } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
   flushDueNotices,
@@ -7,33 +7,11 @@ import {
   recordDeadLetters,
   startDigestFlushes,
 } from '@wms-webhooks/notifications';
-import {
-  consume,
-  createServiceContext,
-  decodedRecords,
-  listenPort,
-  serveConsumer,
-  serviceEnv,
-} from '@wms-webhooks/service-runtime';
+import { consume, createServiceContext, decodedRecords, serveConsumer } from '@wms-webhooks/service-runtime';
 import { WebhookContacts } from '@wms-webhooks/webhooks';
 import { createTransport } from 'nodemailer';
 import { Counter } from 'prom-client';
-import { z } from 'zod';
-
-const notifierEnv = z.object({
-  ...serviceEnv,
-  OPS_PORT: listenPort(9104),
-  NOTIFIER_GROUP_ID: z.string().default('wms-webhooks-notifier'),
-  /** Where mail goes out: smtp://user:pass@host:587 or smtps://host:465. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
-  NOTIFY_FROM: z.string().default('WMS webhooks <webhooks@localhost>'),
-  /** At most one email per webhook per this long; failures in between go into the next as a digest. */
-  NOTIFY_INTERVAL_MS: positiveInt().default(60 * 60 * 1000),
-  /** How often to look for webhooks whose digest is due. */
-  NOTIFY_FLUSH_EVERY_MS: positiveInt().default(30_000),
-  /** The admin UI, for the link to a webhook's logs. */
-  WEBHOOKS_UI_URL: httpUrl().default('http://127.0.0.1:8080'),
-});
+import { notifierEnv } from './env';
 
 export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(notifierEnv, env);

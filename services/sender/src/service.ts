@@ -1,25 +1,9 @@
-import { loadConfig, positiveInt } from '@wms-webhooks/config';
-import { attemptLogEnv, startDeliveryWorker } from '@wms-webhooks/delivery';
-import { loadSecretBox, secretKeyEnv } from '@wms-webhooks/secrets';
-import { createServiceContext, listenPort, serviceEnv } from '@wms-webhooks/service-runtime';
+import { loadConfig } from '@wms-webhooks/config';
+import { startDeliveryWorker } from '@wms-webhooks/delivery';
+import { loadSecretBox } from '@wms-webhooks/secrets';
+import { createServiceContext } from '@wms-webhooks/service-runtime';
 import { followServiceDefinitions } from '@wms-webhooks/webhooks';
-import { z } from 'zod';
-
-const senderEnv = z.object({
-  ...serviceEnv,
-  ...secretKeyEnv,
-  ...attemptLogEnv,
-  OPS_PORT: listenPort(9103),
-  SENDER_GROUP_ID: z.string().default('wms-webhooks-sender'),
-  /** Requests in flight at once, over all partitions; one webhook's go one at a time. */
-  SENDER_CONCURRENCY: positiveInt().default(256),
-  SENDER_MAX_SOCKETS_PER_HOST: positiveInt().default(50),
-  DEFINITIONS_RESYNC_MS: positiveInt().default(60_000),
-  /** Partitions worked on at once: a receiver that hangs stalls only its own partition. */
-  SENDER_PARTITIONS_CONCURRENTLY: positiveInt().default(12),
-  BREAKER_FAILURE_THRESHOLD: positiveInt().default(5),
-  BREAKER_OPEN_MS: positiveInt().default(30_000),
-});
+import { senderEnv } from './env';
 
 /**
  * The delivery worker on `webhooks.deliveries`, every task's first attempt. Unlike a retrier it follows
