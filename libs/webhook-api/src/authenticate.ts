@@ -25,6 +25,7 @@ export function registerAuthentication(app: FastifyInstance, deps: ApiDeps, auth
     // The matched route decides, so no spelling of a path reaches an /api handler unauthenticated.
     const route = request.routeOptions.url ?? '';
     if (!route.startsWith('/api/') && !request.url.startsWith('/api')) return;
+    if (request.routeOptions.config.doc?.public) return;
     const client = clientKey(request.ip);
     const wait = failures.exhausted(client, deps.now());
     if (wait !== undefined) {

@@ -5,6 +5,7 @@ import { registerAuthentication } from './authenticate';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerKeyRoutes } from './key-routes';
 import { registerLogRoutes } from './log-routes';
+import { registerOpenApi } from './openapi';
 import { createQuotaGuard, type Quotas, registerQuotaRoute } from './quotas';
 import { type ApiLimits, registerConcurrencyBound, serverOptions } from './request-limits';
 import { registerWebhookRoutes } from './webhook-routes';
@@ -37,6 +38,7 @@ export async function buildApi(
   registerConcurrencyBound(app, options.limits, deps.countRefusal);
   registerAuthentication(app, deps, options.limits.authFailuresPerMinute);
   const quota = createQuotaGuard(options.quotas, deps);
+  registerOpenApi(app);
   registerWebhookRoutes(app, deps, quota);
   registerLogRoutes(app, deps, quota);
   registerQuotaRoute(app, deps, options.quotas);

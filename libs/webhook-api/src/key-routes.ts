@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiDeps } from './api-deps';
+import { apiKeyListAnswer, createdApiKeyAnswer, principalAnswer } from './api-schemas';
 import { forbidden } from './authenticate';
+import { documented, problems } from './openapi';
 import { badRequest } from './problems';
 
 const keyInput = z
@@ -25,28 +27,75 @@ async function adminOnly(request: FastifyRequest, reply: FastifyReply) {
 }
 
 export function registerKeyRoutes(app: FastifyInstance, deps: ApiDeps) {
-  app.get('/api/me', async (request) => request.principal);
+  app.get(
+    '/api/me',
+    documented({
+      operationId: 'getCaller',
+      summary: 'The key making the call: its name, role and goods owners',
+      tag: 'keys',
+      responses: { 200: { description: 'The caller.', schema: principalAnswer } },
+    }),
+    async (request) => request.principal,
+  );
 
-  app.get('/api/keys', { preHandler: adminOnly }, async () => ({ items: await deps.apiKeys.list() }));
+  app.get(
+    '/api/keys',
+    {
+      preHandler: adminOnly,
+      ...documented({
+        operationId: 'listApiKeys',
+        summary: 'Every API key, revoked ones included (admin)',
+        tag: 'keys',
+        responses: {
+          200: { description: 'The keys, without secrets.', schema: apiKeyListAnswer },
+          ...problems(403),
+        },
+      }),
+    },
+    async () => ({ items: await deps.apiKeys.list() }),
+  );
 
-  app.post('/api/keys', { preHandler: adminOnly }, async (request, reply) => {
-    const parsed = keyInput.safeParse(request.body ?? {});
-    if (!parsed.success) {
-      return badRequest(
-        reply,
-        parsed.error.issues.map((issue) => ({
-          field: issue.path.join('.') || '(body)',
-          message: issue.message,
-        })),
-      );
-    }
-    const { key, record } = await deps.apiKeys.create(parsed.data, new Date(deps.now()));
-    return reply.code(201).send({ ...record, key });
-  });
+  app.post(
+    '/api/keys',
+    {
+      preHandler: adminOnly,
+      ...documented({
+        operationId: 'createApiKey',
+        summary: 'Create an API key (admin)',
+        description: 'Answers with the key itself, the only time it is shown.',
+        tag: 'keys',
+        body: { schema: keyInput, required: true },
+        responses: { 201: { description: 'Created.', schema: createdApiKeyAnswer }, ...problems(400, 403) },
+      }),
+    },
+    async (request, reply) => {
+      const parsed = keyInput.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        return badRequest(
+          reply,
+          parsed.error.issues.map((issue) => ({
+            field: issue.path.join('.') || '(body)',
+            message: issue.message,
+          })),
+        );
+      }
+      const { key, record } = await deps.apiKeys.create(parsed.data, new Date(deps.now()));
+      return reply.code(201).send({ ...record, key });
+    },
+  );
 
   app.delete<{ Params: { id: string } }>(
     '/api/keys/:id',
-    { preHandler: adminOnly },
+    {
+      preHandler: adminOnly,
+      ...documented({
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key (admin)',
+        tag: 'keys',
+        params: { id: "The key's id, as the list shows it." },
+        responses: { 204: { description: 'Revoked.' }, ...problems(403, 404) },
+      }),
+    },
     async (request, reply) => {
       if (!(await deps.apiKeys.revoke(request.params.id, new Date(deps.now())))) {
         return reply.code(404).send({ error: 'no such key, or it is already revoked' });

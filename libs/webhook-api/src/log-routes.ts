@@ -1,7 +1,16 @@
 import { InvalidCursorError } from '@wms-webhooks/delivery';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
+import {
+  activityAnswer,
+  logPageAnswer,
+  logQuery,
+  manualDeliveryAnswer,
+  resendBody,
+  retentionAnswer,
+} from './api-schemas';
 import { resendTask } from './manual-tasks';
+import { documented, problems } from './openapi';
 import { badRequest, type Problem } from './problems';
 import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
@@ -13,18 +22,35 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
    * How long attempts are kept, for everyone; what the whole log holds, which spans every goods owner,
    * for admins only.
    */
-  app.get('/api/logs/retention', async (request) => {
-    const stats = request.principal.role === 'admin' ? deps.logStats() : undefined;
-    return {
-      retentionDays: deps.attemptLogs.retentionMs / 86_400_000,
-      bytes: stats?.bytes ?? null,
-      oldestAt: stats?.oldestAt?.toISOString() ?? null,
-      measuredAt: stats ? new Date(stats.measuredAt).toISOString() : null,
-    };
-  });
+  app.get(
+    '/api/logs/retention',
+    documented({
+      operationId: 'getLogRetention',
+      summary: 'How long attempts are kept, and for admins what the log holds',
+      tag: 'logs',
+      responses: { 200: { description: 'The retention.', schema: retentionAnswer } },
+    }),
+    async (request) => {
+      const stats = request.principal.role === 'admin' ? deps.logStats() : undefined;
+      return {
+        retentionDays: deps.attemptLogs.retentionMs / 86_400_000,
+        bytes: stats?.bytes ?? null,
+        oldestAt: stats?.oldestAt?.toISOString() ?? null,
+        measuredAt: stats ? new Date(stats.measuredAt).toISOString() : null,
+      };
+    },
+  );
 
   app.get<{ Params: { id: string }; Querystring: LogQuery }>(
     '/api/webhooks/:id/logs',
+    documented({
+      operationId: 'listAttempts',
+      summary: "A page of a webhook's delivery attempts, newest first",
+      tag: 'logs',
+      params: { id: "The webhook's id (a UUID)." },
+      query: logQuery,
+      responses: { 200: { description: 'A page.', schema: logPageAnswer }, ...problems(400, 403, 404) },
+    }),
     async (request, reply) => {
       const { outcome, limit = '50', cursor, deliveryId } = request.query;
       const problems: Problem[] = [];
@@ -73,15 +99,37 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/webhooks/:id/activity', async (request, reply) => {
-    const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
-    if (!webhook) return reply;
-    return (await deps.webhookActivity([webhook.id])).get(webhook.id);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/webhooks/:id/activity',
+    documented({
+      operationId: 'getActivity',
+      summary: "A webhook's last 24 hours: attempts and failures per hour",
+      tag: 'logs',
+      params: { id: "The webhook's id (a UUID)." },
+      responses: { 200: { description: 'The activity.', schema: activityAnswer }, ...problems(403, 404) },
+    }),
+    async (request, reply) => {
+      const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+      if (!webhook) return reply;
+      return (await deps.webhookActivity([webhook.id])).get(webhook.id);
+    },
+  );
 
   /** Sends a finally failed delivery once more, as it was, with the webhook's current settings. */
   app.post<{ Params: { id: string; deliveryId: string }; Body: { attemptId?: unknown } | undefined }>(
     '/api/webhooks/:id/deliveries/:deliveryId/resend',
+    documented({
+      operationId: 'resendDelivery',
+      summary: 'Send a finally failed delivery once more',
+      description: "As it was, with the webhook's current settings; once per failed delivery.",
+      tag: 'logs',
+      params: { id: "The webhook's id (a UUID).", deliveryId: "The delivery's id, as the Logs list it." },
+      body: { schema: resendBody, required: false },
+      responses: {
+        202: { description: 'Queued.', schema: manualDeliveryAnswer },
+        ...problems(400, 403, 404, 409, 429),
+      },
+    }),
     async (request, reply) => {
       // The attempt the operator saw, if given, is read directly; otherwise the log is searched for the delivery.
       const attemptId = request.body?.attemptId;

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
+import { quotasAnswer } from './api-schemas';
+import { documented } from './openapi';
 import { RateLimiter } from './rate-limit';
 
 /** What a goods-owner key may do per goods owner; admin keys are not bound. */
@@ -81,18 +83,27 @@ export function createQuotaGuard(
 
 /** The limits, so the UI can show them, and for a goods-owner key where each of its owners stands. */
 export function registerQuotaRoute(app: FastifyInstance, deps: ApiDeps, quotas: Quotas) {
-  app.get('/api/quotas', async (request) => {
-    const { principal } = request;
-    const owners = principal.role === 'goods-owner' ? principal.goodsOwnerIds : [];
-    return {
-      ...quotas,
-      bindsThisKey: principal.role === 'goods-owner',
-      goodsOwners: await Promise.all(
-        owners.map(async (goodsOwnerId) => ({
-          goodsOwnerId,
-          webhooks: await deps.webhooks.countForGoodsOwner(goodsOwnerId),
-        })),
-      ),
-    };
-  });
+  app.get(
+    '/api/quotas',
+    documented({
+      operationId: 'getQuotas',
+      summary: 'The quotas, and for a goods-owner key where each of its goods owners stands',
+      tag: 'keys',
+      responses: { 200: { description: 'The quotas.', schema: quotasAnswer } },
+    }),
+    async (request) => {
+      const { principal } = request;
+      const owners = principal.role === 'goods-owner' ? principal.goodsOwnerIds : [];
+      return {
+        ...quotas,
+        bindsThisKey: principal.role === 'goods-owner',
+        goodsOwners: await Promise.all(
+          owners.map(async (goodsOwnerId) => ({
+            goodsOwnerId,
+            webhooks: await deps.webhooks.countForGoodsOwner(goodsOwnerId),
+          })),
+        ),
+      };
+    },
+  );
 }

@@ -14,5 +14,10 @@ export { newSigningSecret, type PublicWebhook, secretMask, toPublicWebhook } fro
 export { type DefinitionsContext, definitionsEnv, followServiceDefinitions } from './service-definitions';
 export type { RetryPolicy, Webhook, WebhookAuth, WebhookKind, WebhookSettings } from './webhook';
 export { WebhookContacts, type WebhookContactView } from './webhook-contacts';
-export { type FieldProblem, type ParseResult, parseWebhookSettings } from './webhook-input';
+export {
+  type FieldProblem,
+  type ParseResult,
+  parseWebhookSettings,
+  webhookSettingsInput,
+} from './webhook-input';
 export { WebhookRepository } from './webhook-repository';

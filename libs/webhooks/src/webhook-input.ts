@@ -47,7 +47,7 @@ const authSchema = z.discriminatedUnion(
   { error: 'must be {"type":"none"}, {"type":"basic","username","password"} or {"type":"token","token"}' },
 );
 
-const settingsSchema = z
+export const webhookSettingsInput = z
   .object({
     name: z.string().trim().min(1, 'is required').max(200, 'may be at most 200 characters'),
     eventType: z.string({ error: 'is required' }),
@@ -84,7 +84,7 @@ const settingsSchema = z
   })
   .strict();
 
-type RawSettings = z.infer<typeof settingsSchema>;
+type RawSettings = z.infer<typeof webhookSettingsInput>;
 
 function pathOf(path: PropertyKey[]): string {
   return path.map(String).join('.');
@@ -231,7 +231,7 @@ export function parseWebhookSettings(
   body: unknown,
   existingAuth?: WebhookAuth,
 ): ParseResult<WebhookSettings> {
-  const parsed = settingsSchema.safeParse(body);
+  const parsed = webhookSettingsInput.safeParse(body);
   const problems: FieldProblem[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({
@@ -242,7 +242,7 @@ export function parseWebhookSettings(
   const raw = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const settings: Partial<RawSettings> = {};
   const malformed = new Set<string>();
-  for (const [key, fieldSchema] of Object.entries(settingsSchema.shape)) {
+  for (const [key, fieldSchema] of Object.entries(webhookSettingsInput.shape)) {
     const field = fieldSchema.safeParse(raw[key]);
     if (field.success) Object.assign(settings, { [key]: field.data });
     else malformed.add(key);

@@ -1,0 +1,177 @@
+import { webhookSettingsInput } from '@wms-webhooks/webhooks';
+import { z } from 'zod';
+
+/**
+ * What the routes answer, as the OpenAPI document describes it. Requests are validated in the handlers
+ * (so every problem is reported at once, naming its field); these schemas document the answers, and the
+ * test that runs docs/api.md checks real answers against them.
+ */
+const timestamp = z.string().meta({ format: 'date-time' });
+
+export const openApiAnswer = z
+  .object({
+    openapi: z.literal('3.1.0'),
+    info: z.object({ title: z.string(), version: z.string() }).loose(),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .loose();
+
+export const errorAnswer = z.object({ error: z.string().describe('What went wrong, in a sentence.') });
+
+export const problemsAnswer = z.object({
+  error: z.literal('invalid request'),
+  problems: z
+    .array(z.object({ field: z.string(), message: z.string() }))
+    .describe('Every problem at once, each naming its field (`(body)` for the body as a whole).'),
+});
+
+const publicAuth = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('basic'), username: z.string(), password: z.literal('********') }),
+  z.object({ type: z.literal('token'), token: z.literal('********') }),
+]);
+
+export const webhookAnswer = webhookSettingsInput
+  .omit({ auth: true })
+  .extend({
+    id: z.uuid(),
+    auth: publicAuth.describe('Secrets are always masked.'),
+    version: z.number().int().describe('Increases with every change.'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    previousSecretValidUntil: timestamp
+      .nullable()
+      .describe('Until when a rotated-out signing secret still signs beside the current one.'),
+    unreadableSecrets: z
+      .string()
+      .optional()
+      .describe('Why the stored credentials cannot be opened with the keyring; deliveries are quarantined.'),
+  })
+  .strip();
+
+export const webhookWithSecretAnswer = webhookAnswer.extend({
+  signingSecret: z
+    .string()
+    .regex(/^whsec_/)
+    .describe('The Standard Webhooks signing secret, shown only here: store it now.'),
+});
+
+export const activityAnswer = z.object({
+  lastOutcome: z.enum(['succeeded', 'failed']).nullable(),
+  lastAttemptAt: timestamp.nullable(),
+  recentAttempts: z.number().int().describe('Attempts over the last 24 hours.'),
+  recentFailures: z.number().int(),
+  hourly: z
+    .array(z.object({ hour: timestamp, attempts: z.number().int(), failures: z.number().int() }))
+    .describe('The last 24 hours, oldest first.'),
+});
+
+export const webhookListQuery = z.object({
+  goodsOwnerId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Only the webhooks that fire for this goods owner.'),
+});
+
+export const webhookListAnswer = z.object({
+  items: z.array(webhookAnswer.extend({ activity: activityAnswer.optional() })),
+});
+
+export const manualDeliveryAnswer = z.object({
+  deliveryId: z.string().describe("The delivery's id: the `webhook-id` header the receiver sees."),
+  eventId: z.string().optional(),
+  attempt: z.number().int().optional(),
+});
+
+export const logQuery = z.object({
+  outcome: z.enum(['succeeded', 'failed']).optional().describe('Only attempts with this outcome.'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Attempts per page.'),
+  cursor: z.string().optional().describe("The previous page's `nextCursor`."),
+  deliveryId: z.string().optional().describe("Only this delivery's attempts."),
+});
+
+export const logPageAnswer = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      deliveryId: z.string(),
+      eventId: z.string(),
+      eventType: z.string(),
+      attempt: z.number().int(),
+      dueAt: timestamp.nullable(),
+      startedAt: timestamp,
+      durationMs: z.number(),
+      outcome: z.enum(['succeeded', 'failed']),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+      errorKind: z
+        .string()
+        .nullable()
+        .describe('`status`, `timeout`, `connect`, `dns`, `tls`, `circuit-open`, …'),
+      test: z.boolean(),
+      final: z.boolean().describe('No further attempt will follow.'),
+      nextAttemptAt: timestamp.nullable(),
+      resendable: z.boolean().describe('A final failure of a real delivery: Resend may send it again.'),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const resendBody = z.object({
+  attemptId: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/)
+    .optional()
+    .describe('The attempt the Logs listed; without it the log is searched for the delivery.'),
+});
+
+export const retentionAnswer = z.object({
+  retentionDays: z.number(),
+  bytes: z.number().nullable().describe("The whole log's size; admins only, null for others."),
+  oldestAt: timestamp.nullable(),
+  measuredAt: timestamp.nullable(),
+});
+
+export const principalAnswer = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'goods-owner']),
+  goodsOwnerIds: z.array(z.number().int()).optional(),
+});
+
+const apiKeyRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'goods-owner']),
+  goodsOwnerIds: z.array(z.number().int()),
+  hint: z.string().describe('The first characters of the key, to tell keys apart.'),
+  createdAt: timestamp,
+  revokedAt: timestamp.nullable(),
+});
+
+export const apiKeyListAnswer = z.object({ items: z.array(apiKeyRecord) });
+
+export const createdApiKeyAnswer = apiKeyRecord.extend({
+  key: z.string().describe('The key itself, shown only here.'),
+});
+
+export const quotasAnswer = z.object({
+  webhooksPerGoodsOwner: z.number().int(),
+  createsPerMinute: z.number().int(),
+  testsPerMinute: z.number().int().describe('Test and Resend presses.'),
+  rotationsPerMinute: z.number().int(),
+  bindsThisKey: z.boolean().describe('Whether the quotas apply to the calling key (goods-owner keys).'),
+  goodsOwners: z.array(z.object({ goodsOwnerId: z.number().int(), webhooks: z.number().int() })),
+});
+
+export const eventTypesAnswer = z.object({
+  items: z.array(
+    z.object({
+      eventType: z.string(),
+      description: z.string(),
+      filterableAttributes: z.array(z.string()),
+    }),
+  ),
+});
