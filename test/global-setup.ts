@@ -37,7 +37,10 @@ export default async function setup(project: TestProject) {
  * deep inside a test.
  */
 async function requirePrerequisites() {
-  const problems = [nodeVersionProblem(), ...(await missingTools(['prometheus', 'promtool', 'chromium']))];
+  const problems = [
+    nodeVersionProblem(),
+    ...(await missingTools(['prometheus', 'promtool', 'chromium', 'curl'])),
+  ];
   const missing = problems.filter((problem) => problem !== undefined);
   if (missing.length > 0) {
     throw new Error(

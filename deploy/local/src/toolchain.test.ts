@@ -22,6 +22,15 @@ describe('parseToolVersion', () => {
     ]);
   });
 
+  it('reads the curl version from its first line', () => {
+    expect(
+      parseToolVersion(
+        'curl',
+        'curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/7.88.1 OpenSSL/3.0.19\nRelease-Date: 2023-02-20',
+      ),
+    ).toEqual([7, 88]);
+  });
+
   it('returns undefined for output it does not recognise', () => {
     expect(parseToolVersion('go', 'command not found')).toBeUndefined();
   });

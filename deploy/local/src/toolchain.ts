@@ -1,7 +1,7 @@
 import { runCommand } from './run-command';
 
 /** The stack's tools (java, mvn, go), and the ones the test suite drives besides Node.js. */
-export type Tool = 'java' | 'mvn' | 'go' | 'prometheus' | 'promtool' | 'chromium';
+export type Tool = 'java' | 'mvn' | 'go' | 'prometheus' | 'promtool' | 'chromium' | 'curl';
 
 const installHints: Record<Tool, string> = {
   java: 'a JDK or JRE 17+ (Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless)',
@@ -11,6 +11,7 @@ const installHints: Record<Tool, string> = {
   promtool: 'promtool, which comes with Prometheus (Debian/Ubuntu: apt-get install -y prometheus)',
   chromium:
     'Chromium, for the admin UI tests (Debian: apt-get install -y chromium; elsewhere set CHROMIUM_PATH to a Chromium or Chrome binary)',
+  curl: 'curl 7.72+, which runs the examples of docs/api.md (Debian/Ubuntu: apt-get install -y curl)',
 };
 
 interface ToolCheck {
@@ -65,6 +66,12 @@ const checks: Record<Tool, ToolCheck> = {
     versionArgs: ['--version'],
     parse: (output) => versionNumbers(/(?:Chromium|Chrome) (\d+)/.exec(output)),
     minimum: [100],
+  },
+  curl: {
+    command: named('curl'),
+    versionArgs: ['--version'],
+    parse: (output) => versionNumbers(/^curl (\d+)\.(\d+)/m.exec(output)),
+    minimum: [7, 72],
   },
 };
 
