@@ -5,27 +5,9 @@ import type { AttemptLog } from './attempt-log';
 import { createKeyedQueue } from './concurrency';
 import { type DeliveryDeps, deliverBatch, stageDelivery } from './deliver-batch';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
+import { sampleTask } from './sample-task.fixture';
 
-const task = (webhookId: string, eventId: string, extra: Partial<DeliveryTask> = {}): DeliveryTask => ({
-  deliveryId: `${eventId}-${webhookId}`,
-  webhookId,
-  eventId,
-  eventType: 'order.picked',
-  occurredAt: 0,
-  goodsOwnerId: 1,
-  warehouseId: null,
-  entityId: 'ORD',
-  payload: '{}',
-  attempt: 1,
-  test: false,
-  createdAt: 0,
-  firstAttemptAt: null,
-  dueAt: null,
-  origin: 'matcher',
-  history: [],
-  finalReason: null,
-  ...extra,
-});
+const task = sampleTask;
 
 /** A client that answers per URL after a delay, recording the order requests started in. */
 function scriptedClient(answers: Record<string, { status: number; delayMs: number }>) {

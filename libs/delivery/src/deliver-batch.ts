@@ -1,11 +1,12 @@
-import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
+import type { DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import type { AttemptLog } from './attempt-log';
 import { type CircuitBreaker, endpointOf } from './circuit-breaker';
 import type { KeyedQueue } from './concurrency';
 import { buildDeliveryRequest } from './delivery-request';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
-import { decideRetry, type RetryTier } from './retry-schedule';
+import type { RetryTier } from './retry-schedule';
+import { isManualTry, readyToSend, type Settlement, settleAttempt } from './settle-attempt';
 
 export interface AttemptDeps {
   client: DeliveryClient;
@@ -69,171 +70,24 @@ async function send(
   return outcome;
 }
 
-export type Settlement =
-  | { kind: 'delivered'; log: AttemptLog }
-  | { kind: 'stopped'; log: AttemptLog }
-  | { kind: 'quarantined'; log: AttemptLog; task: DeliveryTask; reason: string }
-  | { kind: 'retry'; log: AttemptLog; tier: RetryTier; next: DeliveryTask }
-  | { kind: 'dead'; log: AttemptLog; dead: DeliveryTask };
-
-function baseLog(
-  task: DeliveryTask,
-): Omit<
-  AttemptLog,
-  | 'startedAt'
-  | 'durationMs'
-  | 'outcome'
-  | 'statusCode'
-  | 'errorKind'
-  | 'error'
-  | 'final'
-  | 'nextAttemptAt'
-  | 'url'
-> {
-  return {
-    deliveryId: task.deliveryId,
-    webhookId: task.webhookId,
-    eventId: task.eventId,
-    eventType: task.eventType,
-    goodsOwnerId: task.goodsOwnerId,
-    attempt: task.attempt,
-    dueAt: task.dueAt === null ? null : new Date(task.dueAt),
-    test: task.test,
-  };
-}
-
-function resendableEvent(task: DeliveryTask) {
-  return {
-    occurredAt: new Date(task.occurredAt),
-    warehouseId: task.warehouseId,
-    entityId: task.entityId,
-    payload: task.payload,
-  };
-}
-
-/** Test and resend are an operator's single tries: shown at once, never retried or dead-lettered. */
-function isManualTry(task: DeliveryTask): boolean {
-  return task.test || task.origin === manualResendOrigin;
-}
-
-export const manualResendOrigin = 'api-resend';
-
-function notSentLog(
-  task: DeliveryTask,
-  startedAt: number,
-  errorKind: AttemptLog['errorKind'],
-  error: string,
-): AttemptLog {
-  return {
-    ...baseLog(task),
-    startedAt: new Date(startedAt),
-    durationMs: 0,
-    outcome: 'failed',
-    statusCode: null,
-    errorKind,
-    error,
-    final: true,
-    nextAttemptAt: null,
-    url: null,
-    event: resendableEvent(task),
-  };
-}
-
-/** Its webhook's secrets do not open: nothing can be signed, so the task is filed until the key is back. */
-function unsendable(task: DeliveryTask, startedAt: number, reason: string): Settlement {
-  const log = notSentLog(task, startedAt, 'cannot-decrypt', `not sent: ${reason}`);
-  return isManualTry(task) ? { kind: 'stopped', log } : { kind: 'quarantined', log, task, reason };
-}
-
-function stopped(
-  task: DeliveryTask,
-  startedAt: number,
-  reason: 'webhook-deleted' | 'webhook-disabled',
-): Settlement {
-  const error =
-    reason === 'webhook-deleted'
-      ? 'the webhook was deleted; delivery stopped'
-      : 'the webhook is disabled; delivery stopped';
-  return { kind: 'stopped', log: notSentLog(task, startedAt, reason, error) };
-}
-
 /** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
 export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Promise<Settlement> {
   const startedAt = deps.now();
-  const webhook = await deps.webhookById(task.webhookId);
-  if (!webhook) return stopped(task, startedAt, 'webhook-deleted');
-  // Test deliveries go out even while a webhook is disabled: that is when operators try one.
-  if (!webhook.enabled && !task.test) return stopped(task, startedAt, 'webhook-disabled');
-  if (webhook.unreadableSecrets) return unsendable(task, startedAt, webhook.unreadableSecrets);
-
+  const ready = readyToSend(task, await deps.webhookById(task.webhookId), startedAt);
+  if ('refused' in ready) return ready.refused;
+  const { webhook } = ready;
   const outcome = await send(deps, task, webhook, startedAt);
-  const failedAt = deps.now();
-  const log: AttemptLog = {
-    ...baseLog(task),
-    startedAt: new Date(startedAt),
-    durationMs: outcome.durationMs,
-    outcome: outcome.outcome,
-    statusCode: outcome.statusCode,
-    errorKind: outcome.outcome === 'failed' ? outcome.kind : null,
-    error: outcome.outcome === 'failed' ? outcome.error : null,
-    final: true,
-    nextAttemptAt: null,
-    url: webhook.url,
-  };
-  deps.onAttempt?.(task, outcome, log);
-  if (outcome.outcome === 'succeeded') return { kind: 'delivered', log };
-  if (task.test) return { kind: 'stopped', log };
-  if (isManualTry(task)) return { kind: 'stopped', log: { ...log, event: resendableEvent(task) } };
-
-  const record: AttemptRecord = {
-    attempt: task.attempt,
+  const settled = settleAttempt({
+    task,
+    webhook,
+    outcome,
     startedAt,
-    durationMs: outcome.durationMs,
-    outcome: 'failed',
-    statusCode: outcome.statusCode,
-    error: outcome.error,
-  };
-  const firstAttemptAt = task.firstAttemptAt ?? startedAt;
-  const history = [...task.history, record];
-  // A refused target is a setting to fix, not a hiccup: retrying cannot help, so it goes straight to dead letters.
-  const decision: ReturnType<typeof decideRetry> =
-    outcome.kind === 'target-refused'
-      ? { retry: false, reason: 'the target address is not allowed' }
-      : decideRetry({
-          policy: webhook.retryPolicy,
-          failedAttempt: task.attempt,
-          firstAttemptAt,
-          failedAt,
-          timeScale: deps.timeScale,
-          retryAfterMs: outcome.retryAfterMs,
-        });
-  if (decision.retry) {
-    return {
-      kind: 'retry',
-      tier: decision.tier,
-      log: { ...log, final: false, nextAttemptAt: new Date(decision.dueAt) },
-      next: {
-        ...task,
-        attempt: task.attempt + 1,
-        firstAttemptAt,
-        dueAt: decision.dueAt,
-        origin: deps.origin,
-        history,
-      },
-    };
-  }
-  return {
-    kind: 'dead',
-    log: { ...log, event: resendableEvent(task) },
-    dead: {
-      ...task,
-      firstAttemptAt,
-      dueAt: null,
-      origin: deps.origin,
-      history,
-      finalReason: `${decision.reason}; last error: ${outcome.error}`,
-    },
-  };
+    settledAt: deps.now(),
+    timeScale: deps.timeScale,
+    origin: deps.origin,
+  });
+  deps.onAttempt?.(task, outcome, settled.log);
+  return settled;
 }
 
 /**

@@ -10,16 +10,6 @@ export {
 export { createAttemptLogWriter } from './attempt-log-writer';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, endpointOf } from './circuit-breaker';
 export type { KeyedQueue } from './concurrency';
-export {
-  type AttemptDeps,
-  attemptDelivery,
-  type DeliveryDeps,
-  deliverBatch,
-  manualResendOrigin,
-  type Settlement,
-  type StagedDelivery,
-  stageDelivery,
-} from './deliver-batch';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export {
   activeSigningSecrets,
@@ -56,6 +46,7 @@ export {
   tierDelayMs,
   tierFetchWaitMs,
 } from './retry-schedule';
+export { manualResendOrigin } from './settle-attempt';
 export { signDelivery } from './signature';
 export {
   ActivityRecorder,

@@ -1,0 +1,140 @@
+import { testWebhook } from '@wms-webhooks/webhooks/testing';
+import { describe, expect, it } from 'vitest';
+import type { AttemptOutcome } from './http-client';
+import { sampleTask } from './sample-task.fixture';
+import { readyToSend, type SentAttempt, settleAttempt } from './settle-attempt';
+
+const minute = 60_000;
+const failed = (statusCode: number, retryAfterMs?: number): AttemptOutcome => ({
+  outcome: 'failed',
+  kind: 'status',
+  statusCode,
+  error: `HTTP ${statusCode}`,
+  durationMs: 40,
+  ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+});
+
+const attempt = (fields: Partial<SentAttempt> = {}): SentAttempt => ({
+  task: sampleTask('wh-1', 'ev-1'),
+  webhook: testWebhook({ id: 'wh-1', retryPolicy: 'one-day' }),
+  outcome: failed(503),
+  startedAt: 10 * minute,
+  settledAt: 10 * minute + 40,
+  timeScale: 1,
+  origin: 'sender',
+  ...fields,
+});
+
+describe('settleAttempt', () => {
+  describe('when the endpoint answers 2xx', () => {
+    it('is delivered, logged as final with no next attempt', () => {
+      const settled = settleAttempt(
+        attempt({ outcome: { outcome: 'succeeded', statusCode: 204, durationMs: 12 } }),
+      );
+      expect(settled.kind).toBe('delivered');
+      expect(settled.log).toMatchObject({
+        outcome: 'succeeded',
+        statusCode: 204,
+        final: true,
+        nextAttemptAt: null,
+      });
+    });
+  });
+
+  describe('when the endpoint returns 503 on the first attempt', () => {
+    it('schedules attempt 2 on the 1m tier, a minute after the failure', () => {
+      const settled = settleAttempt(attempt());
+      expect(settled).toMatchObject({ kind: 'retry', tier: '1m' });
+      if (settled.kind !== 'retry') return;
+      expect(settled.next).toMatchObject({
+        attempt: 2,
+        firstAttemptAt: 10 * minute,
+        dueAt: 11 * minute + 40,
+        origin: 'sender',
+      });
+      expect(settled.next.history).toEqual([
+        {
+          attempt: 1,
+          startedAt: 10 * minute,
+          durationMs: 40,
+          outcome: 'failed',
+          statusCode: 503,
+          error: 'HTTP 503',
+        },
+      ]);
+      expect(settled.log).toMatchObject({ final: false, nextAttemptAt: new Date(11 * minute + 40) });
+    });
+
+    it('waits as long as Retry-After asks, on the tier that covers the wait', () => {
+      const settled = settleAttempt(attempt({ outcome: failed(503, 20 * minute) }));
+      expect(settled).toMatchObject({ kind: 'retry', tier: '30m', next: { dueAt: 30 * minute + 40 } });
+    });
+  });
+
+  describe('when the retry policy is none', () => {
+    it('is dead after the one attempt, its event kept for a resend', () => {
+      const settled = settleAttempt(attempt({ webhook: testWebhook({ id: 'wh-1', retryPolicy: 'none' }) }));
+      expect(settled.kind).toBe('dead');
+      if (settled.kind !== 'dead') return;
+      expect(settled.dead.finalReason).toBe('the retry policy is none; last error: HTTP 503');
+      expect(settled.log.event).toMatchObject({ entityId: 'ORD', payload: '{}' });
+    });
+  });
+
+  describe('when the day is over', () => {
+    it('is dead instead of scheduling past the window', () => {
+      const task = sampleTask('wh-1', 'ev-1', { attempt: 16, firstAttemptAt: 0 });
+      const settled = settleAttempt(
+        attempt({ task, startedAt: 23 * 60 * minute, settledAt: 23 * 60 * minute }),
+      );
+      expect(settled.kind).toBe('dead');
+    });
+  });
+
+  describe('when an operator tried it by hand', () => {
+    it('stops after a failed test, never retried', () => {
+      expect(settleAttempt(attempt({ task: sampleTask('wh-1', 'ev-1', { test: true }) })).kind).toBe(
+        'stopped',
+      );
+    });
+
+    it('stops after a failed resend, its event kept so it can be resent again', () => {
+      const settled = settleAttempt(attempt({ task: sampleTask('wh-1', 'ev-1', { origin: 'api-resend' }) }));
+      expect(settled.kind).toBe('stopped');
+      expect(settled.log.event).toBeDefined();
+    });
+  });
+});
+
+describe('readyToSend', () => {
+  it('sends to an enabled webhook whose secrets open', () => {
+    const webhook = testWebhook({ id: 'wh-1' });
+    expect(readyToSend(sampleTask('wh-1', 'ev-1'), webhook, 0)).toEqual({ webhook });
+  });
+
+  it('stops a delivery to a deleted webhook', () => {
+    expect(readyToSend(sampleTask('wh-1', 'ev-1'), undefined, 0)).toMatchObject({
+      refused: { kind: 'stopped', log: { errorKind: 'webhook-deleted', final: true } },
+    });
+  });
+
+  it('stops a delivery to a disabled webhook, but not a test', () => {
+    const disabled = testWebhook({ id: 'wh-1', enabled: false });
+    expect(readyToSend(sampleTask('wh-1', 'ev-1'), disabled, 0)).toMatchObject({
+      refused: { kind: 'stopped', log: { errorKind: 'webhook-disabled' } },
+    });
+    expect(readyToSend(sampleTask('wh-1', 'ev-1', { test: true }), disabled, 0)).toEqual({
+      webhook: disabled,
+    });
+  });
+
+  it('quarantines a delivery whose secrets do not open, with the reason', () => {
+    const sealed = testWebhook({
+      id: 'wh-1',
+      unreadableSecrets: 'sealed with key k9, which the keyring lacks',
+    });
+    expect(readyToSend(sampleTask('wh-1', 'ev-1'), sealed, 0)).toMatchObject({
+      refused: { kind: 'quarantined', reason: 'sealed with key k9, which the keyring lacks' },
+    });
+  });
+});
