@@ -1,5 +1,6 @@
-export { applyCatalogue, type CatalogueReport, registerCatalogueSchemas } from './apply-catalogue';
-export { type EventTypeSpec, eventTypeSpec, eventTypes } from './event-types';
+export { applyCatalogue, registerCatalogueSchemas } from './apply-catalogue';
+export { eventTypeSpec, eventTypes } from './event-types';
+
 export type {
   AttemptRecord,
   DeliveryTask,
@@ -9,13 +10,10 @@ export type {
   WmsEvent,
 } from './messages';
 export {
-  type CatalogueEntry,
   catalogueEntries,
   catalogueSchema,
   maxMessageBytes,
-  type TopicKey,
   type TopicNames,
-  type TopicReplication,
   topicCatalogue,
   topicNames,
 } from './topic-catalogue';

@@ -1,4 +1,3 @@
-export { containerImages, dockerEngineAnswers } from './docker-endpoints';
-export type { EndpointSource, Endpoints, ResolvedEndpoints } from './endpoints';
-export { configuredNativeEndpoints } from './native-endpoints';
-export { endpointVariables, type ResolveOptions, resolveEndpoints } from './resolve-endpoints';
+export type { EndpointSource, Endpoints } from './endpoints';
+
+export { endpointVariables, resolveEndpoints } from './resolve-endpoints';

@@ -1,6 +1,1 @@
-export {
-  errorMessage,
-  InvalidInputError,
-  PipelineError,
-  TransientError,
-} from './pipeline-error';
+export { InvalidInputError, TransientError } from './pipeline-error';

@@ -34,7 +34,3 @@ export class TransientError extends PipelineError {
     super(message, options);
   }
 }
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

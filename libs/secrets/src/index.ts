@@ -1,2 +1,2 @@
 export { loadSecretBox, newSecretKey, parseKeyring, secretKeyEnv } from './keyring';
-export { SecretBox, SecretDecryptError, type SecretKey } from './secret-box';
+export { SecretBox, SecretDecryptError } from './secret-box';
