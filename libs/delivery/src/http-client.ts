@@ -124,8 +124,7 @@ function refused(error: Error): AttemptOutcome {
 
 /**
  * One keep-alive client for every delivery, on undici (the Node.js project's HTTP client): sockets to a
- * receiver are reused across deliveries. The bench measured it at 4.5 times the requests per CPU second
- * of axios. Redirects are not followed (a receiver must answer at the URL it registered, and a redirect
+ * receiver are reused across deliveries (docs/performance.md has the comparison that chose it). Redirects are not followed (a receiver must answer at the URL it registered, and a redirect
  * could point inside the network), proxies from the environment are ignored, and any status counts as an
  * answer, so only 2xx is success. Every connection is checked against the target policy on the address
  * it actually connects to.
