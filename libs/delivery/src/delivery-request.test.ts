@@ -1,29 +1,19 @@
-import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { deliveryIdFor } from './delivery-id';
 import { buildDeliveryRequest } from './delivery-request';
+import { sampleTask } from './sample-task.fixture';
 
-const task: DeliveryTask = {
+const task = sampleTask('w-1', 'e-1', {
   deliveryId: deliveryIdFor('e-1', 'w-1'),
-  webhookId: 'w-1',
-  eventId: 'e-1',
-  eventType: 'order.picked',
   occurredAt: Date.UTC(2026, 10, 22, 8, 0, 0),
   goodsOwnerId: 42,
   warehouseId: 'AMS-1',
   entityId: 'ORD-1',
   payload: '{"orderId":"ORD-1","lines":[]}',
   attempt: 3,
-  test: false,
-  createdAt: 0,
-  firstAttemptAt: null,
-  dueAt: null,
-  origin: 'matcher',
-  history: [],
-  finalReason: null,
-};
+});
 
 describe('deliveryIdFor', () => {
   it('is the same for the same event and webhook, and a UUID', () => {

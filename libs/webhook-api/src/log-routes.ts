@@ -10,7 +10,7 @@ import {
   retentionAnswer,
 } from './api-schemas';
 import { resendTask } from './manual-tasks';
-import { documented, problems } from './openapi';
+import { documented, problems, webhookIdParam } from './openapi';
 import { badRequest, type Problem } from './problems';
 import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
@@ -47,7 +47,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
       operationId: 'listAttempts',
       summary: "A page of a webhook's delivery attempts, newest first",
       tag: 'logs',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       query: logQuery,
       responses: { 200: { description: 'A page.', schema: logPageAnswer }, ...problems(400, 403, 404) },
     }),
@@ -105,7 +105,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
       operationId: 'getActivity',
       summary: "A webhook's last 24 hours: attempts and failures per hour",
       tag: 'logs',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       responses: { 200: { description: 'The activity.', schema: activityAnswer }, ...problems(403, 404) },
     }),
     async (request, reply) => {
@@ -123,7 +123,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
       summary: 'Send a finally failed delivery once more',
       description: "As it was, with the webhook's current settings; once per failed delivery.",
       tag: 'logs',
-      params: { id: "The webhook's id (a UUID).", deliveryId: "The delivery's id, as the Logs list it." },
+      params: { ...webhookIdParam, deliveryId: "The delivery's id, as the Logs list it." },
       body: { schema: resendBody, required: false },
       responses: {
         202: { description: 'Queued.', schema: manualDeliveryAnswer },

@@ -24,6 +24,9 @@ declare module 'fastify' {
   }
 }
 
+/** The path parameter of every route under /api/webhooks/:id. */
+export const webhookIdParam = { id: "The webhook's id (a UUID)." };
+
 /** The options that attach a route's documentation. */
 export const documented = (doc: RouteDoc) => ({ config: { doc } });
 

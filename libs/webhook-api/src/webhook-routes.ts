@@ -19,7 +19,7 @@ import {
 } from './api-schemas';
 import { forbidden } from './authenticate';
 import { testTask } from './manual-tasks';
-import { documented, problems } from './openapi';
+import { documented, problems, webhookIdParam } from './openapi';
 import { badRequest } from './problems';
 import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
@@ -164,7 +164,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       operationId: 'getWebhook',
       summary: 'Read a webhook',
       tag: 'webhooks',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       responses: {
         200: { description: 'The webhook, secrets masked.', schema: webhookAnswer },
         ...problems(403, 404),
@@ -183,7 +183,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       summary: "Replace a webhook's settings",
       description: 'A secret left out of `auth` keeps the stored one, so a form that never saw it can save.',
       tag: 'webhooks',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       body: { schema: webhookSettingsInput, required: true },
       responses: {
         200: { description: 'The webhook as saved.', schema: webhookAnswer },
@@ -209,7 +209,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       summary: 'Delete a webhook',
       description: 'Deliveries still queued or retrying for it are not sent.',
       tag: 'webhooks',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       responses: { 204: { description: 'Deleted.' }, ...problems(403, 404) },
     }),
     async (request, reply) => {
@@ -230,7 +230,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       description:
         "A sample event of the webhook's type, sent like any delivery; its attempts show in the Logs, marked as tests. Any body is ignored.",
       tag: 'webhooks',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       responses: {
         202: { description: 'Queued.', schema: manualDeliveryAnswer },
         ...problems(403, 404, 429),
@@ -259,7 +259,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       description:
         'Answers with the new secret, shown once; the old one keeps signing beside it for the grace period. Any body is ignored.',
       tag: 'webhooks',
-      params: { id: "The webhook's id (a UUID)." },
+      params: webhookIdParam,
       responses: {
         200: { description: 'Rotated.', schema: webhookWithSecretAnswer },
         ...problems(403, 404, 409, 429),
