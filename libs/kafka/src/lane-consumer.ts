@@ -9,26 +9,8 @@ import { type ConsumedRecord, nextOffsetAfter, recordsOf } from './consumed-reco
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
+import { byLeader, type Lane, lanesToFetch, latestPerPartition, orderedCommits } from './lane-plan';
 import { failureStreaks, retryDelayMs } from './retry-delay';
-
-/** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
-export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
-  const latest = new Map<string, O>();
-  for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
-  return [...latest.values()];
-}
-
-/**
- * A partition this member owns. `claim` tells one ownership from the next: work begun under an earlier
- * claim neither moves the position nor commits.
- */
-interface Lane {
-  partition: number;
-  claim: number;
-  /** The next offset to fetch; undefined until the committed offset is known. */
-  position?: bigint;
-  state: 'idle' | 'fetching' | 'busy' | 'held';
-}
 
 /** Kafka's error code for a fetch offset the partition does not hold. */
 const offsetOutOfRangeCode = 1;
@@ -73,8 +55,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   fetcher.topics.track(topic);
 
   const lanes = new Map<number, Lane>();
-  /** Per partition, the staged batch still finishing: its finish, then its commit. False if it never will. */
-  const finishing = new Map<number, Promise<boolean>>();
+  const batches = orderedCommits();
   const working = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   const fetchingNodes = new Set<number>();
@@ -90,7 +71,6 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   });
 
   const owns = (lane: Lane) => lanes.get(lane.partition)?.claim === lane.claim;
-  const busyCount = () => [...lanes.values()].filter((lane) => lane.state === 'busy').length;
 
   const later = (ms: number, then: () => void) => {
     const timer = setTimeout(() => {
@@ -135,23 +115,9 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     );
   };
 
-  /**
-   * Queues a batch's commit: after the partition's previous batch is committed, and after `durable`, so
-   * offsets are committed in order. Returns the previous batch's step, which the lane waits for.
-   */
-  const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) => {
-    const previous = finishing.get(lane.partition) ?? Promise.resolve(true);
-    const chain = previous.then(async (previousDone) => {
-      const done = previousDone && (await durable());
-      if (done) await commit(lane, offset);
-      return done;
-    });
-    finishing.set(lane.partition, chain);
-    void chain.finally(() => {
-      if (finishing.get(lane.partition) === chain) finishing.delete(lane.partition);
-    });
-    return previous;
-  };
+  /** The partition's previous batch's step, which the lane waits for; this one commits after it. */
+  const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) =>
+    batches.after(lane.partition, durable, () => commit(lane, offset));
 
   const release = (lane: Lane, holdUntil: number | undefined) => {
     if (stopping || !owns(lane)) return;
@@ -371,17 +337,11 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     if (stopping || ![...lanes.values()].some((lane) => lane.state === 'idle')) return;
     const metadata = await fetcher.metadata({ topics: [topic] });
     // Lanes are chosen after the wait, so two plans in a row never fetch the same lane twice.
-    const capacity = concurrency - busyCount();
-    const idle = [...lanes.values()].filter((lane) => lane.state === 'idle' && lane.position !== undefined);
-    if (stopping || idle.length === 0 || capacity <= 0) return;
+    const chosen = lanesToFetch(lanes.values(), concurrency);
+    if (stopping || chosen.length === 0) return;
     const described = metadata.topics.get(topic);
     if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
-    const byNode = new Map<number, Lane[]>();
-    for (const lane of idle.slice(0, capacity)) {
-      const leader = described.partitions[lane.partition]?.leader;
-      if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
-      byNode.set(leader, [...(byNode.get(leader) ?? []), lane]);
-    }
+    const byNode = byLeader(chosen, (partition) => described.partitions[partition]?.leader, fetchingNodes);
     for (const [node, fetched] of byNode) {
       if (stopping) return;
       fetchingNodes.add(node);
@@ -416,7 +376,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       await Promise.allSettled(working);
-      await Promise.allSettled(finishing.values());
+      await Promise.allSettled(batches.pending());
       await consumer.close();
       await fetcher.close();
     },

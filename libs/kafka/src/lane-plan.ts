@@ -1,0 +1,74 @@
+/**
+ * A partition this member owns. `claim` tells one ownership from the next: work begun under an earlier
+ * claim neither moves the position nor commits.
+ */
+export interface Lane {
+  partition: number;
+  claim: number;
+  /** The next offset to fetch; undefined until the committed offset is known. */
+  position?: bigint;
+  state: 'idle' | 'fetching' | 'busy' | 'held';
+}
+
+/** The idle lanes that may be fetched now: placed, and as many as the busy ones leave room for. */
+export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[] {
+  const all = [...lanes];
+  const capacity = concurrency - all.filter((lane) => lane.state === 'busy').length;
+  const idle = all.filter((lane) => lane.state === 'idle' && lane.position !== undefined);
+  return idle.slice(0, Math.max(0, capacity));
+}
+
+/**
+ * Lanes grouped by their partition's leader, one fetch per leader. A lane without a leader, or whose
+ * leader a fetch is already in flight to, waits for the next plan.
+ */
+export function byLeader(
+  lanes: readonly Lane[],
+  leaderOf: (partition: number) => number | undefined,
+  fetchingNodes: ReadonlySet<number>,
+): Map<number, Lane[]> {
+  const byNode = new Map<number, Lane[]>();
+  for (const lane of lanes) {
+    const leader = leaderOf(lane.partition);
+    if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
+    byNode.set(leader, [...(byNode.get(leader) ?? []), lane]);
+  }
+  return byNode;
+}
+
+/** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
+export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
+  const latest = new Map<string, O>();
+  for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
+  return [...latest.values()];
+}
+
+/**
+ * Per partition, the batches still finishing, in order: a batch commits only after the one before it
+ * has, and only once its own work is durable. A batch that never becomes durable stops the ones after
+ * it from committing (the next owner re-delivers them).
+ */
+export function orderedCommits() {
+  const finishing = new Map<number, Promise<boolean>>();
+  return {
+    /**
+     * Queues a batch: `durable` runs after the previous batch is done, then `commit` if both were.
+     * Returns the previous batch's step, which the lane waits for before it takes another batch.
+     */
+    after(partition: number, durable: () => Promise<boolean>, commit: () => Promise<void>): Promise<boolean> {
+      const previous = finishing.get(partition) ?? Promise.resolve(true);
+      const chain = previous.then(async (previousDone) => {
+        const done = previousDone && (await durable());
+        if (done) await commit();
+        return done;
+      });
+      finishing.set(partition, chain);
+      void chain.finally(() => {
+        if (finishing.get(partition) === chain) finishing.delete(partition);
+      });
+      return previous;
+    },
+    /** Every batch still finishing, for a stop to wait on. */
+    pending: () => [...finishing.values()],
+  };
+}
