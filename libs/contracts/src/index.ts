@@ -1,6 +1,5 @@
 export { applyCatalogue, registerCatalogueSchemas } from './apply-catalogue';
 export { eventTypeSpec, eventTypes } from './event-types';
-
 export type {
   AttemptRecord,
   DeliveryTask,

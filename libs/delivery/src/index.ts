@@ -6,7 +6,6 @@ export {
   type LogStats,
 } from './attempt-log';
 export { createAttemptLogWriter } from './attempt-log-writer';
-
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export { buildDeliveryRequest } from './delivery-request';
 export { retryTopic } from './delivery-wiring';

@@ -1,3 +1,2 @@
 export type { EndpointSource, Endpoints } from './endpoints';
-
 export { endpointVariables, resolveEndpoints } from './resolve-endpoints';

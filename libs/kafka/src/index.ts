@@ -1,6 +1,5 @@
 export { AvroSerde, createSchemaRegistry, subjectFor } from './avro-serde';
 export { AvroTopicProducer, type AvroTopicProducerOptions } from './avro-topic';
-
 export type { ConsumedRecord } from './consumed-record';
 export { ensureTopics, TopicCatalogueError, type TopicChange } from './ensure-topics';
 export { groupCommit } from './group-commit';
@@ -33,6 +32,5 @@ export {
 export { partitionFor } from './partitioner';
 export { readToEnd } from './read-to-end';
 export { copyOfRecord, copyRoomIn } from './record-copy';
-
 export type { TopicAdmin } from './topic-admin';
 export type { TopicSpec } from './topic-spec';

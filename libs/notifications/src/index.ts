@@ -1,4 +1,3 @@
 export { startDigestFlushes } from './digest-flushes';
-
 export { NoticeStore } from './notice-store';
 export { flushDueNotices, type NotifierDeps, recordDeadLetters } from './notify';

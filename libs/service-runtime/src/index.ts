@@ -8,11 +8,9 @@ export {
 export { consume } from './consume';
 export { serveConsumer } from './consumer-service';
 export { decodedRecords, dueRecords } from './due-records';
-
 export { createLogger } from './logger';
 export { createMetricsRegistry } from './metrics';
 export { answerOps, opsPaths, startOpsServer } from './ops-server';
-
 export { registryReachable, storeReachable } from './readiness-checks';
 export { runService } from './run-service';
 export { createServiceContext, type ServiceContext } from './service-context';

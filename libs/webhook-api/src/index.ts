@@ -1,3 +1,2 @@
 export { buildApi } from './build-api';
-
 export type { Quotas } from './quotas';
