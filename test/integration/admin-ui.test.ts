@@ -129,4 +129,19 @@ describe('the admin UI in a real browser', () => {
     expect(await row.textContent()).toContain('33% of 3');
     await screenshot(page, '08-list-with-activity');
   });
+
+  it('shows a webhook whose receiver answered 410 Gone as disabled, saying why', async () => {
+    receiver.respondWith('/ui', 410);
+    await pipeline.publish([
+      wmsEvent({ goodsOwnerId: 501, attributes: { orderType: 'B2C', transporterCode: 'DHL' } }),
+    ]);
+    const row = page.getByRole('row', { name: 'webhook Browser picks' });
+    // The list loads when shown: leave it for the webhook's logs and come back until the change is there.
+    await waitFor(async () => {
+      await row.getByRole('link', { name: 'Logs' }).click();
+      await page.getByRole('link', { name: 'Administration ⇒ Webhooks' }).click();
+      return (await row.textContent())?.includes('no: the receiver answered 410 Gone') || undefined;
+    });
+    await screenshot(page, '09-list-disabled-by-receiver');
+  });
 });

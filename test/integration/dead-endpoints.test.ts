@@ -78,6 +78,56 @@ describe('dead and slow endpoints', () => {
     });
   });
 
+  describe('when the receiver answers 410 Gone', () => {
+    it('disables the webhook with the reason, sends nothing more, and an operator can enable it again', async () => {
+      receiver.respondWith('/gone', 410);
+      const webhook = await create({ goodsOwnerIds: [402], url: receiver.url('/gone') });
+      await create({ goodsOwnerIds: [402], url: receiver.url('/gone-control') });
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 402 })]);
+
+      const disabled = await waitFor(
+        async () => {
+          const current = (await (await pipeline.api(`/api/webhooks/${webhook.id}`)).json()) as {
+            enabled: boolean;
+            disabledReason?: string | null;
+            version: number;
+          };
+          return !current.enabled && current;
+        },
+        { message: 'the webhook disabled' },
+      );
+      expect(disabled.disabledReason).toBe('the receiver answered 410 Gone');
+      const [dead] = await waitFor(async () => {
+        const page = (await (await pipeline.api(`/api/webhooks/${webhook.id}/logs`)).json()) as {
+          items: Array<{ final: boolean; statusCode: number | null; nextAttemptAt: string | null }>;
+        };
+        return page.items.length > 0 && page.items;
+      });
+      expect(dead).toMatchObject({ final: true, statusCode: 410, nextAttemptAt: null });
+
+      // Once the services follow the change, the next event reaches the owner's other webhook only.
+      await pipeline.propagated(webhook.id, disabled.version);
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 402 })]);
+      await waitFor(() => receiver.at('/gone-control').length === 2 || undefined, {
+        message: 'the second event at the control webhook',
+      });
+      expect(receiver.at('/gone')).toHaveLength(1);
+      const metrics = await (await fetch(`${pipeline.senderOpsUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^wms_webhooks_webhooks_disabled_total\{service="sender"\} 1$/m);
+
+      const enabled = await pipeline.api(`/api/webhooks/${webhook.id}`, {
+        method: 'PUT',
+        body: webhookBody({
+          retryPolicy: 'one-day',
+          goodsOwnerIds: [402],
+          url: receiver.url('/gone'),
+          enabled: true,
+        }),
+      });
+      expect(await enabled.json()).toMatchObject({ enabled: true, disabledReason: null });
+    });
+  });
+
   describe('when one endpoint hangs until its timeout', () => {
     it('keeps delivering a steady stream to a healthy endpoint with latency close to its baseline', async () => {
       receiver.hang('/hang');

@@ -44,6 +44,8 @@ export interface PublicWebhook {
   filters: Record<string, string[]>;
   retryPolicy: 'none' | 'one-day';
   enabled: boolean;
+  /** Why the system disabled it, e.g. the receiver answered 410 Gone. */
+  disabledReason?: string | null;
   timeoutMs: number;
   version: number;
   activity?: WebhookActivity;

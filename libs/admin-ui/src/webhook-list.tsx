@@ -87,7 +87,9 @@ export function WebhookList({ api, principal }: { api: Api; principal: Principal
                 <td>{webhook.eventType}</td>
                 <td>{scopeOf(webhook)}</td>
                 <td className="url">{webhook.url}</td>
-                <td>{webhook.enabled ? 'yes' : 'no'}</td>
+                <td>
+                  {webhook.enabled ? 'yes' : webhook.disabledReason ? `no: ${webhook.disabledReason}` : 'no'}
+                </td>
                 <td className={webhook.activity?.lastOutcome ?? ''}>
                   {webhook.activity?.lastOutcome ?? 'none yet'}
                 </td>

@@ -55,6 +55,8 @@ function deps(
     retries: Array<{ tier: string; task: DeliveryTask }>;
     dead: DeliveryTask[];
     quarantined?: Array<{ task: DeliveryTask; reason: string }>;
+    /** Each step in the order it ran: `disable <webhookId>`, `dead <deliveryId>`. */
+    steps?: string[];
   } = {
     retries: [],
     dead: [],
@@ -66,7 +68,12 @@ function deps(
     webhookById: (id) => byId.get(id),
     writeLogs: async (logs) => void written.push(logs),
     enqueueRetries: async (tasks) => void routed.retries.push(...tasks),
-    deadLetter: async (tasks) => void routed.dead.push(...tasks),
+    deadLetter: async (tasks) => {
+      routed.dead.push(...tasks);
+      routed.steps?.push(...tasks.map((dead) => `dead ${dead.deliveryId}`));
+    },
+    disableWebhooks: async (items) =>
+      void routed.steps?.push(...items.map((item) => `disable ${item.webhookId}`)),
     quarantine: async (items) => void routed.quarantined?.push(...items),
     now: () => 1_000,
     queue: createKeyedQueue(8),
@@ -156,6 +163,17 @@ describe('deliverBatch', () => {
         ['l-locked', 'cannot-decrypt'],
         ['o-open', null],
       ]);
+    });
+  });
+
+  describe('when the receiver answers 410 Gone', () => {
+    it('disables the webhook once, before its dead letters are produced', async () => {
+      const hook = testWebhook({ id: 'gone', url: 'http://gone', retryPolicy: 'one-day' });
+      const { client } = scriptedClient({ 'http://gone': { status: 410, delayMs: 0 } });
+      const routed = { retries: [], dead: [] as DeliveryTask[], steps: [] as string[] };
+      await deliverBatch(deps(client, [hook], [], routed), [task('gone', 'a'), task('gone', 'b')]);
+      expect(routed.steps).toEqual(['disable gone', 'dead a-gone', 'dead b-gone']);
+      expect(routed.retries).toEqual([]);
     });
   });
 

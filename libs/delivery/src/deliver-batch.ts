@@ -26,6 +26,8 @@ export interface AttemptDeps {
    * resolves once durable. An operator re-injects them once the cause is fixed.
    */
   quarantine: (items: Array<{ task: DeliveryTask; reason: string }>) => Promise<void>;
+  /** Disables webhooks whose receiver asked for no more deliveries; resolves once saved and announced. */
+  disableWebhooks: (items: Array<{ webhookId: string; reason: string }>) => Promise<void>;
   onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
   /** The sender's: while an endpoint's circuit is open, its deliveries go to the retry path unsent. */
   breaker?: CircuitBreaker;
@@ -105,8 +107,20 @@ async function attemptAll(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Pr
   return attempts.map((attempt) => (attempt as PromiseFulfilledResult<Settlement>).value);
 }
 
-/** Produces what follows from the attempts: retries on their tiers, dead letters. */
+/**
+ * Produces what follows from the attempts: retries on their tiers, dead letters. A webhook to disable is
+ * disabled first, so its dead letters are produced only once it is; disabling again is a no-op, so a
+ * retried finish repeats nothing.
+ */
 async function routeSettlements(deps: AttemptDeps, settlements: readonly Settlement[]): Promise<void> {
+  const disable = new Map<string, string>();
+  for (const settled of settlements) {
+    if (settled.kind === 'dead' && settled.disableWebhook)
+      disable.set(settled.dead.webhookId, settled.disableWebhook);
+  }
+  if (disable.size > 0) {
+    await deps.disableWebhooks([...disable].map(([webhookId, reason]) => ({ webhookId, reason })));
+  }
   const retries = settlements.flatMap((settled) =>
     settled.kind === 'retry' ? [{ tier: settled.tier, task: settled.next }] : [],
   );

@@ -127,9 +127,15 @@ export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwn
     labelNames: ['to'],
     registers: [registry],
   });
+  const webhooksDisabled = new Counter({
+    name: 'wms_webhooks_webhooks_disabled_total',
+    help: 'Webhooks the system disabled because their receiver answered 410 Gone.',
+    registers: [registry],
+  });
   return {
     deadLetters,
     circuitTransitions,
+    webhooksDisabled,
     onAttempt: (task: DeliveryTask, outcome: AttemptOutcome) => {
       attempts.inc({
         outcome: outcome.outcome,

@@ -9,7 +9,13 @@ import {
   serveConsumer,
   targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
-import { definitionsReady, type followServiceDefinitions, WebhookRepository } from '@wms-webhooks/webhooks';
+import {
+  definitionsReady,
+  disableWebhook,
+  type followServiceDefinitions,
+  WebhookChangePublisher,
+  WebhookRepository,
+} from '@wms-webhooks/webhooks';
 import { Gauge, Histogram } from 'prom-client';
 import { createAttemptLogWriter } from './attempt-log-writer';
 import { CircuitBreaker } from './circuit-breaker';
@@ -70,6 +76,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
   // False on a store that scans for every read but by _id: the log's indexes would only slow its writes.
   const attemptLogIndexes = await attemptLogs.repository.ensureIndexes();
   const webhooks = new WebhookRepository(context.db, options.secrets);
+  const changes = new WebhookChangePublisher(context.producer, context.serde, context.topics.definitions);
   const { followed } = options;
   const client = createDeliveryClient({
     maxSocketsPerHost: options.maxSocketsPerHost,
@@ -103,6 +110,20 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
       sourceTopic: options.topic,
     }),
     writeLogs: attemptLogs.writeLogs,
+    disableWebhooks: async (items) => {
+      for (const { webhookId, reason } of items) {
+        if (
+          !(await disableWebhook(
+            { webhooks, publish: (change) => changes.publish(change), now: Date.now },
+            webhookId,
+            reason,
+          ))
+        )
+          continue;
+        deliveryMetrics.webhooksDisabled.inc();
+        logger.warn({ webhookId, reason }, 'webhook disabled');
+      }
+    },
     onAttempt: (task, outcome, log) => {
       deliveryMetrics.onAttempt(task, outcome);
       const lateMs = task.dueAt == null ? undefined : Math.max(0, log.startedAt.getTime() - task.dueAt);

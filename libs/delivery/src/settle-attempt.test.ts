@@ -71,6 +71,26 @@ describe('settleAttempt', () => {
     });
   });
 
+  describe('when the receiver answers 410 Gone', () => {
+    it('is dead at once, with retries left, and asks for its webhook to be disabled', () => {
+      const settled = settleAttempt(attempt({ outcome: failed(410) }));
+      expect(settled).toMatchObject({
+        kind: 'dead',
+        disableWebhook: 'the receiver answered 410 Gone',
+        dead: {
+          finalReason: 'the receiver answered 410 Gone, so the webhook was disabled; last error: HTTP 410',
+        },
+      });
+    });
+
+    it('disables nothing after a test, which only shows the answer', () => {
+      const settled = settleAttempt(
+        attempt({ task: sampleTask('wh-1', 'ev-1', { test: true }), outcome: failed(410) }),
+      );
+      expect(settled).toEqual({ kind: 'stopped', log: expect.objectContaining({ statusCode: 410 }) });
+    });
+  });
+
   describe('when the retry policy is none', () => {
     it('is dead after the one attempt, its event kept for a resend', () => {
       const settled = settleAttempt(attempt({ webhook: testWebhook({ id: 'wh-1', retryPolicy: 'none' }) }));

@@ -9,7 +9,16 @@ export type Settlement =
   | { kind: 'stopped'; log: AttemptLog }
   | { kind: 'quarantined'; log: AttemptLog; task: DeliveryTask; reason: string }
   | { kind: 'retry'; log: AttemptLog; tier: RetryTier; next: DeliveryTask }
-  | { kind: 'dead'; log: AttemptLog; dead: DeliveryTask };
+  | {
+      kind: 'dead';
+      log: AttemptLog;
+      dead: DeliveryTask;
+      /** Why its webhook is to be disabled as well: the receiver said the endpoint is gone for good. */
+      disableWebhook?: string;
+    };
+
+/** Standard Webhooks: a receiver answers 410 Gone to say it wants no more deliveries at this URL. */
+const goneReason = 'the receiver answered 410 Gone';
 
 function baseLog(
   task: DeliveryTask,
@@ -159,9 +168,11 @@ export function settleAttempt({
   };
   const firstAttemptAt = task.firstAttemptAt ?? startedAt;
   const history = [...task.history, record];
-  // A refused target is a setting to fix, not a hiccup: retrying cannot help, so it goes straight to dead letters.
-  const decision: ReturnType<typeof decideRetry> =
-    outcome.kind === 'target-refused'
+  const gone = outcome.kind === 'status' && outcome.statusCode === 410;
+  // A refused target is a setting to fix, and a gone endpoint wants no more: retrying cannot help either.
+  const decision: ReturnType<typeof decideRetry> = gone
+    ? { retry: false, reason: `${goneReason}, so the webhook was disabled` }
+    : outcome.kind === 'target-refused'
       ? { retry: false, reason: 'the target address is not allowed' }
       : decideRetry({
           policy: webhook.retryPolicy,
@@ -190,5 +201,6 @@ export function settleAttempt({
       history,
       finalReason: `${decision.reason}; last error: ${outcome.error}`,
     },
+    ...(gone ? { disableWebhook: goneReason } : {}),
   };
 }

@@ -42,6 +42,13 @@ export const webhookAnswer = webhookSettingsInput
     previousSecretValidUntil: timestamp
       .nullable()
       .describe('Until when a rotated-out signing secret still signs beside the current one.'),
+    disabledReason: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'Why the system disabled it (its receiver answered 410 Gone); cleared when saved enabled again.',
+      ),
     unreadableSecrets: z
       .string()
       .optional()

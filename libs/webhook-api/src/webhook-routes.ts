@@ -197,7 +197,9 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       if (!settings) return reply;
       const added = settings.goodsOwnerIds.filter((owner) => !existing.goodsOwnerIds.includes(owner));
       if (!(await quota.admitCount(request, reply, added))) return reply;
-      const updated = await replaceWebhook(deps, reply, existing, settings);
+      // Saved enabled, the reason the system disabled it is history; saved disabled, it still explains why.
+      const disabledReason = settings.enabled ? null : (existing.disabledReason ?? null);
+      const updated = await replaceWebhook(deps, reply, existing, { ...settings, disabledReason });
       return updated ? toPublicWebhook(updated, deps.now()) : reply;
     },
   );

@@ -38,6 +38,11 @@ export interface Webhook extends WebhookSettings {
    * could not; the secret fields are then empty. Deliveries to such a webhook are quarantined, not sent.
    */
   unreadableSecrets?: string;
+  /**
+   * Why the system disabled it (its receiver answered 410 Gone), shown beside the enabled flag; cleared
+   * when an operator saves it enabled again.
+   */
+  disabledReason?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
