@@ -75,4 +75,39 @@ describe('failure emails', () => {
       expect(mailbox.to('acme-ops@example.com')).toHaveLength(2);
     });
   });
+
+  describe('when a webhook that was sent a failure email delivers again', () => {
+    it('emails its address once that it has recovered', async () => {
+      receiver.respondWith('/flaky', 500);
+      const created = await pipeline.api('/api/webhooks', {
+        method: 'POST',
+        body: webhookBody({
+          name: 'Beta picks',
+          goodsOwnerIds: [402],
+          url: receiver.url('/flaky'),
+          email: 'beta-ops@example.com',
+          retryPolicy: 'none',
+        }),
+      });
+      const webhook = (await created.json()) as { id: string };
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 402 })]);
+      await waitFor(() => mailbox.to('beta-ops@example.com')[0], { message: 'the failure email' });
+
+      receiver.respondWith('/flaky', 200);
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 402 }), wmsEvent({ goodsOwnerId: 402 })]);
+      const recovered = await waitFor(() => mailbox.to('beta-ops@example.com')[1], {
+        message: 'the recovery email',
+      });
+      expect(recovered.subject).toBe('Webhook "Beta picks" delivers again');
+      expect(recovered.text).toContain(`URL:         ${receiver.url('/flaky')}`);
+      expect(recovered.text).toContain(`http://ui.example:8080/#/webhooks/${webhook.id}/logs`);
+
+      // One recovery email, however many deliveries succeed after it.
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 402 })]);
+      await waitFor(() => receiver.at('/flaky').length === 4 || undefined);
+      await pipeline.publish([wmsEvent({ goodsOwnerId: 401 })]);
+      await waitFor(() => mailbox.to('acme-ops@example.com')[2], { timeoutMs: intervalMs * 4 });
+      expect(mailbox.to('beta-ops@example.com')).toHaveLength(2);
+    });
+  });
 });

@@ -72,3 +72,24 @@ export function composeFailureEmail(
   );
   return { to: webhook.email, subject, text: `${lines.join('\n')}\n` };
 }
+
+/** The one email after failure emails once the webhook delivers again. */
+export function composeRecoveryEmail(
+  webhook: WebhookContact,
+  deliveredAt: Date,
+  options: { logsUrl: string },
+): FailureEmail {
+  const lines = [
+    `Webhook "${webhook.name}" delivers again: its last attempt, at ${iso(deliveredAt)}, succeeded.`,
+    '',
+    `Webhook:     ${webhook.name} (${webhook.id})`,
+    `URL:         ${webhook.url}`,
+    '',
+    `Deliveries that failed finally before are not sent again by themselves; Resend them from the logs: ${options.logsUrl}`,
+  ];
+  return {
+    to: webhook.email,
+    subject: `Webhook "${webhook.name}" delivers again`,
+    text: `${lines.join('\n')}\n`,
+  };
+}

@@ -1,3 +1,3 @@
 export { startDigestFlushes } from './digest-flushes';
 export { NoticeStore } from './notice-store';
-export { flushDueNotices, type NotifierDeps, recordDeadLetters } from './notify';
+export { flushDueNotices, flushRecoveries, type NotifierDeps, recordDeadLetters } from './notify';

@@ -7,12 +7,19 @@ export interface NoticeState {
   pending: FailureNotice[];
   /** Failures beyond the pending cap; counted, listed in the logs. */
   omitted: number;
+  /** A failure email went out and no recovery email since: the next success earns one. */
+  owesRecovery: boolean;
   revision: number;
 }
 
 type NoticeDocument = Omit<NoticeState, 'webhookId'> & { _id: string };
 
-const toState = ({ _id, ...rest }: NoticeDocument): NoticeState => ({ webhookId: _id, ...rest });
+// States written before recovery emails existed owe none.
+const toState = ({ _id, ...rest }: NoticeDocument): NoticeState => ({
+  webhookId: _id,
+  ...rest,
+  owesRecovery: rest.owesRecovery ?? false,
+});
 
 /**
  * Per webhook: when the last email went out and the failures waiting for the next. Writes are
@@ -36,7 +43,7 @@ export class NoticeStore {
     const document = await this.collection.findOne({ _id: webhookId });
     return document
       ? toState(document)
-      : { webhookId, lastSentAt: null, pending: [], omitted: 0, revision: 0 };
+      : { webhookId, lastSentAt: null, pending: [], omitted: 0, owesRecovery: false, revision: 0 };
   }
 
   /** Adds failures (a redelivered dead letter is recognised by its delivery id and not added twice). */
@@ -67,9 +74,34 @@ export class NoticeStore {
       lastSentAt: sentAt,
       pending: [],
       omitted: 0,
+      owesRecovery: true,
       revision: state.revision + 1,
     };
     return (await this.write(state.revision, next)) ? next : undefined;
+  }
+
+  /** Webhooks that were sent a failure email and no recovery email since. */
+  async owingRecovery(): Promise<NoticeState[]> {
+    return (await this.collection.find({ owesRecovery: true }).toArray()).map(toState);
+  }
+
+  /**
+   * Marks the recovery email as sent, in one conditional write, so two flushes never send it twice.
+   * Undefined when someone else changed the state first (a new failure, another instance).
+   */
+  async claimRecovery(state: NoticeState): Promise<NoticeState | undefined> {
+    const next: NoticeState = { ...state, owesRecovery: false, revision: state.revision + 1 };
+    return (await this.write(state.revision, next)) ? next : undefined;
+  }
+
+  /** The recovery email could not be sent: it is owed again, unless a failure email went out meanwhile. */
+  async releaseRecovery(webhookId: string): Promise<void> {
+    for (;;) {
+      const current = await this.get(webhookId);
+      if (current.revision === 0) return;
+      const next: NoticeState = { ...current, owesRecovery: true, revision: current.revision + 1 };
+      if (await this.write(current.revision, next)) return;
+    }
   }
 
   /** The email could not be sent: the claimed failures go back in front, and the hour is not spent. */
@@ -85,6 +117,7 @@ export class NoticeStore {
           ...current.pending.filter((notice) => !back.has(notice.deliveryId)),
         ].slice(0, this.maxPending),
         omitted: current.omitted + claimed.omitted,
+        owesRecovery: claimed.owesRecovery,
         revision: current.revision + 1,
       };
       if (await this.write(current.revision, next)) return;

@@ -1,5 +1,10 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
-import { composeFailureEmail, type FailureEmail, type WebhookContact } from './failure-email';
+import {
+  composeFailureEmail,
+  composeRecoveryEmail,
+  type FailureEmail,
+  type WebhookContact,
+} from './failure-email';
 import { noticeFromDeadLetter } from './failure-notice';
 import type { NoticeState, NoticeStore } from './notice-store';
 
@@ -11,8 +16,13 @@ export interface NotifierDeps {
   /** At most one email per webhook per this interval (an hour). */
   intervalMs: number;
   logsUrl: (webhookId: string) => string;
+  /** Each webhook's last attempt across every writer, from the writers' counts (not the log). */
+  lastAttemptOf: (
+    webhookIds: readonly string[],
+  ) => Promise<Map<string, { lastOutcome: 'succeeded' | 'failed' | null; lastAttemptAt: Date | null }>>;
   onEmail?: (event: {
     webhookId: string;
+    kind: 'failure' | 'recovery';
     outcome: 'sent' | 'failed';
     failures: number;
     error?: unknown;
@@ -42,10 +52,50 @@ async function flush(deps: NotifierDeps, state: NoticeState): Promise<void> {
     await deps.send(email);
   } catch (error) {
     await deps.store.release(state);
-    deps.onEmail?.({ webhookId: state.webhookId, outcome: 'failed', failures, error });
+    deps.onEmail?.({ webhookId: state.webhookId, kind: 'failure', outcome: 'failed', failures, error });
     return;
   }
-  deps.onEmail?.({ webhookId: state.webhookId, outcome: 'sent', failures });
+  deps.onEmail?.({ webhookId: state.webhookId, kind: 'failure', outcome: 'sent', failures });
+}
+
+/**
+ * Whether a webhook owed a recovery email has earned it: no failure waiting for an email, and its last
+ * attempt, later than the last failure email, succeeded. Its delivery time, or undefined.
+ */
+export function recoveredAt(
+  state: NoticeState,
+  last: { lastOutcome: 'succeeded' | 'failed' | null; lastAttemptAt: Date | null } | undefined,
+): Date | undefined {
+  if (!state.owesRecovery || state.pending.length > 0 || state.omitted > 0) return undefined;
+  if (last?.lastOutcome !== 'succeeded' || !last.lastAttemptAt) return undefined;
+  if (state.lastSentAt && last.lastAttemptAt.getTime() <= state.lastSentAt.getTime()) return undefined;
+  return last.lastAttemptAt;
+}
+
+/** Every webhook that was sent failure emails and delivers again gets one email saying so. */
+export async function flushRecoveries(deps: NotifierDeps): Promise<void> {
+  const owing = await deps.store.owingRecovery();
+  if (owing.length === 0) return;
+  const last = await deps.lastAttemptOf(owing.map((state) => state.webhookId));
+  for (const state of owing) {
+    const deliveredAt = recoveredAt(state, last.get(state.webhookId));
+    if (!deliveredAt) continue;
+    const contact = await deps.contactOf(state.webhookId);
+    if (!contact) {
+      await deps.store.forget(state.webhookId);
+      continue;
+    }
+    if (!(await deps.store.claimRecovery(state))) continue;
+    const email = composeRecoveryEmail(contact, deliveredAt, { logsUrl: deps.logsUrl(state.webhookId) });
+    try {
+      await deps.send(email);
+    } catch (error) {
+      await deps.store.releaseRecovery(state.webhookId);
+      deps.onEmail?.({ webhookId: state.webhookId, kind: 'recovery', outcome: 'failed', failures: 0, error });
+      continue;
+    }
+    deps.onEmail?.({ webhookId: state.webhookId, kind: 'recovery', outcome: 'sent', failures: 0 });
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 import { loadConfig } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
+import { readActivity } from '@wms-webhooks/delivery';
 import {
   flushDueNotices,
+  flushRecoveries,
   NoticeStore,
   type NotifierDeps,
   recordDeadLetters,
@@ -20,6 +22,12 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
   const emails = new Counter({
     name: 'wms_webhooks_failure_emails_total',
     help: 'Failure emails by outcome (sent, failed: SMTP refused or unreachable; retried at the next flush).',
+    labelNames: ['outcome'],
+    registers: [metrics],
+  });
+  const recoveryEmails = new Counter({
+    name: 'wms_webhooks_recovery_emails_total',
+    help: 'Emails saying a webhook delivers again after failure emails, by outcome (sent, failed: retried at the next flush).',
     labelNames: ['outcome'],
     registers: [metrics],
   });
@@ -46,15 +54,19 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     now: Date.now,
     intervalMs: config.NOTIFY_INTERVAL_MS,
     logsUrl: (id) => `${config.WEBHOOKS_UI_URL}/#/webhooks/${id}/logs`,
-    onEmail: ({ webhookId, outcome, failures, error }) => {
-      emails.inc({ outcome });
-      if (error) logger.error({ err: error, webhookId, failures }, 'failure email not sent; retried later');
-      else logger.info({ webhookId, failures }, 'failure email sent');
+    lastAttemptOf: (ids) => readActivity(context.db, ids, Date.now()),
+    onEmail: ({ webhookId, kind, outcome, failures, error }) => {
+      (kind === 'failure' ? emails : recoveryEmails).inc({ outcome });
+      if (error) logger.error({ err: error, webhookId, failures }, `${kind} email not sent; retried later`);
+      else logger.info({ webhookId, failures }, `${kind} email sent`);
     },
   };
 
   const digests = startDigestFlushes(
-    () => flushDueNotices(deps),
+    async () => {
+      await flushDueNotices(deps);
+      await flushRecoveries(deps);
+    },
     config.NOTIFY_FLUSH_EVERY_MS,
     (error) => logger.error({ err: error }, 'digest flush failed; tried again next time'),
   );
