@@ -111,15 +111,9 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
     }),
     writeLogs: attemptLogs.writeLogs,
     disableWebhooks: async (items) => {
+      const disabling = { db: context.db, publish: changes.publish.bind(changes), now: Date.now };
       for (const { webhookId, reason } of items) {
-        if (
-          !(await disableWebhook(
-            { webhooks, publish: (change) => changes.publish(change), now: Date.now },
-            webhookId,
-            reason,
-          ))
-        )
-          continue;
+        if (!(await disableWebhook(disabling, webhookId, reason))) continue;
         deliveryMetrics.webhooksDisabled.inc();
         logger.warn({ webhookId, reason }, 'webhook disabled');
       }
