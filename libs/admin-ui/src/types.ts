@@ -44,7 +44,7 @@ export interface PublicWebhook {
   filters: Record<string, string[]>;
   retryPolicy: 'none' | 'one-day';
   enabled: boolean;
-  /** Why the system disabled it, e.g. the receiver answered 410 Gone. */
+  /** Why the system disabled it: the receiver answered 410 Gone, or every delivery failed for days. */
   disabledReason?: string | null;
   timeoutMs: number;
   version: number;

@@ -129,7 +129,7 @@ export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwn
   });
   const webhooksDisabled = new Counter({
     name: 'wms_webhooks_webhooks_disabled_total',
-    help: 'Webhooks the system disabled because their receiver answered 410 Gone.',
+    help: 'Webhooks the system disabled: their receiver answered 410 Gone (sender, retriers), or every delivery failed for WEBHOOKS_AUTO_DISABLE_AFTER_HOURS (notifier).',
     registers: [registry],
   });
   return {

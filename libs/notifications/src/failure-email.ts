@@ -93,3 +93,25 @@ export function composeRecoveryEmail(
     text: `${lines.join('\n')}\n`,
   };
 }
+
+/** The email that says the system disabled a webhook, and why. */
+export function composeDisabledEmail(
+  webhook: WebhookContact,
+  reason: string,
+  options: { logsUrl: string },
+): FailureEmail {
+  const lines = [
+    `Webhook "${webhook.name}" was disabled: ${reason}.`,
+    '',
+    `Webhook:     ${webhook.name} (${webhook.id})`,
+    `URL:         ${webhook.url}`,
+    '',
+    'Nothing more is sent to it. Once the receiver works again, enable the webhook and Resend what failed:',
+    options.logsUrl,
+  ];
+  return {
+    to: webhook.email,
+    subject: `Webhook "${webhook.name}" was disabled`,
+    text: `${lines.join('\n')}\n`,
+  };
+}

@@ -1,3 +1,9 @@
 export { startDigestFlushes } from './digest-flushes';
 export { NoticeStore } from './notice-store';
-export { flushDueNotices, flushRecoveries, type NotifierDeps, recordDeadLetters } from './notify';
+export {
+  checkFailingWebhooks,
+  flushDueNotices,
+  flushRecoveries,
+  type NotifierDeps,
+  recordDeadLetters,
+} from './notify';

@@ -9,6 +9,10 @@ export interface NoticeState {
   omitted: number;
   /** A failure email went out and no recovery email since: the next success earns one. */
   owesRecovery: boolean;
+  /** The first final failure since the webhook last delivered, as far as dead letters tell. */
+  failingSince: Date | null;
+  /** Why the system disabled the webhook, until the email saying so has gone out. */
+  disabledNotice: string | null;
   revision: number;
 }
 
@@ -19,6 +23,8 @@ const toState = ({ _id, ...rest }: NoticeDocument): NoticeState => ({
   webhookId: _id,
   ...rest,
   owesRecovery: rest.owesRecovery ?? false,
+  failingSince: rest.failingSince ?? null,
+  disabledNotice: rest.disabledNotice ?? null,
 });
 
 /**
@@ -43,13 +49,27 @@ export class NoticeStore {
     const document = await this.collection.findOne({ _id: webhookId });
     return document
       ? toState(document)
-      : { webhookId, lastSentAt: null, pending: [], omitted: 0, owesRecovery: false, revision: 0 };
+      : {
+          webhookId,
+          lastSentAt: null,
+          pending: [],
+          omitted: 0,
+          owesRecovery: false,
+          failingSince: null,
+          disabledNotice: null,
+          revision: 0,
+        };
   }
 
-  /** Adds failures (a redelivered dead letter is recognised by its delivery id and not added twice). */
-  async add(webhookId: string, notices: readonly FailureNotice[]): Promise<NoticeState> {
+  /**
+   * Adds failures (a redelivered dead letter is recognised by its delivery id and not added twice), and
+   * moves `failingSince` back to `failedAt` when that is earlier.
+   */
+  async add(webhookId: string, notices: readonly FailureNotice[], failedAt?: Date): Promise<NoticeState> {
     for (;;) {
       const state = await this.get(webhookId);
+      const failingSince =
+        failedAt && (!state.failingSince || failedAt < state.failingSince) ? failedAt : state.failingSince;
       const known = new Set(state.pending.map((notice) => notice.deliveryId));
       const fresh = notices.filter((notice) => !known.has(notice.deliveryId));
       const room = Math.max(0, this.maxPending - state.pending.length);
@@ -57,10 +77,28 @@ export class NoticeStore {
         ...state,
         pending: [...state.pending, ...fresh.slice(0, room)],
         omitted: state.omitted + Math.max(0, fresh.length - room),
+        failingSince,
         revision: state.revision + 1,
       };
       if (await this.write(state.revision, next)) return next;
     }
+  }
+
+  /** Webhooks failing since some time, or owed the email that says the system disabled them. */
+  async failingOrDisabled(): Promise<NoticeState[]> {
+    const documents = await this.collection
+      .find({ $or: [{ failingSince: { $ne: null } }, { disabledNotice: { $ne: null } }] })
+      .toArray();
+    return documents.map(toState);
+  }
+
+  /** Changes what a state says about failing and disabling, if nobody changed it first. */
+  async settleFailing(
+    state: NoticeState,
+    change: Pick<NoticeState, 'failingSince' | 'disabledNotice'>,
+  ): Promise<NoticeState | undefined> {
+    const next: NoticeState = { ...state, ...change, revision: state.revision + 1 };
+    return (await this.write(state.revision, next)) ? next : undefined;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import {
+  composeDisabledEmail,
   composeFailureEmail,
   composeRecoveryEmail,
   type FailureEmail,
@@ -7,6 +8,14 @@ import {
 } from './failure-email';
 import { noticeFromDeadLetter } from './failure-notice';
 import type { NoticeState, NoticeStore } from './notice-store';
+
+export interface ActivitySummary {
+  lastOutcome: 'succeeded' | 'failed' | null;
+  lastAttemptAt: Date | null;
+  hourly: ReadonlyArray<{ hour: Date; attempts: number; failures: number }>;
+}
+
+const hourMs = 3_600_000;
 
 export interface NotifierDeps {
   store: NoticeStore;
@@ -16,13 +25,15 @@ export interface NotifierDeps {
   /** At most one email per webhook per this interval (an hour). */
   intervalMs: number;
   logsUrl: (webhookId: string) => string;
-  /** Each webhook's last attempt across every writer, from the writers' counts (not the log). */
-  lastAttemptOf: (
-    webhookIds: readonly string[],
-  ) => Promise<Map<string, { lastOutcome: 'succeeded' | 'failed' | null; lastAttemptAt: Date | null }>>;
+  /** Each webhook's last attempt and last 24 hours across every writer, from their counts (not the log). */
+  activityOf: (webhookIds: readonly string[]) => Promise<Map<string, ActivitySummary>>;
+  /** A webhook whose every attempt failed this long is disabled; 0 never disables. */
+  autoDisableAfterMs: number;
+  /** Disables a webhook saying why; false when it was already disabled or is gone. */
+  disable: (webhookId: string, reason: string) => Promise<boolean>;
   onEmail?: (event: {
     webhookId: string;
-    kind: 'failure' | 'recovery';
+    kind: 'failure' | 'recovery' | 'disabled';
     outcome: 'sent' | 'failed';
     failures: number;
     error?: unknown;
@@ -64,7 +75,7 @@ async function flush(deps: NotifierDeps, state: NoticeState): Promise<void> {
  */
 export function recoveredAt(
   state: NoticeState,
-  last: { lastOutcome: 'succeeded' | 'failed' | null; lastAttemptAt: Date | null } | undefined,
+  last: Pick<ActivitySummary, 'lastOutcome' | 'lastAttemptAt'> | undefined,
 ): Date | undefined {
   if (!state.owesRecovery || state.pending.length > 0 || state.omitted > 0) return undefined;
   if (last?.lastOutcome !== 'succeeded' || !last.lastAttemptAt) return undefined;
@@ -76,7 +87,7 @@ export function recoveredAt(
 export async function flushRecoveries(deps: NotifierDeps): Promise<void> {
   const owing = await deps.store.owingRecovery();
   if (owing.length === 0) return;
-  const last = await deps.lastAttemptOf(owing.map((state) => state.webhookId));
+  const last = await deps.activityOf(owing.map((state) => state.webhookId));
   for (const state of owing) {
     const deliveredAt = recoveredAt(state, last.get(state.webhookId));
     if (!deliveredAt) continue;
@@ -109,7 +120,9 @@ export async function recordDeadLetters(deps: NotifierDeps, tasks: readonly Deli
     byWebhook.set(task.webhookId, [...(byWebhook.get(task.webhookId) ?? []), task]);
   }
   for (const [webhookId, failed] of byWebhook) {
-    const state = await deps.store.add(webhookId, failed.map(noticeFromDeadLetter));
+    // Failing is measured from the first final failure: a delivery still retrying may yet succeed.
+    const failedAt = Math.min(...failed.map((task) => task.history.at(-1)?.startedAt ?? task.createdAt));
+    const state = await deps.store.add(webhookId, failed.map(noticeFromDeadLetter), new Date(failedAt));
     if (isDue(state, deps.now(), deps.intervalMs)) await flush(deps, state);
   }
 }
@@ -118,5 +131,90 @@ export async function recordDeadLetters(deps: NotifierDeps, tasks: readonly Deli
 export async function flushDueNotices(deps: NotifierDeps): Promise<void> {
   for (const state of await deps.store.due(new Date(deps.now()), deps.intervalMs)) {
     await flush(deps, state);
+  }
+}
+
+/**
+ * What to do about a webhook failing since `failingSince`: it delivered since (`recovered`: forget when it
+ * started failing), every attempt has failed for `afterMs` and the last one too (`disable`), or `wait`.
+ * A success in the hour failing began counts as one since: the counts are per hour, and doubt keeps it enabled.
+ */
+export function failingVerdict(
+  state: Pick<NoticeState, 'failingSince'>,
+  activity: ActivitySummary | undefined,
+  now: number,
+  afterMs: number,
+): 'recovered' | 'disable' | 'wait' {
+  if (!state.failingSince) return 'wait';
+  const since = state.failingSince.getTime();
+  const fromHour = Math.floor(since / hourMs) * hourMs;
+  const delivered =
+    activity?.hourly.some((hour) => hour.hour.getTime() >= fromHour && hour.attempts > hour.failures) ||
+    (activity?.lastOutcome === 'succeeded' && (activity.lastAttemptAt?.getTime() ?? 0) >= since);
+  if (delivered) return 'recovered';
+  if (afterMs > 0 && now - since >= afterMs && activity?.lastOutcome === 'failed') return 'disable';
+  return 'wait';
+}
+
+function hoursText(ms: number): string {
+  const hours = ms / hourMs;
+  return Number.isInteger(hours) ? String(hours) : hours.toPrecision(2);
+}
+
+/** Writes what a state says about failing and disabling on top of whatever else changed meanwhile. */
+async function settleFailing(
+  deps: NotifierDeps,
+  state: NoticeState,
+  change: (current: NoticeState) => Pick<NoticeState, 'failingSince' | 'disabledNotice'>,
+): Promise<void> {
+  for (let current = state; ; current = await deps.store.get(state.webhookId)) {
+    if (await deps.store.settleFailing(current, change(current))) return;
+  }
+}
+
+async function sendDisabledEmail(deps: NotifierDeps, state: NoticeState, reason: string): Promise<void> {
+  const contact = await deps.contactOf(state.webhookId);
+  if (!contact) return deps.store.forget(state.webhookId);
+  const email = composeDisabledEmail(contact, reason, { logsUrl: deps.logsUrl(state.webhookId) });
+  try {
+    await deps.send(email);
+  } catch (error) {
+    deps.onEmail?.({ webhookId: state.webhookId, kind: 'disabled', outcome: 'failed', failures: 0, error });
+    return;
+  }
+  await settleFailing(deps, state, (current) => ({
+    failingSince: current.failingSince,
+    disabledNotice: null,
+  }));
+  deps.onEmail?.({ webhookId: state.webhookId, kind: 'disabled', outcome: 'sent', failures: 0 });
+}
+
+/**
+ * Webhooks whose every attempt has failed for `autoDisableAfterMs` are disabled, and their address told
+ * so; one that delivered meanwhile starts over. The email is owed in the state once the webhook is
+ * disabled, so an SMTP error sends it again at the next run (without disabling again a webhook an
+ * operator may have enabled since).
+ */
+export async function checkFailingWebhooks(deps: NotifierDeps): Promise<void> {
+  const states = await deps.store.failingOrDisabled();
+  if (states.length === 0) return;
+  const activity = await deps.activityOf(states.map((state) => state.webhookId));
+  const reason = `every delivery failed for ${hoursText(deps.autoDisableAfterMs)} hours`;
+  for (const state of states) {
+    if (state.disabledNotice) {
+      await sendDisabledEmail(deps, state, state.disabledNotice);
+      continue;
+    }
+    const verdict = failingVerdict(state, activity.get(state.webhookId), deps.now(), deps.autoDisableAfterMs);
+    if (verdict === 'recovered') {
+      await settleFailing(deps, state, () => ({ failingSince: null, disabledNotice: null }));
+    } else if (verdict === 'disable') {
+      const disabled = await deps.disable(state.webhookId, reason);
+      await settleFailing(deps, state, () => ({
+        failingSince: null,
+        disabledNotice: disabled ? reason : null,
+      }));
+      if (disabled) await sendDisabledEmail(deps, await deps.store.get(state.webhookId), reason);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { composeRecoveryEmail } from './failure-email';
 import type { NoticeState } from './notice-store';
-import { recoveredAt } from './notify';
+import { failingVerdict, recoveredAt } from './notify';
 
 const emailedAt = new Date('2026-12-02T10:00:00Z');
 const owing: NoticeState = {
@@ -10,6 +10,8 @@ const owing: NoticeState = {
   pending: [],
   omitted: 0,
   owesRecovery: true,
+  failingSince: null,
+  disabledNotice: null,
   revision: 3,
 };
 const succeededAt = (iso: string) => ({ lastOutcome: 'succeeded' as const, lastAttemptAt: new Date(iso) });
@@ -46,5 +48,39 @@ describe('composeRecoveryEmail', () => {
     expect(email.text).toContain('at 2026-12-02T10:05:00Z, succeeded');
     expect(email.text).toContain('URL:         https://acme.example/hook');
     expect(email.text).toContain('Resend them from the logs: http://ui.example/#/webhooks/wh-1/logs');
+  });
+});
+
+describe('failingVerdict', () => {
+  const hour = 3_600_000;
+  const since = new Date('2026-12-02T10:30:00Z');
+  const now = since.getTime() + 72 * hour;
+  const hours = (...counts: Array<[string, number, number]>) =>
+    counts.map(([iso, attempts, failures]) => ({ hour: new Date(iso), attempts, failures }));
+  const failingOnly = {
+    lastOutcome: 'failed' as const,
+    lastAttemptAt: new Date(now - 60_000),
+    hourly: hours(['2026-12-05T09:00:00Z', 4, 4], ['2026-12-05T10:00:00Z', 2, 2]),
+  };
+
+  it('disables once every attempt has failed for the whole time, the last one included', () => {
+    expect(failingVerdict({ failingSince: since }, failingOnly, now, 72 * hour)).toBe('disable');
+  });
+
+  it('waits while the time is not up, and never when the time is 0', () => {
+    expect(failingVerdict({ failingSince: since }, failingOnly, now - 60_000, 72 * hour)).toBe('wait');
+    expect(failingVerdict({ failingSince: since }, failingOnly, now, 0)).toBe('wait');
+  });
+
+  it('starts over once any attempt since succeeded, even if the last one failed', () => {
+    const flapping = {
+      ...failingOnly,
+      hourly: hours(['2026-12-05T09:00:00Z', 4, 3], ['2026-12-05T10:00:00Z', 2, 2]),
+    };
+    expect(failingVerdict({ failingSince: since }, flapping, now, 72 * hour)).toBe('recovered');
+  });
+
+  it('waits without evidence of a recent failing attempt', () => {
+    expect(failingVerdict({ failingSince: since }, undefined, now, 72 * hour)).toBe('wait');
   });
 });

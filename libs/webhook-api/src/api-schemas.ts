@@ -47,7 +47,7 @@ export const webhookAnswer = webhookSettingsInput
       .nullable()
       .optional()
       .describe(
-        'Why the system disabled it (its receiver answered 410 Gone); cleared when saved enabled again.',
+        'Why the system disabled it: its receiver answered 410 Gone, or every delivery failed for days; cleared when saved enabled again.',
       ),
     unreadableSecrets: z
       .string()

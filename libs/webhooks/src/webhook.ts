@@ -39,8 +39,8 @@ export interface Webhook extends WebhookSettings {
    */
   unreadableSecrets?: string;
   /**
-   * Why the system disabled it (its receiver answered 410 Gone), shown beside the enabled flag; cleared
-   * when an operator saves it enabled again.
+   * Why the system disabled it (its receiver answered 410 Gone, or every delivery failed for days), shown
+   * beside the enabled flag; cleared when an operator saves it enabled again.
    */
   disabledReason?: string | null;
   createdAt: Date;

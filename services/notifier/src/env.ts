@@ -25,6 +25,13 @@ export const notifierEnv = z.object({
   NOTIFY_FLUSH_EVERY_MS: positiveInt()
     .default(30_000)
     .describe('How often to look for webhooks whose digest is due.'),
+  WEBHOOKS_AUTO_DISABLE_AFTER_HOURS: z.coerce
+    .number()
+    .min(0, 'must be 0 (never) or more')
+    .default(72)
+    .describe(
+      'A webhook whose every delivery has failed this long, counted from its first final failure since it last delivered, is disabled and its address emailed; fractions allowed, `0` never disables.',
+    ),
   WEBHOOKS_UI_URL: httpUrl()
     .default('http://127.0.0.1:8080')
     .describe("The admin UI's base URL, for the link to a webhook's logs in emails."),
