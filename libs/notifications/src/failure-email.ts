@@ -15,6 +15,18 @@ export interface FailureEmail {
 
 const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
 
+/** Names the webhook the way every email does. */
+const aboutWebhook = (webhook: WebhookContact) => [
+  `Webhook:     ${webhook.name} (${webhook.id})`,
+  `URL:         ${webhook.url}`,
+];
+
+const emailTo = (webhook: WebhookContact, subject: string, lines: string[]): FailureEmail => ({
+  to: webhook.email,
+  subject,
+  text: `${lines.join('\n')}\n`,
+});
+
 function describeInFull(notice: FailureNotice): string[] {
   return [
     `Event:       ${notice.eventType} ${notice.eventId}`,
@@ -50,8 +62,7 @@ export function composeFailureEmail(
       ? `Webhook "${webhook.name}" could not deliver an event, and will not try again.`
       : `Webhook "${webhook.name}" could not deliver ${total} events, and will not try them again.`,
     '',
-    `Webhook:     ${webhook.name} (${webhook.id})`,
-    `URL:         ${webhook.url}`,
+    ...aboutWebhook(webhook),
     '',
     ...describeInFull(first),
   ];
@@ -70,7 +81,7 @@ export function composeFailureEmail(
     '',
     'You receive at most one of these emails per webhook per hour; failures in between are listed in the next.',
   );
-  return { to: webhook.email, subject, text: `${lines.join('\n')}\n` };
+  return emailTo(webhook, subject, lines);
 }
 
 /** The one email after failure emails once the webhook delivers again. */
@@ -79,19 +90,13 @@ export function composeRecoveryEmail(
   deliveredAt: Date,
   options: { logsUrl: string },
 ): FailureEmail {
-  const lines = [
+  return emailTo(webhook, `Webhook "${webhook.name}" delivers again`, [
     `Webhook "${webhook.name}" delivers again: its last attempt, at ${iso(deliveredAt)}, succeeded.`,
     '',
-    `Webhook:     ${webhook.name} (${webhook.id})`,
-    `URL:         ${webhook.url}`,
+    ...aboutWebhook(webhook),
     '',
     `Deliveries that failed finally before are not sent again by themselves; Resend them from the logs: ${options.logsUrl}`,
-  ];
-  return {
-    to: webhook.email,
-    subject: `Webhook "${webhook.name}" delivers again`,
-    text: `${lines.join('\n')}\n`,
-  };
+  ]);
 }
 
 /** The email that says the system disabled a webhook, and why. */
@@ -100,18 +105,12 @@ export function composeDisabledEmail(
   reason: string,
   options: { logsUrl: string },
 ): FailureEmail {
-  const lines = [
+  return emailTo(webhook, `Webhook "${webhook.name}" was disabled`, [
     `Webhook "${webhook.name}" was disabled: ${reason}.`,
     '',
-    `Webhook:     ${webhook.name} (${webhook.id})`,
-    `URL:         ${webhook.url}`,
+    ...aboutWebhook(webhook),
     '',
     'Nothing more is sent to it. Once the receiver works again, enable the webhook and Resend what failed:',
     options.logsUrl,
-  ];
-  return {
-    to: webhook.email,
-    subject: `Webhook "${webhook.name}" was disabled`,
-    text: `${lines.join('\n')}\n`,
-  };
+  ]);
 }
