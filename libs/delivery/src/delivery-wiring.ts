@@ -127,15 +127,9 @@ export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwn
     labelNames: ['to'],
     registers: [registry],
   });
-  const webhooksDisabled = new Counter({
-    name: 'wms_webhooks_webhooks_disabled_total',
-    help: 'Webhooks the system disabled: their receiver answered 410 Gone (sender, retriers), or every delivery failed for WEBHOOKS_AUTO_DISABLE_AFTER_HOURS (notifier).',
-    registers: [registry],
-  });
   return {
     deadLetters,
     circuitTransitions,
-    webhooksDisabled,
     onAttempt: (task: DeliveryTask, outcome: AttemptOutcome) => {
       attempts.inc({
         outcome: outcome.outcome,

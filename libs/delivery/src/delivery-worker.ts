@@ -10,10 +10,9 @@ import {
   targetPolicyOf,
 } from '@wms-webhooks/service-runtime';
 import {
+  createWebhookDisabler,
   definitionsReady,
-  disableWebhook,
   type followServiceDefinitions,
-  WebhookChangePublisher,
   WebhookRepository,
 } from '@wms-webhooks/webhooks';
 import { Gauge, Histogram } from 'prom-client';
@@ -76,7 +75,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
   // False on a store that scans for every read but by _id: the log's indexes would only slow its writes.
   const attemptLogIndexes = await attemptLogs.repository.ensureIndexes();
   const webhooks = new WebhookRepository(context.db, options.secrets);
-  const changes = new WebhookChangePublisher(context.producer, context.serde, context.topics.definitions);
+  const disable = createWebhookDisabler(context);
   const { followed } = options;
   const client = createDeliveryClient({
     maxSocketsPerHost: options.maxSocketsPerHost,
@@ -111,12 +110,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
     }),
     writeLogs: attemptLogs.writeLogs,
     disableWebhooks: async (items) => {
-      const disabling = { db: context.db, publish: changes.publish.bind(changes), now: Date.now };
-      for (const { webhookId, reason } of items) {
-        if (!(await disableWebhook(disabling, webhookId, reason))) continue;
-        deliveryMetrics.webhooksDisabled.inc();
-        logger.warn({ webhookId, reason }, 'webhook disabled');
-      }
+      for (const { webhookId, reason } of items) await disable(webhookId, reason);
     },
     onAttempt: (task, outcome, log) => {
       deliveryMetrics.onAttempt(task, outcome);

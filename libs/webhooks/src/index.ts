@@ -1,5 +1,5 @@
 export { definitionsReady, WebhookChangePublisher } from './change-feed';
-export { disableWebhook } from './disable-webhook';
+export { createWebhookDisabler } from './disable-webhook';
 export { authHeaderValue, connectionLevelHeaders, sentAuthHeaderName } from './http-rules';
 export { matchWebhooks } from './matching';
 export { newSigningSecret, type PublicWebhook, toPublicWebhook } from './public-view';

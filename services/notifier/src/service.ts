@@ -11,7 +11,7 @@ import {
   startDigestFlushes,
 } from '@wms-webhooks/notifications';
 import { consume, createServiceContext, decodedRecords, serveConsumer } from '@wms-webhooks/service-runtime';
-import { disableWebhook, WebhookChangePublisher, WebhookContacts } from '@wms-webhooks/webhooks';
+import { createWebhookDisabler, WebhookContacts } from '@wms-webhooks/webhooks';
 import { createTransport } from 'nodemailer';
 import { Counter } from 'prom-client';
 import { notifierEnv } from './env';
@@ -26,12 +26,6 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     labelNames: ['outcome'],
     registers: [metrics],
   });
-  const webhooksDisabled = new Counter({
-    name: 'wms_webhooks_webhooks_disabled_total',
-    help: 'Webhooks the system disabled: their receiver answered 410 Gone (sender, retriers), or every delivery failed for WEBHOOKS_AUTO_DISABLE_AFTER_HOURS (notifier).',
-    registers: [metrics],
-  });
-  const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const recoveryEmails = new Counter({
     name: 'wms_webhooks_recovery_emails_total',
     help: 'Emails saying a webhook delivers again after failure emails, by outcome (sent, failed: retried at the next flush).',
@@ -63,18 +57,7 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
     logsUrl: (id) => `${config.WEBHOOKS_UI_URL}/#/webhooks/${id}/logs`,
     activityOf: (ids) => readActivity(context.db, ids, Date.now()),
     autoDisableAfterMs: config.WEBHOOKS_AUTO_DISABLE_AFTER_HOURS * 3_600_000,
-    disable: async (webhookId, reason) => {
-      const disabled = await disableWebhook(
-        { db: context.db, publish: changes.publish.bind(changes), now: Date.now },
-        webhookId,
-        reason,
-      );
-      if (disabled) {
-        webhooksDisabled.inc();
-        logger.warn({ webhookId, reason }, 'webhook disabled');
-      }
-      return disabled;
-    },
+    disable: createWebhookDisabler(context),
     onEmail: ({ webhookId, kind, outcome, failures, error }) => {
       (kind === 'failure' ? emails : recoveryEmails).inc({ outcome });
       if (error) logger.error({ err: error, webhookId, failures }, `${kind} email not sent; retried later`);
