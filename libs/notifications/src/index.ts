@@ -1,9 +1,8 @@
 export { startDigestFlushes } from './digest-flushes';
 export { NoticeStore } from './notice-store';
 export {
-  checkFailingWebhooks,
   flushDueNotices,
-  flushRecoveries,
+  followUpWebhooks,
   type NotifierDeps,
   recordDeadLetters,
 } from './notify';

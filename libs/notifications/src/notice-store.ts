@@ -84,10 +84,15 @@ export class NoticeStore {
     }
   }
 
-  /** Webhooks failing since some time, or owed the email that says the system disabled them. */
-  async failingOrDisabled(): Promise<NoticeState[]> {
+  /**
+   * Webhooks to follow up on: owed a recovery email, failing since some time, or owed the email that
+   * says the system disabled them.
+   */
+  async toFollowUp(): Promise<NoticeState[]> {
     const documents = await this.collection
-      .find({ $or: [{ failingSince: { $ne: null } }, { disabledNotice: { $ne: null } }] })
+      .find({
+        $or: [{ owesRecovery: true }, { failingSince: { $ne: null } }, { disabledNotice: { $ne: null } }],
+      })
       .toArray();
     return documents.map(toState);
   }
@@ -116,11 +121,6 @@ export class NoticeStore {
       revision: state.revision + 1,
     };
     return (await this.write(state.revision, next)) ? next : undefined;
-  }
-
-  /** Webhooks that were sent a failure email and no recovery email since. */
-  async owingRecovery(): Promise<NoticeState[]> {
-    return (await this.collection.find({ owesRecovery: true }).toArray()).map(toState);
   }
 
   /**

@@ -84,12 +84,13 @@ export function recoveredAt(
 }
 
 /** Every webhook that was sent failure emails and delivers again gets one email saying so. */
-export async function flushRecoveries(deps: NotifierDeps): Promise<void> {
-  const owing = await deps.store.owingRecovery();
-  if (owing.length === 0) return;
-  const last = await deps.activityOf(owing.map((state) => state.webhookId));
-  for (const state of owing) {
-    const deliveredAt = recoveredAt(state, last.get(state.webhookId));
+async function sendRecoveries(
+  deps: NotifierDeps,
+  states: readonly NoticeState[],
+  activity: Map<string, ActivitySummary>,
+): Promise<void> {
+  for (const state of states) {
+    const deliveredAt = recoveredAt(state, activity.get(state.webhookId));
     if (!deliveredAt) continue;
     const contact = await deps.contactOf(state.webhookId);
     if (!contact) {
@@ -195,10 +196,11 @@ async function sendDisabledEmail(deps: NotifierDeps, state: NoticeState, reason:
  * disabled, so an SMTP error sends it again at the next run (without disabling again a webhook an
  * operator may have enabled since).
  */
-export async function checkFailingWebhooks(deps: NotifierDeps): Promise<void> {
-  const states = await deps.store.failingOrDisabled();
-  if (states.length === 0) return;
-  const activity = await deps.activityOf(states.map((state) => state.webhookId));
+async function settleFailingWebhooks(
+  deps: NotifierDeps,
+  states: readonly NoticeState[],
+  activity: Map<string, ActivitySummary>,
+): Promise<void> {
   const reason = `every delivery failed for ${hoursText(deps.autoDisableAfterMs)} hours`;
   for (const state of states) {
     if (state.disabledNotice) {
@@ -217,4 +219,17 @@ export async function checkFailingWebhooks(deps: NotifierDeps): Promise<void> {
       if (disabled) await sendDisabledEmail(deps, await deps.store.get(state.webhookId), reason);
     }
   }
+}
+
+/**
+ * The follow-ups of each digest run, from one read of the notices and one of the writers' counts:
+ * recovery emails, and webhooks that only fail.
+ */
+export async function followUpWebhooks(deps: NotifierDeps): Promise<void> {
+  const states = await deps.store.toFollowUp();
+  if (states.length === 0) return;
+  const activity = await deps.activityOf(states.map((state) => state.webhookId));
+  await sendRecoveries(deps, states, activity);
+  // A state a recovery email changed is read again by the conditional writes below, not here.
+  await settleFailingWebhooks(deps, states, activity);
 }

@@ -2,9 +2,8 @@ import { loadConfig } from '@wms-webhooks/config';
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { readActivity } from '@wms-webhooks/delivery';
 import {
-  checkFailingWebhooks,
   flushDueNotices,
-  flushRecoveries,
+  followUpWebhooks,
   NoticeStore,
   type NotifierDeps,
   recordDeadLetters,
@@ -68,8 +67,7 @@ export async function startNotifier(env: NodeJS.ProcessEnv = process.env) {
   const digests = startDigestFlushes(
     async () => {
       await flushDueNotices(deps);
-      await flushRecoveries(deps);
-      await checkFailingWebhooks(deps);
+      await followUpWebhooks(deps);
     },
     config.NOTIFY_FLUSH_EVERY_MS,
     (error) => logger.error({ err: error }, 'digest flush failed; tried again next time'),
