@@ -41,9 +41,11 @@ function meaning(doc: EnvVariableDoc): string {
 /** Variables without a description: the docs would show an empty meaning, so the test names them. */
 export function undescribedVariables(): string[] {
   const schemas = [...serviceSchemas.map(([, schema]) => schema), stackTools];
-  return [...new Set(schemas.flatMap((schema) => describeEnv(schema)))]
+  const undescribed = schemas
+    .flatMap((schema) => describeEnv(schema))
     .filter((doc) => !doc.description)
     .map((doc) => doc.name);
+  return [...new Set(undescribed)];
 }
 
 function servicesTable(): string {
