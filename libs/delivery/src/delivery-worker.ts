@@ -59,8 +59,9 @@ export interface DeliveryWorkerOptions {
 
 /**
  * The one delivery worker: consumes delivery tasks, attempts each (a webhook's in order, behind its
- * earlier ones), then makes the outcome durable before the offset is committed: the attempt log, then
- * the retries on their tiers and the dead letters. The sender is this worker on `webhooks.deliveries`;
+ * earlier ones), then makes the outcome durable before the offset is committed: the retries on their
+ * tiers and the dead letters first, so the Logs never show a next attempt that was not scheduled, then
+ * the attempt log (see stageDelivery). The sender is this worker on `webhooks.deliveries`;
  * each retrier is it on its tier's topic. A batch's attempts run while the partition's next batch starts.
  */
 export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
