@@ -87,7 +87,11 @@ describe('docs/api.md', () => {
     const captures: Record<string, string> = { createWebhook: 'WEBHOOK_ID', createApiKey: 'KEY_ID' };
 
     for (const [index, example] of examples.entries()) {
-      if (example.script.includes('$DELIVERY_ID')) variables.DELIVERY_ID = await failedDelivery(variables);
+      if (/\$(DELIVERY_ID|ATTEMPT_ID)/.test(example.script)) {
+        const failed = await failedDelivery(variables);
+        variables.DELIVERY_ID = failed.deliveryId;
+        variables.ATTEMPT_ID = failed.id;
+      }
       const bodyFile = join(workDir, `answer-${index}`);
       // The example as written; curl only also writes the answer to a file and the status line to stdout.
       const script = `set -euo pipefail
@@ -122,7 +126,7 @@ ${example.script}`;
   });
 
   /** A WMS event for the documented webhook, delivered to a receiver answering 503: a final failure to resend. */
-  async function failedDelivery(variables: Record<string, string>): Promise<string> {
+  async function failedDelivery(variables: Record<string, string>) {
     const webhookId = variables.WEBHOOK_ID as string;
     const current = (await (await pipeline.api(`/api/webhooks/${webhookId}`)).json()) as { version: number };
     await pipeline.propagated(webhookId, current.version);
@@ -131,10 +135,10 @@ ${example.script}`;
     ]);
     const failed = await waitFor(async () => {
       const page = (await (await pipeline.api(`/api/webhooks/${webhookId}/logs?outcome=failed`)).json()) as {
-        items: Array<{ deliveryId: string; resendable: boolean }>;
+        items: Array<{ id: string; deliveryId: string; resendable: boolean }>;
       };
       return page.items.find((item) => item.resendable);
     });
-    return failed.deliveryId;
+    return failed;
   }
 });

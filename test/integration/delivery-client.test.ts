@@ -6,15 +6,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const timeoutMs = 1_000;
 
-/** Answers by path: `/ok` at once, `/silent` never, `/drip` with headers and then a byte every 100 ms. */
+/**
+ * Answers by path: `/ok` at once, `/silent` never, `/drip` (200) and `/failing-drip` (503) with headers
+ * and then a byte every 100 ms, `/failing` 500 with a 10,000-byte body.
+ */
 async function startTrickleServer(): Promise<{ server: Server; url: (path: string) => string }> {
   const dripping = new Set<ServerResponse>();
   const server = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
       if (request.url === '/ok') return void response.writeHead(204).end();
-      if (request.url === '/drip') {
-        response.writeHead(200, { 'content-type': 'text/plain' });
+      if (request.url === '/failing') {
+        response.writeHead(500, {
+          'content-type': 'text/plain',
+          'set-cookie': 'session=abc',
+          'x-request-id': 'r-1',
+        });
+        return void response.end(`database unavailable ${'E'.repeat(10_000 - 21)}`);
+      }
+      if (request.url === '/drip' || request.url === '/failing-drip') {
+        response.writeHead(request.url === '/drip' ? 200 : 503, { 'content-type': 'text/plain' });
         dripping.add(response);
         const timer = setInterval(() => response.write('.'), 100);
         response.on('close', () => {
@@ -64,6 +75,41 @@ describe('the delivery client on real sockets', () => {
       const outcome = await client.send(post(trickle.url('/drip')), timeoutMs);
       expect(outcome).toMatchObject({ outcome: 'succeeded', statusCode: 200 });
       expect(outcome.durationMs).toBeGreaterThanOrEqual(timeoutMs - 5);
+    });
+  });
+
+  describe('when the receiver answers 500 with a long body', () => {
+    it('keeps its headers, credentials masked, and the first 4 KB of its body', async () => {
+      const outcome = await client.send(post(trickle.url('/failing')), timeoutMs);
+      expect(outcome).toMatchObject({ outcome: 'failed', kind: 'status', statusCode: 500 });
+      if (outcome.outcome !== 'failed' || !outcome.response) throw new Error('no response kept');
+      expect(outcome.response.headers).toEqual(
+        expect.arrayContaining([
+          { name: 'content-type', value: 'text/plain' },
+          { name: 'set-cookie', value: '[masked]' },
+          { name: 'x-request-id', value: 'r-1' },
+        ]),
+      );
+      expect(outcome.response.body.text).toMatch(/^database unavailable E+$/);
+      expect(outcome.response.body).toMatchObject({ bytes: 10_000, truncated: true });
+      expect(outcome.response.body.text).toHaveLength(4096);
+    });
+  });
+
+  describe('when the receiver answers 503 and then sends its body a byte at a time', () => {
+    it('ends at the timeout with the 503 and the bytes that came', async () => {
+      const outcome = await client.send(post(trickle.url('/failing-drip')), timeoutMs);
+      expect(outcome).toMatchObject({ outcome: 'failed', kind: 'status', statusCode: 503 });
+      if (outcome.outcome !== 'failed' || !outcome.response) throw new Error('no response kept');
+      expect(outcome.response.body.text).toMatch(/^\.+$/);
+      expect(outcome.response.body.truncated).toBe(true);
+    });
+  });
+
+  describe('when the receiver answers 2xx', () => {
+    it('keeps nothing of the answer', async () => {
+      const outcome = await client.send(post(trickle.url('/ok')), timeoutMs);
+      expect(outcome).toEqual({ outcome: 'succeeded', statusCode: 204, durationMs: expect.any(Number) });
     });
   });
 

@@ -26,7 +26,7 @@ export class Receiver {
   private readonly rules = new Map<string, (request: ReceivedRequest) => number>();
   private readonly answersByPath = new Map<
     string,
-    Array<{ status: number; headers?: Record<string, string> }>
+    Array<{ status: number; headers?: Record<string, string>; body?: string }>
   >();
   private server?: Server;
   private baseUrl = '';
@@ -55,7 +55,7 @@ export class Receiver {
         // The last scripted answer repeats; before any script, answer 200.
         const answer = (script.length > 1 ? script.shift() : script[0]) ?? { status: 200 };
         response.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-        response.end('ok');
+        response.end(answer.body ?? 'ok');
       });
     });
     await new Promise<void>((listening) => this.server?.listen(0, '127.0.0.1', listening));
@@ -67,8 +67,8 @@ export class Receiver {
     return `${this.baseUrl}${path}`;
   }
 
-  respondWith(path: string, status: number, headers?: Record<string, string>) {
-    this.answersByPath.set(path, [{ status, headers }]);
+  respondWith(path: string, status: number, headers?: Record<string, string>, body?: string) {
+    this.answersByPath.set(path, [{ status, headers, body }]);
   }
 
   /** Answers each request with the status the rule picks, e.g. by its webhook-attempt header. */

@@ -1,4 +1,5 @@
 import { type Collection, type Db, ObjectId } from 'mongodb';
+import { type AttemptExchange, maskUrl } from './attempt-exchange';
 import type { FailureKind } from './http-client';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { newestFirst, readRecent, recentKept } from './recent-attempts';
@@ -26,6 +27,8 @@ export interface AttemptLog {
   url: string | null;
   /** The event, kept on a final failure of a real delivery so an operator can resend it. */
   event?: ResendableEvent;
+  /** On a failed attempt that was sent: the request and the answer, bounded (attempt-exchange.ts). */
+  exchange?: AttemptExchange;
 }
 
 export interface ResendableEvent {
@@ -36,11 +39,14 @@ export interface ResendableEvent {
 }
 
 /** An attempt as the Logs view lists it. */
-export type LogItem = Omit<AttemptLog, 'webhookId' | 'goodsOwnerId' | 'url' | 'event'> & {
+export type LogItem = Omit<AttemptLog, 'webhookId' | 'goodsOwnerId' | 'url' | 'event' | 'exchange'> & {
   id: string;
   /** A final failure of a real delivery whose event is kept: an operator may send it again. */
   resendable: boolean;
 };
+
+/** An attempt as its detail view shows it. */
+export type AttemptDetail = LogItem & { url: string | null; exchange: AttemptExchange | null };
 
 export interface LogPage {
   items: LogItem[];
@@ -81,7 +87,7 @@ function fromStored({ _id, ...stored }: StoredAttempt): AttemptLog {
 }
 
 export function toItem(document: StoredAttempt): LogItem {
-  const { webhookId, goodsOwnerId, url, event, ...listed } = fromStored(document);
+  const { webhookId, goodsOwnerId, url, event, exchange, ...listed } = fromStored(document);
   return {
     id: document._id.toHexString(),
     ...listed,
@@ -254,11 +260,40 @@ export class AttemptLogRepository {
    */
   async attemptsForResend(webhookId: string, deliveryId: string, attemptId?: string): Promise<AttemptLog[]> {
     if (attemptId === undefined) return this.attemptsOf(webhookId, deliveryId);
-    if (!ObjectId.isValid(attemptId)) return [];
+    const found = await this.findById(attemptId);
+    // Logged long after it ran (the store was unreachable meanwhile): searched for like any delivery.
+    if (!found) return ObjectId.isValid(attemptId) ? this.attemptsOf(webhookId, deliveryId) : [];
+    const attempt = fromStored(found);
+    if (attempt.webhookId !== webhookId || attempt.deliveryId !== deliveryId) return [];
+    const recent = await readRecent(this.db, webhookId);
+    const later = (recent?.rows ?? [])
+      .filter((row) => row.deliveryId === deliveryId && row.attempt > attempt.attempt)
+      .map(({ id: _, resendable, ...row }) => ({
+        ...row,
+        webhookId,
+        goodsOwnerId: attempt.goodsOwnerId,
+        url: null,
+      }))
+      .sort((a, b) => a.attempt - b.attempt);
+    return [attempt, ...later];
+  }
+
+  /** One attempt of the webhook with all it keeps (the request and answer of a failure), or undefined. */
+  async attemptDetail(webhookId: string, attemptId: string): Promise<AttemptDetail | undefined> {
+    const found = await this.findById(attemptId);
+    if (!found || found.webhookId !== webhookId) return undefined;
+    const { url, exchange } = fromStored(found);
+    return { ...toItem(found), url: url === null ? null : maskUrl(url), exchange: exchange ?? null };
+  }
+
+  /**
+   * An attempt by its id, read where the id's time puts it: an attempt is logged once it ends, so it
+   * started in the bucket of its id's time or, if it ran across a bucket's start, in the one before.
+   */
+  private async findById(attemptId: string): Promise<StoredAttempt | undefined> {
+    if (!ObjectId.isValid(attemptId)) return undefined;
     const id = new ObjectId(attemptId);
     const written = id.getTimestamp().getTime();
-    // An attempt is logged once it ends: it started in the bucket of its id's time or, if it ran across a
-    // bucket's start, in the one before.
     const candidates = new Map(
       [bucketFor(written, this.spanMs), bucketFor(written - maxAttemptMs, this.spanMs)].map((bucket) => [
         bucket.name,
@@ -267,23 +302,9 @@ export class AttemptLogRepository {
     );
     for (const bucket of candidates.values()) {
       const found = await this.collectionOf(bucket).findOne({ _id: id });
-      if (!found) continue;
-      const attempt = fromStored(found);
-      if (attempt.webhookId !== webhookId || attempt.deliveryId !== deliveryId) return [];
-      const recent = await readRecent(this.db, webhookId);
-      const later = (recent?.rows ?? [])
-        .filter((row) => row.deliveryId === deliveryId && row.attempt > attempt.attempt)
-        .map(({ id: _, resendable, ...row }) => ({
-          ...row,
-          webhookId,
-          goodsOwnerId: attempt.goodsOwnerId,
-          url: null,
-        }))
-        .sort((a, b) => a.attempt - b.attempt);
-      return [attempt, ...later];
+      if (found) return found;
     }
-    // Logged long after it ran (the store was unreachable meanwhile): searched for like any delivery.
-    return this.attemptsOf(webhookId, deliveryId);
+    return undefined;
   }
 
   async page(

@@ -3,7 +3,7 @@ import type { Webhook } from '@wms-webhooks/webhooks';
 import type { AttemptLog } from './attempt-log';
 import { type CircuitBreaker, endpointOf } from './circuit-breaker';
 import type { KeyedQueue } from './concurrency';
-import { buildDeliveryRequest } from './delivery-request';
+import { buildDeliveryRequest, type DeliveryRequest } from './delivery-request';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
 import type { RetryTier } from './retry-schedule';
 import { isManualTry, readyToSend, type Settlement, settleAttempt } from './settle-attempt';
@@ -53,23 +53,25 @@ async function send(
   task: DeliveryTask,
   webhook: Webhook,
   startedAt: number,
-): Promise<AttemptOutcome> {
+): Promise<{ outcome: AttemptOutcome; request?: DeliveryRequest }> {
   // A test shows the real result, and a none-policy delivery has only this one chance: both bypass it.
   const breaker = isManualTry(task) || webhook.retryPolicy === 'none' ? undefined : deps.breaker;
   const endpoint = endpointOf(webhook.url);
   if (breaker && !breaker.allow(endpoint)) {
-    return {
+    const outcome: AttemptOutcome = {
       outcome: 'failed',
       kind: 'circuit-open',
       statusCode: null,
       error: 'not sent: the circuit for this endpoint is open after repeated failures',
       durationMs: 0,
     };
+    return { outcome };
   }
-  const outcome = await deps.client.send(buildDeliveryRequest(task, webhook, startedAt), webhook.timeoutMs);
-  if (outcome.outcome === 'failed' && outcome.kind === 'target-refused') return outcome;
-  breaker?.record(endpoint, endpointHealthy(outcome));
-  return outcome;
+  const request = buildDeliveryRequest(task, webhook, startedAt);
+  const outcome = await deps.client.send(request, webhook.timeoutMs);
+  if (!(outcome.outcome === 'failed' && outcome.kind === 'target-refused'))
+    breaker?.record(endpoint, endpointHealthy(outcome));
+  return { outcome, request };
 }
 
 /** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
@@ -78,11 +80,12 @@ export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Pr
   const ready = readyToSend(task, await deps.webhookById(task.webhookId), startedAt);
   if ('refused' in ready) return ready.refused;
   const { webhook } = ready;
-  const outcome = await send(deps, task, webhook, startedAt);
+  const { outcome, request } = await send(deps, task, webhook, startedAt);
   const settled = settleAttempt({
     task,
     webhook,
     outcome,
+    request,
     startedAt,
     settledAt: deps.now(),
     timeScale: deps.timeScale,

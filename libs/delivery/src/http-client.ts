@@ -7,7 +7,14 @@ import {
   type TargetPolicy,
   targetRefusedCode,
 } from '@wms-webhooks/target-guard';
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import {
+  type AttemptExchange,
+  type BodyExcerpt,
+  bodyExcerpt,
+  excerptBytes,
+  headerList,
+} from './attempt-exchange';
 import { boundedMemo } from './bounded-memo';
 import type { DeliveryRequest } from './delivery-request';
 
@@ -31,6 +38,8 @@ export type AttemptOutcome =
       durationMs: number;
       /** From a 429 or 503's Retry-After header. */
       retryAfterMs?: number;
+      /** The answer that was not 2xx: its headers and the start of its body, for the Logs. */
+      response?: NonNullable<AttemptExchange['response']>;
     };
 
 export interface DeliveryClient {
@@ -49,6 +58,31 @@ const tlsCodes = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'EPROTO',
 ]);
+
+/**
+ * Reads a failed answer's body up to the response limit, keeping its first bytes. A body that errors or
+ * is cut off by the deadline keeps what came; one past the limit is abandoned, closing its socket.
+ */
+async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<BodyExcerpt> {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  let bytes = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (keptBytes < excerptBytes) {
+        const part = chunk.subarray(0, excerptBytes - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+      if (bytes > maxResponseBytes) break;
+    }
+  } catch {
+    // The deadline or the receiver ended the body: what came is still worth showing.
+    return { ...bodyExcerpt(Buffer.concat(kept), bytes), truncated: true };
+  }
+  return bodyExcerpt(Buffer.concat(kept), bytes);
+}
 
 /** Retry-After is either delay-seconds or an HTTP date; anything else is ignored. */
 export function parseRetryAfter(value: unknown, now: number): number | undefined {
@@ -156,11 +190,18 @@ export function createDeliveryClient(
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
-        // The answer's body is not kept: read (up to a limit) so the socket can be reused.
-        await response.body.dump({ limit: maxResponseBytes });
-        const durationMs = Math.round(performance.now() - started);
         const status = response.statusCode;
-        if (status >= 200 && status < 300) return { outcome: 'succeeded', statusCode: status, durationMs };
+        if (status >= 200 && status < 300) {
+          // A success's body is not kept: read (up to a limit) so the socket can be reused.
+          await response.body.dump({ limit: maxResponseBytes });
+          return {
+            outcome: 'succeeded',
+            statusCode: status,
+            durationMs: Math.round(performance.now() - started),
+          };
+        }
+        const body = await readExcerpt(response.body);
+        const durationMs = Math.round(performance.now() - started);
         const retryAfterMs =
           status === 429 || status === 503
             ? parseRetryAfter(response.headers['retry-after'], Date.now())
@@ -172,6 +213,7 @@ export function createDeliveryClient(
           error: `HTTP ${status}${STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : ''}`,
           durationMs,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+          response: { headers: headerList(response.headers), body },
         };
       } catch (error) {
         const durationMs = Math.round(performance.now() - started);

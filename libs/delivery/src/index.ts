@@ -1,4 +1,6 @@
+export type { AttemptExchange } from './attempt-exchange';
 export {
+  type AttemptDetail,
   type AttemptLog,
   AttemptLogRepository,
   InvalidCursorError,

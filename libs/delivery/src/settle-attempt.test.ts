@@ -126,6 +126,80 @@ describe('settleAttempt', () => {
   });
 });
 
+describe('what a failed attempt keeps for the Logs', () => {
+  const request = {
+    url: 'https://erp.example/hooks',
+    headers: { Authorization: 'Basic dXNlcjpwYXNz', 'webhook-signature': 'v1,abc' },
+    body: '{"eventId":"ev-1"}',
+  };
+  const response = {
+    headers: [{ name: 'content-type', value: 'text/plain' }],
+    body: { text: 'database unavailable', bytes: 20, truncated: false },
+  };
+
+  describe('when the receiver answered 500', () => {
+    it('logs the request with credentials masked and the answer', () => {
+      const outcome: AttemptOutcome = {
+        outcome: 'failed',
+        kind: 'status',
+        statusCode: 500,
+        error: 'HTTP 500 Internal Server Error',
+        durationMs: 30,
+        response,
+      };
+      const settled = settleAttempt(attempt({ outcome, request }));
+      expect(settled.log.exchange).toEqual({
+        request: {
+          method: 'POST',
+          url: 'https://erp.example/hooks',
+          headers: [
+            { name: 'Authorization', value: 'Basic [masked]' },
+            { name: 'webhook-signature', value: 'v1,[masked]' },
+          ],
+          body: { text: '{"eventId":"ev-1"}', bytes: 18, truncated: false },
+        },
+        response,
+      });
+    });
+  });
+
+  describe('when no answer came', () => {
+    it('logs the request and no response; the error names the phase', () => {
+      const outcome: AttemptOutcome = {
+        outcome: 'failed',
+        kind: 'connect',
+        statusCode: null,
+        error: 'connection refused',
+        durationMs: 2,
+      };
+      const settled = settleAttempt(attempt({ outcome, request }));
+      expect(settled.log).toMatchObject({ errorKind: 'connect', exchange: { response: null } });
+    });
+  });
+
+  describe('when the request never left', () => {
+    it('logs no exchange for an open circuit', () => {
+      const outcome: AttemptOutcome = {
+        outcome: 'failed',
+        kind: 'circuit-open',
+        statusCode: null,
+        error: 'not sent',
+        durationMs: 0,
+      };
+      expect(settleAttempt(attempt({ outcome })).log.exchange).toBeUndefined();
+    });
+  });
+
+  describe('when the attempt succeeded', () => {
+    it('logs no exchange', () => {
+      const settled = settleAttempt(
+        attempt({ outcome: { outcome: 'succeeded', statusCode: 200, durationMs: 5 }, request }),
+      );
+      expect(settled.log.exchange).toBeUndefined();
+    });
+  });
+});
+
 describe('readyToSend', () => {
   it('sends to an enabled webhook whose secrets open', () => {
     const webhook = testWebhook({ id: 'wh-1' });

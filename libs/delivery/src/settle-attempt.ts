@@ -1,6 +1,8 @@
 import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
+import { type AttemptExchange, requestExcerpt } from './attempt-exchange';
 import type { AttemptLog } from './attempt-log';
+import type { DeliveryRequest } from './delivery-request';
 import type { AttemptOutcome } from './http-client';
 import { decideRetry, type RetryTier } from './retry-schedule';
 
@@ -121,12 +123,27 @@ export interface SentAttempt {
   task: DeliveryTask;
   webhook: Webhook;
   outcome: AttemptOutcome;
+  /** The request as it went out; none when it was not sent (an open circuit). */
+  request?: DeliveryRequest;
   startedAt: number;
   /** When the outcome was known: a retry is due relative to it. */
   settledAt: number;
   timeScale: number;
   /** The step that produces the next task: sender, retrier-5m, … */
   origin: string;
+}
+
+/**
+ * What a failed attempt sent and got back, for the Logs: not for a success (the log stays small where
+ * most attempts are), nor for a request that never left (its error says why).
+ */
+function exchangeOf(
+  outcome: AttemptOutcome,
+  request: DeliveryRequest | undefined,
+): AttemptExchange | undefined {
+  if (!request || outcome.outcome === 'succeeded') return undefined;
+  if (outcome.kind === 'circuit-open' || outcome.kind === 'target-refused') return undefined;
+  return { request: requestExcerpt(request), response: outcome.response ?? null };
 }
 
 /**
@@ -137,11 +154,13 @@ export function settleAttempt({
   task,
   webhook,
   outcome,
+  request,
   startedAt,
   settledAt,
   timeScale,
   origin,
 }: SentAttempt): Settlement {
+  const exchange = exchangeOf(outcome, request);
   const log: AttemptLog = {
     ...baseLog(task),
     startedAt: new Date(startedAt),
@@ -153,6 +172,7 @@ export function settleAttempt({
     final: true,
     nextAttemptAt: null,
     url: webhook.url,
+    ...(exchange ? { exchange } : {}),
   };
   if (outcome.outcome === 'succeeded') return { kind: 'delivered', log };
   if (task.test) return { kind: 'stopped', log };

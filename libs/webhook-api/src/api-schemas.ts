@@ -99,31 +99,61 @@ export const logQuery = z.object({
   deliveryId: z.string().optional().describe("Only this delivery's attempts."),
 });
 
+const logItem = z.object({
+  id: z.string(),
+  deliveryId: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  attempt: z.number().int(),
+  dueAt: timestamp.nullable(),
+  startedAt: timestamp,
+  durationMs: z.number(),
+  outcome: z.enum(['succeeded', 'failed']),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  errorKind: z
+    .string()
+    .nullable()
+    .describe('`status`, `timeout`, `connect`, `dns`, `tls`, `circuit-open`, …'),
+  test: z.boolean(),
+  final: z.boolean().describe('No further attempt will follow.'),
+  nextAttemptAt: timestamp.nullable(),
+  resendable: z.boolean().describe('A final failure of a real delivery: Resend may send it again.'),
+});
+
 export const logPageAnswer = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      deliveryId: z.string(),
-      eventId: z.string(),
-      eventType: z.string(),
-      attempt: z.number().int(),
-      dueAt: timestamp.nullable(),
-      startedAt: timestamp,
-      durationMs: z.number(),
-      outcome: z.enum(['succeeded', 'failed']),
-      statusCode: z.number().int().nullable(),
-      error: z.string().nullable(),
-      errorKind: z
-        .string()
-        .nullable()
-        .describe('`status`, `timeout`, `connect`, `dns`, `tls`, `circuit-open`, …'),
-      test: z.boolean(),
-      final: z.boolean().describe('No further attempt will follow.'),
-      nextAttemptAt: timestamp.nullable(),
-      resendable: z.boolean().describe('A final failure of a real delivery: Resend may send it again.'),
-    }),
-  ),
+  items: z.array(logItem),
   nextCursor: z.string().nullable(),
+});
+
+const headerList = z
+  .array(z.object({ name: z.string(), value: z.string() }))
+  .describe('In the order sent or received; credentials and signatures show as `[masked]`.');
+const bodyExcerpt = z.object({
+  text: z.string().describe('The first 4 KB of the body, as UTF-8.'),
+  bytes: z.number().int().describe("The body's size, as far as it was read (a response up to 64 KB)."),
+  truncated: z.boolean().describe('`text` is less than the whole body.'),
+});
+
+export const attemptDetailAnswer = logItem.extend({
+  url: z.string().nullable().describe('Where the attempt was sent; null if it was not sent.'),
+  exchange: z
+    .object({
+      request: z.object({
+        method: z.literal('POST'),
+        url: z.string().describe('Query parameters named like credentials show as `[masked]`.'),
+        headers: headerList,
+        body: bodyExcerpt,
+      }),
+      response: z
+        .object({ headers: headerList, body: bodyExcerpt })
+        .nullable()
+        .describe(
+          'Null when no answer came: `errorKind` names the phase that failed (dns, connect, tls, timeout).',
+        ),
+    })
+    .nullable()
+    .describe('Kept for failed attempts that were sent; null for successes and requests that never left.'),
 });
 
 export const resendBody = z.object({

@@ -1,8 +1,9 @@
-import { InvalidCursorError } from '@wms-webhooks/delivery';
+import { InvalidCursorError, type LogItem } from '@wms-webhooks/delivery';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
 import {
   activityAnswer,
+  attemptDetailAnswer,
   logPageAnswer,
   logQuery,
   manualDeliveryAnswer,
@@ -16,6 +17,27 @@ import type { QuotaGuard } from './quotas';
 import { accessibleWebhook } from './webhook-access';
 
 type LogQuery = { outcome?: string; limit?: string; cursor?: string; deliveryId?: string };
+
+function itemAnswer(item: LogItem) {
+  return {
+    id: item.id,
+    deliveryId: item.deliveryId,
+    eventId: item.eventId,
+    eventType: item.eventType,
+    attempt: item.attempt,
+    dueAt: item.dueAt?.toISOString() ?? null,
+    startedAt: item.startedAt.toISOString(),
+    durationMs: item.durationMs,
+    outcome: item.outcome,
+    statusCode: item.statusCode,
+    error: item.error,
+    errorKind: item.errorKind,
+    test: item.test,
+    final: item.final,
+    nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
+    resendable: item.resendable,
+  };
+}
 
 export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: QuotaGuard) {
   /**
@@ -70,32 +92,39 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
           cursor,
           deliveryId,
         });
-        return {
-          items: page.items.map((item) => ({
-            id: item.id,
-            deliveryId: item.deliveryId,
-            eventId: item.eventId,
-            eventType: item.eventType,
-            attempt: item.attempt,
-            dueAt: item.dueAt?.toISOString() ?? null,
-            startedAt: item.startedAt.toISOString(),
-            durationMs: item.durationMs,
-            outcome: item.outcome,
-            statusCode: item.statusCode,
-            error: item.error,
-            errorKind: item.errorKind,
-            test: item.test,
-            final: item.final,
-            nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
-            resendable: item.resendable,
-          })),
-          nextCursor: page.nextCursor,
-        };
+        return { items: page.items.map(itemAnswer), nextCursor: page.nextCursor };
       } catch (error) {
         if (error instanceof InvalidCursorError)
           return badRequest(reply, [{ field: 'cursor', message: error.message }]);
         throw error;
       }
+    },
+  );
+
+  app.get<{ Params: { id: string; attemptId: string } }>(
+    '/api/webhooks/:id/logs/:attemptId',
+    documented({
+      operationId: 'getAttempt',
+      summary: 'One attempt, with the request it sent and the answer it got when it failed',
+      tag: 'logs',
+      params: { ...webhookIdParam, attemptId: "The attempt's `id`, as the Logs list it." },
+      responses: {
+        200: { description: 'The attempt.', schema: attemptDetailAnswer },
+        ...problems(400, 403, 404),
+      },
+    }),
+    async (request, reply) => {
+      const { attemptId } = request.params;
+      if (!/^[0-9a-f]{24}$/.test(attemptId)) {
+        return badRequest(reply, [
+          { field: 'attemptId', message: 'must be the id of an attempt the logs listed' },
+        ]);
+      }
+      const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+      if (!webhook) return reply;
+      const detail = await deps.attemptLogs.attemptDetail(webhook.id, attemptId);
+      if (!detail) return reply.code(404).send({ error: 'attempt not found (it may be past the retention)' });
+      return { ...itemAnswer(detail), url: detail.url, exchange: detail.exchange };
     },
   );
 
