@@ -93,7 +93,7 @@ describe('the admin UI in a real browser', () => {
   });
 
   it('shows a failed delivery with Resend, and Resend delivers it', async () => {
-    receiver.respondWith('/ui', 500);
+    receiver.respondWith('/ui', 500, { 'x-request-id': 'erp-42' }, 'stock sync failed: SKU-1 unknown');
     const webhook = (await (await pipeline.api(`/api/webhooks/${webhookId}`)).json()) as { version: number };
     await pipeline.propagated(webhookId, webhook.version);
     await pipeline.publish([
@@ -107,6 +107,18 @@ describe('the admin UI in a real browser', () => {
     await page.getByLabel('Outcome').selectOption('failed');
     await expect.poll(() => page.locator('table.logs tbody tr').first().textContent()).toContain('HTTP 500');
     await screenshot(page, '06-logs-failed-with-resend');
+
+    await page.locator('table.logs tbody tr').first().getByRole('button', { name: 'Details' }).click();
+    const detail = page.locator('section.attempt-detail');
+    await expect.poll(() => detail.textContent()).toContain('stock sync failed: SKU-1 unknown');
+    const shown = (await detail.textContent()) ?? '';
+    expect(shown).toContain(`POST ${receiver.url('/ui')}`);
+    expect(shown).toContain('X-Auth-Token: ***');
+    expect(shown).toContain('X-Tenant: browser');
+    expect(shown).toContain('x-request-id: erp-42');
+    expect(shown).toContain('"goodsOwnerId":501');
+    expect(shown).not.toContain('ui-planted-token');
+    await screenshot(page, '06b-logs-failure-details');
 
     receiver.respondWith('/ui', 200);
     await resend.first().click();

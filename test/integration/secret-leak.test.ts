@@ -163,12 +163,23 @@ describe('planted secrets', () => {
     await waitFor(() => (mailbox.messages.length > 0 ? true : undefined), { timeoutMs: 30_000 });
     for (const id of [basicId, tokenId]) {
       await call(`/api/webhooks/${id}`);
-      await call(`/api/webhooks/${id}/logs`);
+      const logs = (await call(`/api/webhooks/${id}/logs`)).json() as { items: Array<{ id: string }> };
+      expect(logs.items.length).toBeGreaterThan(0);
+      for (const item of logs.items) await call(`/api/webhooks/${id}/logs/${item.id}`);
     }
     await call('/api/webhooks');
     await call('/api/webhooks?goodsOwnerId=601');
 
-    const credentials = [planted.password, planted.newPassword, planted.token];
+    const basicAuth = (password: string) => Buffer.from(`svc:${password}`).toString('base64');
+    const credentials = [
+      planted.password,
+      planted.newPassword,
+      planted.token,
+      basicAuth(planted.password),
+      basicAuth(planted.newPassword),
+    ];
+    const details = responses.filter((response) => /\/logs\/[0-9a-f]{24}$/.test(response.path));
+    expect(details.some((detail) => detail.body.includes('"exchange":{'))).toBe(true);
     expect(receiver.at('/basic').at(-1)?.headers.authorization).toBe(
       `Basic ${Buffer.from(`svc:${planted.newPassword}`).toString('base64')}`,
     );
@@ -197,8 +208,15 @@ describe('planted secrets', () => {
 
     const client = new MongoClient(endpoints.mongodbUri);
     try {
-      const stored = JSON.stringify(await client.db(database).collection('webhooks').find({}).toArray());
-      for (const secret of [...credentials, ...signingSecrets]) expect(stored).not.toContain(secret);
+      const db = client.db(database);
+      const kept = (await db.listCollections({}, { nameOnly: true }).toArray())
+        .map((collection) => collection.name)
+        .filter((name) => name === 'webhooks' || /^(delivery_attempts|webhook_recent)\./.test(name));
+      expect(kept.some((name) => name.startsWith('delivery_attempts.'))).toBe(true);
+      for (const name of kept) {
+        const stored = JSON.stringify(await db.collection(name).find({}).toArray());
+        for (const secret of [...credentials, ...signingSecrets]) expect(stored, name).not.toContain(secret);
+      }
     } finally {
       await client.close();
     }

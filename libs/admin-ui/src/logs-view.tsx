@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
+import { AttemptDetailView } from './attempt-detail';
 import type { LogItem, LogRetention, PublicWebhook, WebhookActivity } from './types';
 
 type OutcomeFilter = '' | 'succeeded' | 'failed';
@@ -24,6 +25,7 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
   const [message, setMessage] = useState<string>();
   const [activity, setActivity] = useState<WebhookActivity>();
   const [retention, setRetention] = useState<LogRetention>();
+  const [opened, setOpened] = useState<string>();
 
   const cursor = cursors[cursors.length - 1];
   const load = useCallback(() => {
@@ -108,8 +110,8 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
             </tr>
           </thead>
           <tbody>
-            {page.items.map((item) => (
-              <tr key={`${item.deliveryId}-${item.attempt}-${item.startedAt}`} className={item.outcome}>
+            {page.items.map((item) => [
+              <tr key={item.id} className={item.outcome}>
                 <td>{new Date(item.startedAt).toLocaleString()}</td>
                 <td title={item.deliveryId}>
                   {item.deliveryId.slice(0, 8)}
@@ -126,15 +128,30 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
                 <td>{item.statusCode ?? '–'}</td>
                 <td>{item.durationMs} ms</td>
                 <td className="error-text">{item.error ?? ''}</td>
-                <td>
+                <td className="actions">
+                  <button
+                    type="button"
+                    className="link"
+                    aria-expanded={opened === item.id}
+                    onClick={() => setOpened(opened === item.id ? undefined : item.id)}
+                  >
+                    Details
+                  </button>
                   {item.resendable && (
                     <button type="button" onClick={() => resend(item)}>
                       Resend
                     </button>
                   )}
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              opened === item.id && (
+                <tr key={`${item.id}-detail`} className="detail">
+                  <td colSpan={9}>
+                    <AttemptDetailView api={api} webhookId={id} attemptId={item.id} />
+                  </td>
+                </tr>
+              ),
+            ])}
           </tbody>
         </table>
       )}

@@ -72,6 +72,26 @@ export interface LogItem {
   final: boolean;
   nextAttemptAt: string | null;
   resendable: boolean;
+  errorKind: string | null;
+}
+
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+export interface BodyExcerpt {
+  text: string;
+  bytes: number;
+  truncated: boolean;
+}
+
+export interface AttemptDetail extends LogItem {
+  url: string | null;
+  exchange: {
+    request: { method: string; url: string; headers: HeaderLine[]; body: BodyExcerpt };
+    response: { headers: HeaderLine[]; body: BodyExcerpt } | null;
+  } | null;
 }
 
 export type Principal =

@@ -17,6 +17,10 @@ describe('redactCredentials', () => {
       'mongodb://h/?tls=true&tlsCertificateKeyFilePassword=***&w=1',
     ],
     ['http://h/cb?token=abc', 'http://h/cb?token=***'],
+    [
+      'https://erp.example/in?site=AMS&api_key=k1&sessionId=s',
+      'https://erp.example/in?site=AMS&api_key=***&sessionId=***',
+    ],
   ])('masks %s', (text, masked) => {
     expect(redactCredentials(text)).toBe(masked);
   });

@@ -1,10 +1,16 @@
 const userInfo = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
-const secretParameter = /([?&][^=&\s"'#]*(?:password|secret|token)=)[^&\s"'#]*/gi;
+/** Names of headers and query parameters that carry credentials. */
+export const credentialName =
+  /auth|token|secret|password|passwd|api[-_]?key|cookie|session|signature|credential/i;
+const secretParameter = new RegExp(
+  `([?&][^=&\\s"'#]*(?:${credentialName.source})[^=&\\s"'#]*=)[^&\\s"'#]*`,
+  'gi',
+);
 
 /**
  * Any URL in the text with its credentials masked: the password of `user:password@` (the whole
  * user-info when it has no colon, as a token often stands there alone) and query parameters named like a
- * password, secret or token. For every line a service logs and every endpoint a tool prints.
+ * credential. For every line a service logs, every endpoint a tool prints and every URL the Logs show.
  */
 export function redactCredentials(text: string): string {
   if (!text.includes('@') && !text.includes('=')) return text;

@@ -1,3 +1,4 @@
+import { credentialName, redactCredentials } from '@wms-webhooks/config';
 import type { DeliveryRequest } from './delivery-request';
 
 /** Headers as a list: a header's name may hold `.` or `$`, which a document's field names must not. */
@@ -20,17 +21,17 @@ export interface AttemptExchange {
 }
 
 export const excerptBytes = 4096;
-const maxHeaders = 64;
+/** Per request or response: names and values together. */
+const headerChars = 4096;
 const maxHeaderValueChars = 1024;
-export const masked = '[masked]';
-
-/** Names that carry credentials, in the operator's own headers as much as in the ones the sender sets. */
-const credentialName = /auth|token|secret|password|passwd|api-?key|cookie|session|signature|credential/i;
+/** As every log line masks them (redactCredentials). */
+const masked = '***';
 const schemeFirst = new Set(['authorization', 'proxy-authorization']);
 
 /**
  * A header as the Logs may show it. Credentials and signatures are masked: an Authorization keeps its
- * scheme (`Basic [masked]`), a signature its version (`v1,[masked]`), anything else is masked whole.
+ * scheme (`Basic ***`), a signature its version (`v1,***`), and any header named like a credential (in the
+ * operator's own headers as much as in the ones the sender sets) is masked whole.
  */
 export function maskHeader(name: string, value: string): string {
   const lower = name.toLowerCase();
@@ -48,17 +49,23 @@ export function maskHeader(name: string, value: string): string {
 }
 
 export function headerList(headers: Record<string, string | string[] | undefined>): HeaderList {
+  const lines = Object.entries(headers).flatMap(([name, raw]) =>
+    raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map((value) => ({ name, value })),
+  );
   const list: HeaderList = [];
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined) continue;
-    for (const value of Array.isArray(raw) ? raw : [raw]) {
-      if (list.length === maxHeaders) return list;
-      const shown = maskHeader(name, value);
-      list.push({
-        name,
-        value: shown.length > maxHeaderValueChars ? `${shown.slice(0, maxHeaderValueChars)}…` : shown,
-      });
+  let used = 0;
+  for (const [index, { name, value }] of lines.entries()) {
+    const shown = maskHeader(name, value);
+    const line = {
+      name,
+      value: shown.length > maxHeaderValueChars ? `${shown.slice(0, maxHeaderValueChars)}…` : shown,
+    };
+    used += line.name.length + line.value.length;
+    if (used > headerChars) {
+      list.push({ name: '…', value: `${lines.length - index} more headers not kept` });
+      break;
     }
+    list.push(line);
   }
   return list;
 }
@@ -70,24 +77,10 @@ export function bodyExcerpt(body: Buffer | string, bytes = Buffer.byteLength(bod
   return { text: kept.toString('utf8'), bytes, truncated: kept.length < bytes };
 }
 
-/** The URL with the values of query parameters named like credentials masked (`?token=[masked]`). */
-export function maskUrl(url: string): string {
-  const query = url.indexOf('?');
-  if (query === -1) return url;
-  const parameters = url
-    .slice(query + 1)
-    .split('&')
-    .map((parameter) => {
-      const name = parameter.split('=')[0] ?? '';
-      return parameter.includes('=') && credentialName.test(name) ? `${name}=${masked}` : parameter;
-    });
-  return `${url.slice(0, query)}?${parameters.join('&')}`;
-}
-
 export function requestExcerpt(request: DeliveryRequest): AttemptExchange['request'] {
   return {
     method: 'POST',
-    url: maskUrl(request.url),
+    url: redactCredentials(request.url),
     headers: headerList(request.headers),
     body: bodyExcerpt(request.body),
   };

@@ -1,5 +1,6 @@
+import { redactCredentials } from '@wms-webhooks/config';
 import { type Collection, type Db, ObjectId } from 'mongodb';
-import { type AttemptExchange, maskUrl } from './attempt-exchange';
+import type { AttemptExchange } from './attempt-exchange';
 import type { FailureKind } from './http-client';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { newestFirst, readRecent, recentKept } from './recent-attempts';
@@ -283,7 +284,11 @@ export class AttemptLogRepository {
     const found = await this.findById(attemptId);
     if (!found || found.webhookId !== webhookId) return undefined;
     const { url, exchange } = fromStored(found);
-    return { ...toItem(found), url: url === null ? null : maskUrl(url), exchange: exchange ?? null };
+    return {
+      ...toItem(found),
+      url: url === null ? null : redactCredentials(url),
+      exchange: exchange ?? null,
+    };
   }
 
   /**

@@ -153,8 +153,8 @@ describe('what a failed attempt keeps for the Logs', () => {
           method: 'POST',
           url: 'https://erp.example/hooks',
           headers: [
-            { name: 'Authorization', value: 'Basic [masked]' },
-            { name: 'webhook-signature', value: 'v1,[masked]' },
+            { name: 'Authorization', value: 'Basic ***' },
+            { name: 'webhook-signature', value: 'v1,***' },
           ],
           body: { text: '{"eventId":"ev-1"}', bytes: 18, truncated: false },
         },

@@ -128,7 +128,7 @@ export const logPageAnswer = z.object({
 
 const headerList = z
   .array(z.object({ name: z.string(), value: z.string() }))
-  .describe('In the order sent or received; credentials and signatures show as `[masked]`.');
+  .describe('In the order sent or received; credentials and signatures show as `***`.');
 const bodyExcerpt = z.object({
   text: z.string().describe('The first 4 KB of the body, as UTF-8.'),
   bytes: z.number().int().describe("The body's size, as far as it was read (a response up to 64 KB)."),
@@ -141,7 +141,7 @@ export const attemptDetailAnswer = logItem.extend({
     .object({
       request: z.object({
         method: z.literal('POST'),
-        url: z.string().describe('Query parameters named like credentials show as `[masked]`.'),
+        url: z.string().describe('Query parameters named like credentials show as `***`.'),
         headers: headerList,
         body: bodyExcerpt,
       }),
