@@ -156,4 +156,28 @@ describe('the admin UI in a real browser', () => {
     });
     await screenshot(page, '09-list-disabled-by-receiver');
   });
+
+  it("describes the chosen event type, shows its sample, and saves a status change's from and to filters", async () => {
+    await page.getByRole('link', { name: 'New webhook' }).click();
+    await page.getByLabel('Event type').selectOption('order.status_changed');
+    await expect.poll(() => page.locator('#eventType-hint').textContent()).toBe("An order's status changed.");
+    await page.getByText('Sample payload').click();
+    await expect
+      .poll(() => page.locator('details.sample-payload pre').textContent())
+      .toContain('"toStatus": "400"');
+    expect(await page.locator('#filter-toStatus-hint').textContent()).toMatch(/Leave it out to match any/);
+
+    await page.getByLabel('Name').fill('Orders reaching 400');
+    await page.getByLabel('Goods owner').fill('502');
+    await page.getByLabel('URL').fill(receiver.url('/ui-status'));
+    await page.getByLabel('Email for failures').fill('ops@browser.example');
+    await page.getByLabel('toStatus').fill('400');
+    await page.getByLabel('warehouseId').fill('AMS-1, RTM-2');
+    await screenshot(page, '10-form-status-change');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const created = /#\/webhooks\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
+    const stored = (await (await pipeline.api(`/api/webhooks/${created}`)).json()) as { filters: unknown };
+    expect(stored.filters).toEqual({ toStatus: ['400'], warehouseId: ['AMS-1', 'RTM-2'] });
+  });
 });

@@ -15,12 +15,12 @@ describe('the configuration reference', () => {
     expect(undescribedVariables()).toEqual([]);
   });
 
-  it('is what the schemas generate (npm run docs:config rewrites it)', () => {
+  it('is what the schemas generate (npm run docs:generate rewrites it)', () => {
     const document = readFileSync(configurationDoc, 'utf8');
     expect(document).toBe(renderConfigDocs(document));
   });
 
   it('names a missing section instead of writing nothing', () => {
-    expect(() => renderConfigDocs('# no markers')).toThrow(/generated: services/);
+    expect(() => renderConfigDocs('# no markers')).toThrow(/generated: services \(npm run docs:generate\)/);
   });
 });

@@ -8,6 +8,7 @@ import { notifierEnv } from '@wms-webhooks/notifier/env';
 import { retrierEnv } from '@wms-webhooks/retrier/env';
 import { senderEnv } from '@wms-webhooks/sender/env';
 import { z } from 'zod';
+import { cell, renderSections } from './generated-sections';
 
 /** Each service's schema, in the order an event passes through them. */
 const serviceSchemas = [
@@ -35,7 +36,7 @@ function defaultText(doc: EnvVariableDoc): string {
 
 function meaning(doc: EnvVariableDoc): string {
   const choices = doc.choices ? ` One of ${doc.choices.map((choice) => `\`${choice}\``).join(', ')}.` : '';
-  return `${doc.description ?? ''}${choices}`.replaceAll('|', '\\|');
+  return cell(`${doc.description ?? ''}${choices}`);
 }
 
 /** Variables without a description: the docs would show an empty meaning, so the test names them. */
@@ -85,22 +86,7 @@ function stackTable(): string {
   return lines.join('\n');
 }
 
-const generated = { services: servicesTable, stack: stackTable };
-
-/**
- * The document with each generated section rewritten from the schemas. A section lies between
- * `<!-- generated: NAME (npm run docs:config) -->` and `<!-- end generated: NAME -->`.
- */
+/** docs/configuration.md with its tables rewritten from the schemas. */
 export function renderConfigDocs(document: string): string {
-  let result = document;
-  for (const [name, render] of Object.entries(generated)) {
-    const start = `<!-- generated: ${name} (npm run docs:config) -->`;
-    const end = `<!-- end generated: ${name} -->`;
-    const from = result.indexOf(start);
-    const to = result.indexOf(end);
-    if (from < 0 || to < from)
-      throw new Error(`the configuration document has no "${start}" … "${end}" section`);
-    result = `${result.slice(0, from + start.length)}\n${render()}\n${result.slice(to)}`;
-  }
-  return result;
+  return renderSections(document, { services: servicesTable, stack: stackTable });
 }

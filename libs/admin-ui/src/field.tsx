@@ -17,11 +17,14 @@ export function Problems({ problems }: { problems?: string[] }) {
 export function Field({
   id,
   label,
+  hint,
   problems,
   children,
 }: {
   id: string;
   label: string;
+  /** What the field means, under it; the input should name `${id}-hint` in aria-describedby. */
+  hint?: string;
   problems?: string[];
   children: ReactNode;
 }) {
@@ -29,6 +32,11 @@ export function Field({
     <div className={`field${problems?.length ? ' invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
       {children}
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       <Problems problems={problems} />
     </div>
   );

@@ -51,10 +51,12 @@ export interface PublicWebhook {
   activity?: WebhookActivity;
 }
 
+/** One entry of `GET /api/catalogue`. */
 export interface EventTypeInfo {
   eventType: string;
   description: string;
-  filterableAttributes: string[];
+  filters: Array<{ attribute: string; description: string }>;
+  sample: { entityId: string; attributes: Record<string, string>; payload: Record<string, unknown> };
 }
 
 export interface LogItem {

@@ -36,7 +36,7 @@ export function WebhookEditor({
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
-    api<{ items: EventTypeInfo[] }>('/api/event-types').then((page) => {
+    api<{ items: EventTypeInfo[] }>('/api/catalogue').then((page) => {
       setEventTypes(page.items);
       if (!id) {
         const owner = principal.role === 'goods-owner' ? principal.goodsOwnerIds[0] : undefined;
@@ -55,7 +55,9 @@ export function WebhookEditor({
   }, [api, id, principal]);
 
   if (!form) return <p>{problems.form?.join(' ') ?? 'Loading…'}</p>;
-  const attributes = eventTypes.find((type) => type.eventType === form.eventType)?.filterableAttributes ?? [];
+  const chosenType = eventTypes.find((type) => type.eventType === form.eventType);
+  const filters = chosenType?.filters ?? [];
+  const attributes = filters.map((filter) => filter.attribute);
   const set = <K extends FormField>(field: K, value: WebhookForm[K]) => {
     setForm({ ...form, [field]: value });
     setSaved(false);
@@ -116,8 +118,13 @@ export function WebhookEditor({
         <Field id="name" label="Name" problems={problems.name}>
           <input id="name" value={form.name} onChange={(e) => set('name', e.target.value)} />
         </Field>
-        <Field id="eventType" label="Event type" problems={problems.eventType}>
-          <select id="eventType" value={form.eventType} onChange={(e) => set('eventType', e.target.value)}>
+        <Field id="eventType" label="Event type" hint={chosenType?.description} problems={problems.eventType}>
+          <select
+            id="eventType"
+            aria-describedby="eventType-hint"
+            value={form.eventType}
+            onChange={(e) => set('eventType', e.target.value)}
+          >
             {eventTypes.map((type) => (
               <option key={type.eventType} value={type.eventType} title={type.description}>
                 {type.eventType}
@@ -125,6 +132,12 @@ export function WebhookEditor({
             ))}
           </select>
         </Field>
+        {chosenType && (
+          <details className="sample-payload">
+            <summary>Sample payload (what Test sends in data)</summary>
+            <pre>{JSON.stringify(chosenType.sample.payload, null, 2)}</pre>
+          </details>
+        )}
         <Field id="kind" label="Kind" problems={problems.kind}>
           <select
             id="kind"
@@ -246,11 +259,11 @@ export function WebhookEditor({
         </fieldset>
         <fieldset className={problems.filters ? 'invalid' : ''}>
           <legend>Filters (comma-separated values; blank means any)</legend>
-          {attributes.length === 0 && <p>This event type has no filterable attributes.</p>}
-          {attributes.map((attribute) => (
-            <Field key={attribute} id={`filter-${attribute}`} label={attribute}>
+          {filters.map(({ attribute, description }) => (
+            <Field key={attribute} id={`filter-${attribute}`} label={attribute} hint={description}>
               <input
                 id={`filter-${attribute}`}
+                aria-describedby={`filter-${attribute}-hint`}
                 value={form.filters[attribute] ?? ''}
                 onChange={(e) => set('filters', { ...form.filters, [attribute]: e.target.value })}
               />

@@ -1,5 +1,13 @@
 export { applyCatalogue, registerCatalogueSchemas } from './apply-catalogue';
-export { eventTypeSpec, eventTypes } from './event-types';
+export {
+  asyncApiDocument,
+  catalogueVersion,
+  deliveryEnvelope,
+  type EventCatalogueEntry,
+  eventCatalogue,
+} from './catalogue-documents';
+export { type EventTypeSpec, eventTypeSpec, eventTypes } from './event-types';
+export { publishedJsonSchema } from './json-schema';
 export type {
   AttemptRecord,
   DeliveryTask,

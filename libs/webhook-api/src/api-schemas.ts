@@ -203,6 +203,36 @@ export const quotasAnswer = z.object({
   goodsOwners: z.array(z.object({ goodsOwnerId: z.number().int(), webhooks: z.number().int() })),
 });
 
+export const catalogueAnswer = z.object({
+  version: z.string().describe("The catalogue's contract version: a type added raises the minor."),
+  items: z.array(
+    z.object({
+      eventType: z.string(),
+      description: z.string(),
+      filters: z
+        .array(z.object({ attribute: z.string(), description: z.string() }))
+        .describe("What a webhook's `filters` may name, each with what it matches."),
+      sample: z
+        .object({
+          entityId: z.string(),
+          attributes: z.record(z.string(), z.string()),
+          payload: z.record(z.string(), z.unknown()),
+        })
+        .describe('The event Test sends; `payload` is what a delivery carries in `data`.'),
+      payloadSchema: z
+        .record(z.string(), z.unknown())
+        .describe("JSON Schema (draft 7) of a delivery's `data`."),
+    }),
+  ),
+});
+
+export const asyncApiAnswer = z
+  .object({
+    asyncapi: z.literal('3.0.0'),
+    info: z.object({ title: z.string(), version: z.string() }).loose(),
+  })
+  .loose();
+
 export const eventTypesAnswer = z.object({
   items: z.array(
     z.object({

@@ -1,5 +1,6 @@
+import { publishedJsonSchema } from '@wms-webhooks/contracts';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { errorAnswer, openApiAnswer, problemsAnswer } from './api-schemas';
 
 /** What a route declares about itself; the OpenAPI document is built from these and nothing else. */
@@ -16,6 +17,8 @@ export interface RouteDoc {
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Answers without an API key: authentication reads this, so the document cannot say otherwise. */
   public?: boolean;
+  /** Kept for clients written against it; the description names what replaces it. */
+  deprecated?: boolean;
 }
 
 declare module 'fastify' {
@@ -50,18 +53,7 @@ export const problems = (...codes: number[]) =>
     ]),
   );
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    // zod bounds every integer to the safe range; said on every count, it is noise.
-    override: ({ jsonSchema }) => {
-      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
-      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
-    },
-  });
-  return rest;
-}
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => publishedJsonSchema(schema, { io });
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => ({
   'application/json': { schema: jsonSchema(schema, io) },
@@ -116,6 +108,7 @@ function operation(doc: RouteDoc) {
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
     tags: [doc.tag],
+    ...(doc.deprecated ? { deprecated: true } : {}),
     ...(doc.public ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(doc.body

@@ -48,4 +48,37 @@ describe('matchWebhooks', () => {
     const filtered = testWebhook({ filters: { transporterCode: ['DHL'] }, goodsOwnerIds: [7] });
     expect(matchWebhooks([filtered], event({ attributes: {} }))).toEqual([]);
   });
+
+  describe('when a webhook filters on warehouse', () => {
+    it("matches the event's own warehouse, not an attribute", () => {
+      const amsterdam = testWebhook({ filters: { warehouseId: ['AMS-1'] }, goodsOwnerIds: [7] });
+      expect(matchWebhooks([amsterdam], event({ warehouseId: 'AMS-1' }))).toEqual([amsterdam]);
+      expect(matchWebhooks([amsterdam], event({ warehouseId: 'RTM-2' }))).toEqual([]);
+      expect(matchWebhooks([amsterdam], event({ warehouseId: null }))).toEqual([]);
+    });
+  });
+
+  describe('when a webhook filters on a status change', () => {
+    const statusEvent = (fromStatus: string, toStatus: string) =>
+      event({ eventType: 'order.status_changed', attributes: { fromStatus, toStatus } });
+    const anyTo400 = testWebhook({
+      eventType: 'order.status_changed',
+      filters: { toStatus: ['400'] },
+      goodsOwnerIds: [7],
+    });
+    const from200To400 = testWebhook({
+      eventType: 'order.status_changed',
+      filters: { fromStatus: ['200'], toStatus: ['400'] },
+      goodsOwnerIds: [7],
+    });
+
+    it('matches "any → 400" from every status, and "200 → 400" only from 200', () => {
+      expect(matchWebhooks([anyTo400, from200To400], statusEvent('200', '400'))).toEqual([
+        anyTo400,
+        from200To400,
+      ]);
+      expect(matchWebhooks([anyTo400, from200To400], statusEvent('300', '400'))).toEqual([anyTo400]);
+      expect(matchWebhooks([anyTo400, from200To400], statusEvent('200', '500'))).toEqual([]);
+    });
+  });
 });

@@ -55,7 +55,7 @@ describe('parseWebhookSettings', () => {
     const [problem] = problemsOf({ ...valid, eventType: 'article.updated', filters: { orderType: ['B2B'] } });
     expect(problem).toEqual({
       field: 'filters.orderType',
-      message: 'article.updated cannot be filtered on "orderType"; filterable attributes: none',
+      message: 'article.updated cannot be filtered on "orderType"; filterable attributes: warehouseId',
     });
   });
 

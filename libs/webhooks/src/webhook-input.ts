@@ -213,7 +213,7 @@ function checkEventTypeAndFilters(settings: RawSettings, problems: FieldProblem[
   }
   for (const attribute of Object.keys(settings.filters)) {
     if (!spec.filterableAttributes.includes(attribute)) {
-      const allowed = spec.filterableAttributes.length > 0 ? spec.filterableAttributes.join(', ') : 'none';
+      const allowed = spec.filterableAttributes.join(', ');
       problems.push({
         field: `filters.${attribute}`,
         message: `${settings.eventType} cannot be filtered on "${attribute}"; filterable attributes: ${allowed}`,
