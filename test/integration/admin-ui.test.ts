@@ -157,7 +157,7 @@ describe('the admin UI in a real browser', () => {
     await screenshot(page, '09-list-disabled-by-receiver');
   });
 
-  it("describes the chosen event type, shows its sample, and saves a status change's from and to filters", async () => {
+  it("describes the chosen event type, shows its sample, and saves a status change's filters and the webhook's throughput limits", async () => {
     await page.getByRole('link', { name: 'New webhook' }).click();
     await page.getByLabel('Event type').selectOption('order.status_changed');
     await expect.poll(() => page.locator('#eventType-hint').textContent()).toBe("An order's status changed.");
@@ -173,11 +173,19 @@ describe('the admin UI in a real browser', () => {
     await page.getByLabel('Email for failures').fill('ops@browser.example');
     await page.getByLabel('toStatus').fill('400');
     await page.getByLabel('warehouseId').fill('AMS-1, RTM-2');
+    await page.getByLabel('Deliveries at once').fill('3');
+    await page.getByLabel('Deliveries per second at most').fill('2.5');
     await screenshot(page, '10-form-status-change');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('button', { name: 'I have stored it' }).click();
     const created = /#\/webhooks\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? '';
-    const stored = (await (await pipeline.api(`/api/webhooks/${created}`)).json()) as { filters: unknown };
-    expect(stored.filters).toEqual({ toStatus: ['400'], warehouseId: ['AMS-1', 'RTM-2'] });
+    const stored = (await (await pipeline.api(`/api/webhooks/${created}`)).json()) as Record<string, unknown>;
+    expect(stored).toMatchObject({
+      filters: { toStatus: ['400'], warehouseId: ['AMS-1', 'RTM-2'] },
+      maxConcurrency: 3,
+      maxPerSecond: 2.5,
+    });
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Deliveries per second at most').inputValue()).toBe('2.5');
   });
 });

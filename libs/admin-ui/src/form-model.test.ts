@@ -17,6 +17,8 @@ const stored: PublicWebhook = {
   retryPolicy: 'one-day',
   enabled: true,
   timeoutMs: 5000,
+  maxConcurrency: 4,
+  maxPerSecond: 2.5,
   version: 3,
 };
 
@@ -38,9 +40,16 @@ describe('the webhook form', () => {
         filters: { orderType: ['B2C', 'B2B'] },
         retryPolicy: 'one-day',
         timeoutMs: 5000,
+        maxConcurrency: 4,
+        maxPerSecond: 2.5,
         enabled: true,
       },
     });
+  });
+
+  it('sends a blank rate limit as null: no limit', () => {
+    const result = bodyFromForm({ ...formFromWebhook(stored), maxPerSecond: ' ' }, []);
+    expect(result.ok && result.body.maxPerSecond).toBeNull();
   });
 
   it('sends a typed password, and drops filters on attributes the event type lacks', () => {

@@ -24,6 +24,9 @@ export interface WebhookForm {
   filters: Record<string, string>;
   retryPolicy: 'none' | 'one-day';
   timeoutMs: string;
+  maxConcurrency: string;
+  /** Blank: no limit. */
+  maxPerSecond: string;
   enabled: boolean;
 }
 
@@ -46,6 +49,8 @@ export function emptyForm(eventType: string, goodsOwnerId?: number): WebhookForm
     filters: {},
     retryPolicy: 'one-day',
     timeoutMs: '10000',
+    maxConcurrency: '1',
+    maxPerSecond: '',
     enabled: true,
   };
 }
@@ -69,6 +74,8 @@ export function formFromWebhook(webhook: PublicWebhook): WebhookForm {
     ),
     retryPolicy: webhook.retryPolicy,
     timeoutMs: String(webhook.timeoutMs),
+    maxConcurrency: String(webhook.maxConcurrency),
+    maxPerSecond: webhook.maxPerSecond === null ? '' : String(webhook.maxPerSecond),
     enabled: webhook.enabled,
   };
 }
@@ -92,6 +99,13 @@ export function bodyFromForm(
   }
   if (!/^\d+$/.test(form.timeoutMs.trim())) {
     problems.push({ field: 'timeoutMs', message: 'must be a whole number of milliseconds' });
+  }
+  if (!/^\d+$/.test(form.maxConcurrency.trim())) {
+    problems.push({ field: 'maxConcurrency', message: 'must be a whole number' });
+  }
+  const perSecond = form.maxPerSecond.trim();
+  if (perSecond !== '' && !Number.isFinite(Number(perSecond))) {
+    problems.push({ field: 'maxPerSecond', message: 'must be a number, or blank for no limit' });
   }
   if (problems.length > 0) return { ok: false, problems };
   const auth: Auth =
@@ -122,6 +136,8 @@ export function bodyFromForm(
       filters,
       retryPolicy: form.retryPolicy,
       timeoutMs: Number(form.timeoutMs),
+      maxConcurrency: Number(form.maxConcurrency),
+      maxPerSecond: perSecond === '' ? null : Number(perSecond),
       enabled: form.enabled,
     },
   };

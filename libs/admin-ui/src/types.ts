@@ -47,6 +47,8 @@ export interface PublicWebhook {
   /** Why the system disabled it: the receiver answered 410 Gone, or every delivery failed for days. */
   disabledReason?: string | null;
   timeoutMs: number;
+  maxConcurrency: number;
+  maxPerSecond: number | null;
   version: number;
   activity?: WebhookActivity;
 }

@@ -289,6 +289,34 @@ export function WebhookEditor({
             onChange={(e) => set('timeoutMs', e.target.value)}
           />
         </Field>
+        <Field
+          id="maxConcurrency"
+          label="Deliveries at once"
+          hint="1 keeps them in the order events happened; more sends that many at once, order not kept."
+          problems={problems.maxConcurrency}
+        >
+          <input
+            id="maxConcurrency"
+            inputMode="numeric"
+            aria-describedby="maxConcurrency-hint"
+            value={form.maxConcurrency}
+            onChange={(e) => set('maxConcurrency', e.target.value)}
+          />
+        </Field>
+        <Field
+          id="maxPerSecond"
+          label="Deliveries per second at most"
+          hint="Blank for no limit. A receiver's 429 or 503 with Retry-After slows deliveries too, for a while."
+          problems={problems.maxPerSecond}
+        >
+          <input
+            id="maxPerSecond"
+            inputMode="decimal"
+            aria-describedby="maxPerSecond-hint"
+            value={form.maxPerSecond}
+            onChange={(e) => set('maxPerSecond', e.target.value)}
+          />
+        </Field>
         <div className="field checkbox">
           <input
             id="enabled"

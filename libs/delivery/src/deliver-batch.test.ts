@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptLog } from './attempt-log';
 import { createKeyedQueue } from './concurrency';
 import { type DeliveryDeps, deliverBatch, stageDelivery } from './deliver-batch';
+import { deliveryLane } from './delivery-lane';
 import type { AttemptOutcome, DeliveryClient } from './http-client';
 import { sampleTask } from './sample-task.fixture';
 
@@ -200,6 +201,41 @@ describe('deliverBatch', () => {
         /^the target address is not allowed; last error: inside resolves/,
       );
     });
+  });
+});
+
+describe('when webhooks allow different numbers of deliveries at once', () => {
+  /** A client that counts how many requests per URL are open at once, each taking 20 ms. */
+  function countingClient() {
+    const open = new Map<string, number>();
+    const most = new Map<string, number>();
+    const client: DeliveryClient = {
+      async send(request) {
+        open.set(request.url, (open.get(request.url) ?? 0) + 1);
+        most.set(request.url, Math.max(most.get(request.url) ?? 0, open.get(request.url) ?? 0));
+        await new Promise((done) => setTimeout(done, 20));
+        open.set(request.url, (open.get(request.url) ?? 1) - 1);
+        return { outcome: 'succeeded', statusCode: 200, durationMs: 20 };
+      },
+      close() {},
+    };
+    return { client, most };
+  }
+
+  it('keeps a one-at-a-time webhook to one request, and lets one that allows 3 have 3 in flight', async () => {
+    const single = testWebhook({ id: 'single', url: 'http://single' });
+    const wide = testWebhook({ id: 'wide', url: 'http://wide', maxConcurrency: 3 });
+    const { client, most } = countingClient();
+    const dependencies = deps(client, [single, wide], []);
+    const byId = new Map([single, wide].map((webhook) => [webhook.id, webhook]));
+    dependencies.laneOf = (each) => deliveryLane(byId.get(each.webhookId) ?? single, each.deliveryId);
+    const tasks = Array.from({ length: 30 }, (_, index) => [
+      task('single', `s${index}`),
+      task('wide', `w${index}`),
+    ]);
+    await deliverBatch(dependencies, tasks.flat());
+    expect(most.get('http://single')).toBe(1);
+    expect(most.get('http://wide')).toBe(3);
   });
 });
 

@@ -4,9 +4,10 @@ import type { AttemptLog } from './attempt-log';
 import { type CircuitBreaker, endpointOf } from './circuit-breaker';
 import type { KeyedQueue } from './concurrency';
 import { buildDeliveryRequest, type DeliveryRequest } from './delivery-request';
-import type { AttemptOutcome, DeliveryClient } from './http-client';
+import { type AttemptOutcome, answeredHealthy, type DeliveryClient } from './http-client';
 import type { RetryTier } from './retry-schedule';
 import { isManualTry, readyToSend, type Settlement, settleAttempt } from './settle-attempt';
+import type { WebhookPacer } from './webhook-pacer';
 
 export interface AttemptDeps {
   client: DeliveryClient;
@@ -31,29 +32,22 @@ export interface AttemptDeps {
   onAttempt?: (task: DeliveryTask, outcome: AttemptOutcome, log: AttemptLog) => void;
   /** The sender's: while an endpoint's circuit is open, its deliveries go to the retry path unsent. */
   breaker?: CircuitBreaker;
+  /** The lane a task goes in, one at a time behind its earlier tasks (delivery-lane.ts); else its webhook. */
+  laneOf?: (task: DeliveryTask) => string;
+  /** Holds a webhook's new deliveries to its maxPerSecond and to its receiver's Retry-After. */
+  pacer?: WebhookPacer;
 }
 
 export interface DeliveryDeps extends AttemptDeps {
   writeLogs: (logs: AttemptLog[]) => Promise<void>;
 }
 
-/** The endpoint is alive if it answered at all, unless the answer was 5xx or 429. */
-function endpointHealthy(outcome: AttemptOutcome): boolean {
-  if (outcome.outcome === 'succeeded') return true;
-  return (
-    outcome.kind === 'status' &&
-    outcome.statusCode !== null &&
-    outcome.statusCode < 500 &&
-    outcome.statusCode !== 429
-  );
-}
-
 async function send(
   deps: AttemptDeps,
   task: DeliveryTask,
   webhook: Webhook,
-  startedAt: number,
-): Promise<{ outcome: AttemptOutcome; request?: DeliveryRequest }> {
+  lane: string,
+): Promise<{ outcome: AttemptOutcome; request?: DeliveryRequest; startedAt: number }> {
   // A test shows the real result, and a none-policy delivery has only this one chance: both bypass it.
   const breaker = isManualTry(task) || webhook.retryPolicy === 'none' ? undefined : deps.breaker;
   const endpoint = endpointOf(webhook.url);
@@ -65,22 +59,29 @@ async function send(
       error: 'not sent: the circuit for this endpoint is open after repeated failures',
       durationMs: 0,
     };
-    return { outcome };
+    return { outcome, startedAt: deps.now() };
   }
+  // An operator's single try is not held back: it is how they check the endpoint.
+  if (deps.pacer && !isManualTry(task)) await deps.pacer.pace(webhook, lane);
+  const startedAt = deps.now();
   const request = buildDeliveryRequest(task, webhook, startedAt);
   const outcome = await deps.client.send(request, webhook.timeoutMs);
+  deps.pacer?.record(webhook, outcome);
   if (!(outcome.outcome === 'failed' && outcome.kind === 'target-refused'))
-    breaker?.record(endpoint, endpointHealthy(outcome));
-  return { outcome, request };
+    breaker?.record(endpoint, answeredHealthy(outcome));
+  return { outcome, request, startedAt };
 }
 
 /** One attempt of one task, and what follows from it: done, a retry on a tier, or a dead letter. */
-export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Promise<Settlement> {
-  const startedAt = deps.now();
-  const ready = readyToSend(task, await deps.webhookById(task.webhookId), startedAt);
+export async function attemptDelivery(
+  deps: AttemptDeps,
+  task: DeliveryTask,
+  lane = task.webhookId,
+): Promise<Settlement> {
+  const ready = readyToSend(task, await deps.webhookById(task.webhookId), deps.now());
   if ('refused' in ready) return ready.refused;
   const { webhook } = ready;
-  const { outcome, request } = await send(deps, task, webhook, startedAt);
+  const { outcome, request, startedAt } = await send(deps, task, webhook, lane);
   const settled = settleAttempt({
     task,
     webhook,
@@ -96,13 +97,16 @@ export async function attemptDelivery(deps: AttemptDeps, task: DeliveryTask): Pr
 }
 
 /**
- * Attempts every task of a batch. Tasks of one webhook go one after another, in order, and after the same
- * webhook's tasks from earlier batches; different webhooks go in parallel, so a slow receiver holds up
- * only its own deliveries.
+ * Attempts every task of a batch. Tasks of one lane (a webhook, or one of its lanes when it allows more
+ * than one delivery at a time) go one after another, in order, and after the same lane's tasks from
+ * earlier batches; different lanes go in parallel, so a slow receiver holds up only its own deliveries.
  */
 async function attemptAll(deps: AttemptDeps, tasks: readonly DeliveryTask[]): Promise<Settlement[]> {
   const attempts = await Promise.allSettled(
-    tasks.map((task) => deps.queue.run(task.webhookId, () => attemptDelivery(deps, task))),
+    tasks.map((task) => {
+      const lane = deps.laneOf?.(task) ?? task.webhookId;
+      return deps.queue.run(lane, () => attemptDelivery(deps, task, lane));
+    }),
   );
   // Only once every task has settled: a batch started again must not overtake its own first try.
   const failure = attempts.find((attempt) => attempt.status === 'rejected');

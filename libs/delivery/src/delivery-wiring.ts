@@ -12,6 +12,7 @@ import { createKeyedQueue, type KeyedQueue } from './concurrency';
 import type { DeliveryDeps } from './deliver-batch';
 import type { AttemptOutcome } from './http-client';
 import { type RetryTier, retryTiers } from './retry-schedule';
+import { WebhookPacer } from './webhook-pacer';
 
 /** The process's delivery queue, with a gauge of what it holds: a backlog behind slow webhooks shows here. */
 export function createDeliveryQueue(metrics: Registry, limit: number): KeyedQueue {
@@ -25,6 +26,31 @@ export function createDeliveryQueue(metrics: Registry, limit: number): KeyedQueu
     },
   });
   return queue;
+}
+
+/** The process's pacer, with what it holds back shown: time waited, and webhooks their receivers slowed. */
+export function createPacer(metrics: Registry, maxRetryAfterWaitMs: number): WebhookPacer {
+  const waited = new Counter({
+    name: 'wms_webhooks_delivery_paced_seconds_total',
+    help: "Time deliveries waited before sending: for their webhook's maxPerSecond (limit) or its receiver's Retry-After (retry-after).",
+    labelNames: ['reason'],
+    registers: [metrics],
+  });
+  const pacer = new WebhookPacer({
+    now: Date.now,
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    maxRetryAfterWaitMs,
+    onWait: (ms, reason) => waited.inc({ reason }, ms / 1000),
+  });
+  new Gauge({
+    name: 'wms_webhooks_webhooks_slowed',
+    help: 'Webhooks whose receivers asked to slow down (429 or 503 with Retry-After) and have not yet recovered.',
+    registers: [metrics],
+    collect() {
+      this.set(pacer.slowedCount());
+    },
+  });
+  return pacer;
 }
 
 export function retryTopic(topics: TopicNames, tier: RetryTier): string {

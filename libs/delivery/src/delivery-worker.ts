@@ -19,7 +19,13 @@ import { Gauge, Histogram } from 'prom-client';
 import { createAttemptLogWriter } from './attempt-log-writer';
 import { CircuitBreaker } from './circuit-breaker';
 import { type DeliveryDeps, stageDelivery } from './deliver-batch';
-import { createDeliveryMetrics, createDeliveryQueue, createDeliveryRoutes } from './delivery-wiring';
+import { deliveryLane } from './delivery-lane';
+import {
+  createDeliveryMetrics,
+  createDeliveryQueue,
+  createDeliveryRoutes,
+  createPacer,
+} from './delivery-wiring';
 import { createDeliveryClient } from './http-client';
 import { retentionMsOf } from './log-buckets';
 import { type RetryTier, tierFetchWaitMs } from './retry-schedule';
@@ -32,6 +38,7 @@ export type DeliveryWorkerConfig = Parameters<typeof targetPolicyOf>[0] & {
   WEBHOOKS_LOG_RETENTION_DAYS: number;
   WEBHOOKS_TIME_SCALE: number;
   METRICS_PER_GOODS_OWNER: boolean;
+  RETRY_AFTER_MAX_WAIT_MS: number;
 };
 
 export interface DeliveryWorkerOptions {
@@ -105,6 +112,13 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
     timeScale: config.WEBHOOKS_TIME_SCALE,
     origin: service,
     breaker,
+    pacer: createPacer(metrics, config.RETRY_AFTER_MAX_WAIT_MS),
+    laneOf: followed
+      ? (task) => {
+          const webhook = followed.cache.get(task.webhookId);
+          return webhook ? deliveryLane(webhook, task.deliveryId) : task.webhookId;
+        }
+      : undefined,
     ...createDeliveryRoutes(context.producer, context.serde, context.topics, {
       ...context.quarantine,
       sourceTopic: options.topic,

@@ -42,6 +42,17 @@ export type AttemptOutcome =
       response?: NonNullable<AttemptExchange['response']>;
     };
 
+/** The receiver is alive if it answered at all, unless the answer was 5xx or 429. */
+export function answeredHealthy(outcome: AttemptOutcome): boolean {
+  if (outcome.outcome === 'succeeded') return true;
+  return (
+    outcome.kind === 'status' &&
+    outcome.statusCode !== null &&
+    outcome.statusCode < 500 &&
+    outcome.statusCode !== 429
+  );
+}
+
 export interface DeliveryClient {
   send(request: DeliveryRequest, timeoutMs: number): Promise<AttemptOutcome>;
   close(): void;

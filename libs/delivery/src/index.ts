@@ -28,3 +28,4 @@ export {
   removeSilentWriters,
   type WebhookActivity,
 } from './webhook-activity';
+export { pacingEnv } from './webhook-pacer';

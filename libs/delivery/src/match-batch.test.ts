@@ -71,4 +71,16 @@ describe('matching a batch of events', () => {
     await expect(matchBatch(failing, [event('e1', 1)])).rejects.toThrow('broker away');
     expect(emitted()).toBe(0);
   });
+
+  describe('when a webhook allows several deliveries at once', () => {
+    it('keys its tasks by lane, so they spread over partitions, at most that many lanes', async () => {
+      const { deps, sends } = recorder([testWebhook({ id: 'wide', goodsOwnerIds: [1], maxConcurrency: 3 })]);
+      await matchBatch(
+        deps,
+        Array.from({ length: 60 }, (_, index) => event(`e${index}`, 1)),
+      );
+      const keys = new Set(sends[0]?.map((record) => record.key));
+      expect(keys).toEqual(new Set(['wide#0', 'wide#1', 'wide#2']));
+    });
+  });
 });

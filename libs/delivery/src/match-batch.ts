@@ -1,6 +1,6 @@
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
-import { planDeliveries } from './plan-deliveries';
+import { type PlannedDelivery, planDeliveries } from './plan-deliveries';
 
 export interface MatchBatchDeps {
   /** The webhooks of an event type, as the definitions cache holds them. */
@@ -16,17 +16,17 @@ export interface MatchBatchDeps {
 
 /**
  * The matcher's work on a batch of accepted events: one task per (event, webhook), in event order, keyed
- * by webhook so one webhook's deliveries stay in order on one partition, all produced in one send.
+ * by its lane so each lane's deliveries stay in order on one partition, all produced in one send.
  */
 export async function matchBatch(deps: MatchBatchDeps, events: readonly WmsEvent[]): Promise<void> {
   const now = deps.now();
-  const tasks: DeliveryTask[] = [];
+  const records: PlannedDelivery[] = [];
   for (const event of events) {
     const planned = planDeliveries(deps.webhooksFor(event.eventType), event, now);
     deps.matched(planned.length);
-    tasks.push(...planned);
+    records.push(...planned);
   }
-  if (tasks.length === 0) return;
-  await deps.send(tasks.map((task) => ({ key: task.webhookId, value: task })));
-  deps.emitted(tasks.length);
+  if (records.length === 0) return;
+  await deps.send(records);
+  deps.emitted(records.length);
 }

@@ -1,11 +1,29 @@
 import type { DeliveryTask, WmsEvent } from '@wms-webhooks/contracts';
 import { matchWebhooks, type Webhook } from '@wms-webhooks/webhooks';
 import { deliveryIdFor } from './delivery-id';
+import { deliveryLane } from './delivery-lane';
+
+export interface PlannedDelivery {
+  /** Its lane (delivery-lane.ts): the record's key on webhooks.deliveries. */
+  key: string;
+  value: DeliveryTask;
+}
 
 /** One task per webhook the event matches; the task names the webhook, never its credentials. */
-export function planDeliveries(candidates: readonly Webhook[], event: WmsEvent, now: number): DeliveryTask[] {
-  return matchWebhooks(candidates, event).map((webhook) => ({
-    deliveryId: deliveryIdFor(event.eventId, webhook.id),
+export function planDeliveries(
+  candidates: readonly Webhook[],
+  event: WmsEvent,
+  now: number,
+): PlannedDelivery[] {
+  return matchWebhooks(candidates, event).map((webhook) => {
+    const deliveryId = deliveryIdFor(event.eventId, webhook.id);
+    return { key: deliveryLane(webhook, deliveryId), value: plannedTask(deliveryId, webhook, event, now) };
+  });
+}
+
+function plannedTask(deliveryId: string, webhook: Webhook, event: WmsEvent, now: number): DeliveryTask {
+  return {
+    deliveryId,
     webhookId: webhook.id,
     eventId: event.eventId,
     eventType: event.eventType,
@@ -22,5 +40,5 @@ export function planDeliveries(candidates: readonly Webhook[], event: WmsEvent, 
     origin: 'matcher',
     history: [],
     finalReason: null,
-  }));
+  };
 }

@@ -17,6 +17,8 @@ export function testWebhook(overrides: Partial<Webhook> = {}): Webhook {
     retryPolicy: 'none',
     enabled: true,
     timeoutMs: 10_000,
+    maxConcurrency: 1,
+    maxPerSecond: null,
     signingSecret: `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`,
     previousSigningSecrets: [],
     version: 1,

@@ -16,7 +16,7 @@ function problemsOf(body: unknown) {
 }
 
 describe('parseWebhookSettings', () => {
-  it('fills the defaults: no auth, no headers or filters, one-day retries, enabled, 10 s timeout', () => {
+  it('fills the defaults: no auth, no headers or filters, one-day retries, enabled, 10 s timeout, one at a time, no rate limit', () => {
     expect(parseWebhookSettings(valid)).toEqual({
       ok: true,
       value: {
@@ -28,8 +28,20 @@ describe('parseWebhookSettings', () => {
         retryPolicy: 'one-day',
         enabled: true,
         timeoutMs: 10000,
+        maxConcurrency: 1,
+        maxPerSecond: null,
       },
     });
+  });
+
+  it('names throughput limits out of range', () => {
+    expect(problemsOf({ ...valid, maxConcurrency: 0, maxPerSecond: 0 })).toEqual([
+      { field: 'maxConcurrency', message: 'must be at least 1' },
+      { field: 'maxPerSecond', message: 'must be at least 0.1 (one delivery every 10 s)' },
+    ]);
+    expect(problemsOf({ ...valid, maxConcurrency: 2.5 })).toEqual([
+      { field: 'maxConcurrency', message: 'must be a whole number' },
+    ]);
   });
 
   it('reports every problem at once, each naming its field', () => {

@@ -12,7 +12,7 @@ import {
   maxHeaderNameLength,
   maxHeaderValueLength,
 } from './http-rules';
-import type { WebhookAuth, WebhookSettings } from './webhook';
+import { settingDefaults, type WebhookAuth, type WebhookSettings } from './webhook';
 
 export interface FieldProblem {
   field: string;
@@ -22,6 +22,8 @@ export interface FieldProblem {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
 
 const maxHeaders = 50;
+/** Lanes per webhook: each is a key on `webhooks.deliveries`, so more than its partitions add nothing. */
+const maxConcurrencyLimit = 64;
 
 const authSchema = z.discriminatedUnion(
   'type',
@@ -81,6 +83,18 @@ export const webhookSettingsInput = z
       .min(1000, 'must be at least 1000')
       .max(30000, 'may be at most 30000')
       .default(10000),
+    maxConcurrency: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(maxConcurrencyLimit, `may be at most ${maxConcurrencyLimit}`)
+      .default(settingDefaults.maxConcurrency),
+    maxPerSecond: z
+      .number({ error: 'must be a number or null' })
+      .min(0.1, 'must be at least 0.1 (one delivery every 10 s)')
+      .max(10_000, 'may be at most 10000')
+      .nullable()
+      .default(settingDefaults.maxPerSecond),
   })
   .strict();
 

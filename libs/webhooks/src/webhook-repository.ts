@@ -1,6 +1,6 @@
 import { SecretBox, SecretDecryptError } from '@wms-webhooks/secrets';
 import type { Collection, Db } from 'mongodb';
-import type { Webhook, WebhookAuth } from './webhook';
+import { settingDefaults, type Webhook, type WebhookAuth } from './webhook';
 
 type WebhookDocument = Omit<Webhook, 'id' | 'previousSigningSecrets'> & {
   _id: string;
@@ -75,11 +75,22 @@ export class WebhookRepository {
       const opened = this.transformSecrets(rest, _id, (value, field) =>
         options.acceptPlaintext && !SecretBox.isSealed(value) ? value : this.secrets.open(value, field),
       );
-      return { id: _id, ...opened, previousSigningSecrets: opened.previousSigningSecrets };
+      return {
+        id: _id,
+        ...settingDefaults,
+        ...opened,
+        previousSigningSecrets: opened.previousSigningSecrets,
+      };
     } catch (error) {
       if (!(error instanceof SecretDecryptError)) throw error;
       const emptied = this.transformSecrets(rest, _id, () => '');
-      return { id: _id, ...emptied, previousSigningSecrets: [], unreadableSecrets: error.message };
+      return {
+        id: _id,
+        ...settingDefaults,
+        ...emptied,
+        previousSigningSecrets: [],
+        unreadableSecrets: error.message,
+      };
     }
   }
 

@@ -23,7 +23,17 @@ export interface WebhookSettings {
   retryPolicy: RetryPolicy;
   enabled: boolean;
   timeoutMs: number;
+  /**
+   * Deliveries in flight at once. 1 (the default): one at a time, in the order events happened. More:
+   * that many lanes, each in order, the order between them not kept.
+   */
+  maxConcurrency: number;
+  /** Deliveries started per second at most, over all lanes; null for no limit. */
+  maxPerSecond: number | null;
 }
+
+/** What a definition stored before a setting existed means. */
+export const settingDefaults = { maxConcurrency: 1, maxPerSecond: null } satisfies Partial<WebhookSettings>;
 
 export interface Webhook extends WebhookSettings {
   id: string;

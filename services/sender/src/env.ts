@@ -1,5 +1,5 @@
 import { positiveInt } from '@wms-webhooks/config';
-import { attemptLogEnv } from '@wms-webhooks/delivery';
+import { attemptLogEnv, pacingEnv } from '@wms-webhooks/delivery';
 import { secretKeyEnv } from '@wms-webhooks/secrets';
 import { opsPort, serviceEnv } from '@wms-webhooks/service-runtime';
 import { definitionsEnv } from '@wms-webhooks/webhooks';
@@ -9,6 +9,7 @@ export const senderEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
   ...attemptLogEnv,
+  ...pacingEnv,
   OPS_PORT: opsPort(9103),
   SENDER_GROUP_ID: z
     .string()
@@ -17,7 +18,7 @@ export const senderEnv = z.object({
   SENDER_CONCURRENCY: positiveInt()
     .default(256)
     .describe(
-      "Requests in flight at once, over all partitions; one webhook's deliveries go one at a time, in order.",
+      "Requests in flight at once, over all partitions; each webhook's deliveries go one at a time, in order, per lane (its maxConcurrency lanes).",
     ),
   SENDER_MAX_SOCKETS_PER_HOST: positiveInt().default(50).describe('Keep-alive sockets per receiver host.'),
   ...definitionsEnv,
