@@ -25,7 +25,7 @@ class PacedReceiver {
   private base = '';
 
   async start() {
-    this.server = createServer((request, response) => {
+    const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
@@ -43,8 +43,9 @@ class PacedReceiver {
         }, this.delays.get(path) ?? 0);
       });
     });
-    await new Promise<void>((listening) => this.server?.listen(0, '127.0.0.1', listening));
-    this.base = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+    this.server = server;
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    this.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   url(path: string, delayMs = 0) {
