@@ -481,6 +481,47 @@ describe('a first Logs page', () => {
   });
 });
 
+describe('when a webhook logs more attempts between two merges than the merged rows keep', () => {
+  const store = monitoredStore('it_recent_burst');
+  const now = Date.UTC(2026, 10, 23, 12, 30);
+  const writer = createAttemptLogWriter(store.database, {
+    service: 'sender',
+    retentionMs: 30 * day,
+    timedWrite: <T>(_operation: string, write: () => Promise<T>) => write(),
+    onFlushError: () => undefined,
+    now: () => now,
+  });
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  // 12 failures, then 300 successes, all before one merge: the failures are not among the newest rows.
+  const attempts = Array.from({ length: 312 }, (_, index) =>
+    sampleAttemptLog({
+      webhookId: 'wh-burst',
+      startedAt: new Date(now - 400_000 + index * 1_000),
+      outcome: index < 12 ? 'failed' : 'succeeded',
+    }),
+  );
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await writer.writeLogs(attempts);
+    await writer.flush();
+  });
+  afterAll(async () => {
+    await writer.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('still lists every failure on a page of failures', async () => {
+    const page = await logs.page('wh-burst', { limit: 25, outcome: 'failed' });
+    expect(page.items.map((item) => item.startedAt)).toEqual(
+      attempts
+        .slice(0, 12)
+        .reverse()
+        .map((attempt) => attempt.startedAt),
+    );
+  });
+});
+
 describe('when an earlier version logged into one collection', () => {
   const store = monitoredStore('it_attempt_legacy');
   const now = Date.UTC(2026, 10, 23, 12, 30);

@@ -69,41 +69,63 @@ export async function readRecent(db: Db, webhookId: string): Promise<RecentRows 
  * The newest attempts of each webhook, merged by every writer into one small collection per webhook, so a
  * first Logs page reads a document, not the log. A writer holds only what it logged since its last flush.
  */
+/** What a writer logged for one webhook since its last merge: its newest rows, and its newest failures. */
+interface Pending {
+  rows: LogItem[];
+  failures: LogItem[];
+}
+
+/** The newest of both, sorted and cut only once twice as many are held, so most calls only append. */
+function newestOf(kept: LogItem[], added: readonly LogItem[]): LogItem[] {
+  const all = kept.concat(added);
+  return all.length > 2 * recentKept ? all.sort(newestFirst).slice(0, recentKept) : all;
+}
+
 export class RecentAttempts {
-  private pending = new Map<string, LogItem[]>();
+  private pending = new Map<string, Pending>();
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Holds a webhook's newest rows and, apart from them, its newest failures: a burst of successes between
+   * two merges must not push the failures it followed out of the failures list.
+   */
   record(webhookId: string, items: readonly LogItem[]) {
-    const rows = this.pending.get(webhookId) ?? [];
-    rows.push(...items);
-    this.pending.set(
-      webhookId,
-      rows.length > 2 * recentKept ? rows.sort(newestFirst).slice(0, recentKept * 2) : rows,
-    );
+    this.hold(webhookId, {
+      rows: [...items],
+      failures: items.filter((item) => item.outcome === 'failed'),
+    });
+  }
+
+  private hold(webhookId: string, added: Pending) {
+    const pending = this.pending.get(webhookId) ?? { rows: [], failures: [] };
+    this.pending.set(webhookId, {
+      rows: newestOf(pending.rows, added.rows),
+      failures: newestOf(pending.failures, added.failures),
+    });
   }
 
   /** Merges what was logged since the last flush. The attempt-log writer never overlaps two. */
   async flush(): Promise<void> {
     const batch = [...this.pending];
     this.pending = new Map();
-    const failed: Array<[string, LogItem[]]> = [];
+    const failed: Array<[string, Pending]> = [];
     for (let next = 0; next < batch.length; next += mergeConcurrency) {
       await Promise.all(
-        batch.slice(next, next + mergeConcurrency).map(async ([webhookId, rows]) => {
-          if (!(await this.merge(webhookId, rows).catch(() => false))) failed.push([webhookId, rows]);
+        batch.slice(next, next + mergeConcurrency).map(async ([webhookId, added]) => {
+          if (!(await this.merge(webhookId, added).catch(() => false))) failed.push([webhookId, added]);
         }),
       );
     }
-    for (const [webhookId, rows] of failed) this.record(webhookId, rows);
+    for (const [webhookId, added] of failed) this.hold(webhookId, added);
     if (failed.length > 0)
       throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
   }
 
-  private async merge(webhookId: string, added: LogItem[]): Promise<boolean> {
+  private async merge(webhookId: string, added: Pending): Promise<boolean> {
     const collection = recentCollection(this.db, webhookId);
     for (let tries = 0; tries < mergeTries; tries++) {
       const latest = await latestVersion(collection);
@@ -115,13 +137,8 @@ export class RecentAttempts {
         await collection.insertOne({
           _id: version,
           updatedAt: new Date(this.now()),
-          rows: JSON.stringify(mergeNewest(kept?.rows ?? [], added)),
-          failures: JSON.stringify(
-            mergeNewest(
-              kept?.failures ?? [],
-              added.filter((row) => row.outcome === 'failed'),
-            ),
-          ),
+          rows: JSON.stringify(mergeNewest(kept?.rows ?? [], added.rows)),
+          failures: JSON.stringify(mergeNewest(kept?.failures ?? [], added.failures)),
         });
       } catch (error) {
         if ((error as { code?: number }).code === 11000) continue;
