@@ -126,6 +126,8 @@ describe('access control on the API', () => {
         ['POST', `/api/webhooks/${id}/rotate-secret`],
         ['GET', `/api/webhooks/${id}/logs`],
         ['GET', `/api/webhooks/${id}/activity`],
+        ['GET', `/api/webhooks/${id}/activity/history?window=7d`],
+        ['GET', `/api/webhooks/${id}/logs/000000000000000000000000`],
         ['POST', `/api/webhooks/${id}/deliveries/00000000-0000-4000-8000-000000000000/resend`],
       ] as const;
       for (const [method, path] of attempts) {

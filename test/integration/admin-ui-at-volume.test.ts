@@ -123,6 +123,25 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
     await screenshot(page, 'volume-02-logs');
   });
 
+  it('draws the busiest webhook’s chart over 7 and 30 days from the counts, not the log', async () => {
+    const busiest = written.get(webhookIds[0] as string);
+    for (const [choice, period] of [
+      ['last 7 days', 'Last 7 days'],
+      ['last 30 days', 'Last 30 days'],
+    ] as const) {
+      await page.getByLabel(/^Attempts per/).selectOption({ label: choice });
+      await expect
+        .poll(
+          () => page.getByRole('img', { name: new RegExp(`^${period}`) }).getAttribute('aria-label'),
+          settle,
+        )
+        .toBe(`${period}: ${busiest?.attempts} attempts, ${busiest?.failures} failed`);
+    }
+    expect(await page.getByText(/^Attempts per day/).count()).toBeGreaterThan(0);
+    await screenshot(page, 'volume-02b-logs-30-days');
+    await page.getByLabel(/^Attempts per/).selectOption({ label: 'last 24 hours' });
+  });
+
   it('pages past what the writers merged, into the log’s buckets', async () => {
     const firstRow = () => page.locator('table.logs tbody tr').first().textContent();
     const seen = new Set<string | null>([await firstRow()]);

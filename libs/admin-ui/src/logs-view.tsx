@@ -2,9 +2,17 @@ import { useCallback, useEffect, useState } from 'react';
 import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
 import { AttemptDetailView } from './attempt-detail';
-import type { LogItem, LogRetention, PublicWebhook, WebhookActivity } from './types';
+import type { ActivityHistory, ActivityWindow, LogItem, LogRetention, PublicWebhook } from './types';
 
 type OutcomeFilter = '' | 'succeeded' | 'failed';
+
+const windowNames: Record<ActivityWindow, string> = {
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+};
+const perStep = (stepHours: number) =>
+  stepHours === 1 ? 'per hour' : stepHours === 24 ? 'per day' : `per ${stepHours} hours`;
 
 function retentionNote(retention: LogRetention): string {
   const days = retention.retentionDays;
@@ -23,7 +31,8 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const [page, setPage] = useState<{ items: LogItem[]; nextCursor: string | null }>();
   const [message, setMessage] = useState<string>();
-  const [activity, setActivity] = useState<WebhookActivity>();
+  const [chartWindow, setChartWindow] = useState<ActivityWindow>('24h');
+  const [history, setHistory] = useState<ActivityHistory>();
   const [retention, setRetention] = useState<LogRetention>();
   const [opened, setOpened] = useState<string>();
 
@@ -36,8 +45,10 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
       setPage,
       (error: Error) => setMessage(error.message),
     );
-    api<WebhookActivity>(`/api/webhooks/${id}/activity`).then(setActivity, () => setActivity(undefined));
-  }, [api, id, outcome, cursor]);
+    api<ActivityHistory>(`/api/webhooks/${id}/activity/history?window=${chartWindow}`).then(setHistory, () =>
+      setHistory(undefined),
+    );
+  }, [api, id, outcome, cursor, chartWindow]);
   useEffect(load, [load]);
   useEffect(() => {
     api<PublicWebhook>(`/api/webhooks/${id}`).then(setWebhook, (error: Error) => setMessage(error.message));
@@ -82,12 +93,24 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
         </button>
         <a href={`#/webhooks/${id}`}>Settings</a>
       </div>
-      {activity && (
+      {history && (
         <figure className="activity">
-          <ActivityChart hourly={activity.hourly} size="large" />
+          <ActivityChart points={history.points} size="large" period={windowNames[history.window]} />
           <figcaption>
-            Attempts per hour, last 24 hours: {activity.recentAttempts} in all, {activity.recentFailures}{' '}
-            failed.
+            <label htmlFor="chart-window">Attempts {perStep(history.stepHours)}</label>{' '}
+            <select
+              id="chart-window"
+              value={chartWindow}
+              onChange={(e) => setChartWindow(e.target.value as ActivityWindow)}
+            >
+              {Object.entries(windowNames).map(([value, name]) => (
+                <option key={value} value={value}>
+                  {name.toLowerCase()}
+                </option>
+              ))}
+            </select>
+            : {history.points.reduce((sum, point) => sum + point.attempts, 0)} in all,{' '}
+            {history.points.reduce((sum, point) => sum + point.failures, 0)} failed.
           </figcaption>
         </figure>
       )}

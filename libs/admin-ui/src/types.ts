@@ -23,6 +23,14 @@ export interface WebhookActivity {
   hourly: HourOfActivity[];
 }
 
+export type ActivityWindow = '24h' | '7d' | '30d';
+
+export interface ActivityHistory {
+  window: ActivityWindow;
+  stepHours: number;
+  points: Array<{ start: string; attempts: number; failures: number }>;
+}
+
 export interface LogRetention {
   retentionDays: number;
   bytes: number | null;

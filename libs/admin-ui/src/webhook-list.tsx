@@ -93,7 +93,18 @@ export function WebhookList({ api, principal }: { api: Api; principal: Principal
                 <td className={webhook.activity?.lastOutcome ?? ''}>
                   {webhook.activity?.lastOutcome ?? 'none yet'}
                 </td>
-                <td>{webhook.activity && <ActivityChart hourly={webhook.activity.hourly} size="small" />}</td>
+                <td>
+                  {webhook.activity && (
+                    <ActivityChart
+                      points={webhook.activity.hourly.map(({ hour, ...counts }) => ({
+                        start: hour,
+                        ...counts,
+                      }))}
+                      size="small"
+                      period="Last 24 hours"
+                    />
+                  )}
+                </td>
                 <td>{failureRate(webhook)}</td>
                 <td className="actions">
                   <TestButton api={api} webhookId={webhook.id} onResult={load} />

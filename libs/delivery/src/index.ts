@@ -1,3 +1,11 @@
+export {
+  type ActivityPoint,
+  foldClosedHours,
+  readActivityHistory,
+  removeOldHours,
+  type Window as ActivityWindow,
+  windows as activityWindows,
+} from './activity-history';
 export type { AttemptExchange } from './attempt-exchange';
 export {
   type AttemptDetail,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { AttemptLog } from './attempt-log';
 
-const hourMs = 3_600_000;
+export const hourMs = 3_600_000;
 /** The list shows a day; a writer keeps one hour more, so the day is whole while the hour turns. */
-const hoursKept = 25;
+export const hoursKept = 25;
 
 export interface HourOfActivity {
   hour: Date;
@@ -23,7 +23,7 @@ export interface WebhookActivity {
 }
 
 /** One webhook's activity as one writer saw it: its last attempt and its counts per hour. */
-interface WriterCounts {
+export interface WriterCounts {
   lastAt: number;
   lastOutcome: 'succeeded' | 'failed';
   /** Hour number (ms since the epoch / 1 h) → [attempts, failures]. */
@@ -131,6 +131,14 @@ function emptyActivity(now: number): WebhookActivity {
   };
 }
 
+/** Every writer's counts that may still hold one of the last 25 hours, by webhook. */
+export async function readWriterCounts(db: Db, now: number): Promise<Array<Record<string, WriterCounts>>> {
+  const documents = await activityCollection(db)
+    .find({ updatedAt: { $gte: new Date(now - hoursKept * hourMs) } })
+    .toArray();
+  return documents.map((document) => JSON.parse(document.webhooks) as Record<string, WriterCounts>);
+}
+
 /** The last outcome and the last 24 hours of each webhook, summed over every writer's document. */
 export async function readActivity(
   db: Db,
@@ -140,11 +148,7 @@ export async function readActivity(
   const wanted = new Set(webhookIds);
   const result = new Map(webhookIds.map((id) => [id, emptyActivity(now)]));
   const firstHour = Math.floor(now / hourMs) - 23;
-  const documents = await activityCollection(db)
-    .find({ updatedAt: { $gte: new Date(now - hoursKept * hourMs) } })
-    .toArray();
-  for (const document of documents) {
-    const webhooks = JSON.parse(document.webhooks) as Record<string, WriterCounts>;
+  for (const webhooks of await readWriterCounts(db, now)) {
     for (const [webhookId, counts] of Object.entries(webhooks)) {
       if (!wanted.has(webhookId)) continue;
       const activity = result.get(webhookId) as WebhookActivity;

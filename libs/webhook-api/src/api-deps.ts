@@ -1,6 +1,13 @@
 import type { ApiKeyRepository } from '@wms-webhooks/access';
 import type { DeliveryTask, WebhookChange } from '@wms-webhooks/contracts';
-import type { AttemptLogRepository, LogStats, ResendClaims, WebhookActivity } from '@wms-webhooks/delivery';
+import type {
+  ActivityPoint,
+  ActivityWindow,
+  AttemptLogRepository,
+  LogStats,
+  ResendClaims,
+  WebhookActivity,
+} from '@wms-webhooks/delivery';
 import type { WebhookRepository } from '@wms-webhooks/webhooks';
 
 export interface ApiDeps {
@@ -9,6 +16,11 @@ export interface ApiDeps {
   resendClaims: ResendClaims;
   /** The last outcome and the last 24 hours per webhook, from the writers' counts, not the log. */
   webhookActivity: (webhookIds: readonly string[]) => Promise<Map<string, WebhookActivity>>;
+  /** One webhook's attempts and failures over a window, from the writers' counts and the folded hours. */
+  activityHistory: (
+    webhookId: string,
+    window: ActivityWindow,
+  ) => Promise<{ stepHours: number; points: ActivityPoint[] }>;
   /** The log's last measured size and age; undefined until first measured. */
   logStats: () => LogStats | undefined;
   apiKeys: ApiKeyRepository;

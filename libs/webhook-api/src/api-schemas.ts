@@ -73,6 +73,21 @@ export const activityAnswer = z.object({
     .describe('The last 24 hours, oldest first.'),
 });
 
+export const activityHistoryQuery = z.object({
+  window: z
+    .enum(['24h', '7d', '30d'])
+    .default('24h')
+    .describe('How far back: 24 hours by the hour, 7 days in 6-hour bars, 30 days by the day.'),
+});
+
+export const activityHistoryAnswer = z.object({
+  window: z.enum(['24h', '7d', '30d']),
+  stepHours: z.number().int().describe('How many hours each point covers.'),
+  points: z
+    .array(z.object({ start: timestamp, attempts: z.number().int(), failures: z.number().int() }))
+    .describe('Oldest first, the current one last; empty before the retention.'),
+});
+
 export const webhookListQuery = z.object({
   goodsOwnerId: z.coerce
     .number()

@@ -1,8 +1,15 @@
-import { InvalidCursorError, type LogItem } from '@wms-webhooks/delivery';
+import {
+  type ActivityWindow,
+  activityWindows,
+  InvalidCursorError,
+  type LogItem,
+} from '@wms-webhooks/delivery';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
 import {
   activityAnswer,
+  activityHistoryAnswer,
+  activityHistoryQuery,
   attemptDetailAnswer,
   logPageAnswer,
   logQuery,
@@ -141,6 +148,37 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
       const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
       if (!webhook) return reply;
       return (await deps.webhookActivity([webhook.id])).get(webhook.id);
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { window?: string } }>(
+    '/api/webhooks/:id/activity/history',
+    documented({
+      operationId: 'getActivityHistory',
+      summary: "A webhook's attempts and failures over 24 hours, 7 days or 30 days",
+      description:
+        "From the writers' counts and the hours folded from them, never from the log, so it costs the same at any volume.",
+      tag: 'logs',
+      params: webhookIdParam,
+      query: activityHistoryQuery,
+      responses: {
+        200: { description: 'The history.', schema: activityHistoryAnswer },
+        ...problems(400, 403, 404),
+      },
+    }),
+    async (request, reply) => {
+      const { window = '24h' } = request.query;
+      if (!(window in activityWindows)) {
+        return badRequest(reply, [{ field: 'window', message: 'must be "24h", "7d" or "30d"' }]);
+      }
+      const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
+      if (!webhook) return reply;
+      const history = await deps.activityHistory(webhook.id, window as ActivityWindow);
+      return {
+        window,
+        stepHours: history.stepHours,
+        points: history.points.map((point) => ({ ...point, start: point.start.toISOString() })),
+      };
     },
   );
 

@@ -11,6 +11,7 @@ import {
   keepLogRetention,
   ResendClaims,
   readActivity,
+  readActivityHistory,
   retentionMsOf,
 } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
@@ -86,6 +87,8 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
       attemptLogs,
       resendClaims: new ResendClaims(context.db),
       webhookActivity: (ids) => readActivity(context.db, ids, Date.now()),
+      activityHistory: (id, window) =>
+        readActivityHistory(context.db, id, window, Date.now(), attemptLogs.horizon()),
       logStats: retention.latest,
       apiKeys,
       secretGraceMs: config.SIGNING_SECRET_GRACE_MS,
