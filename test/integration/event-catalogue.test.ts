@@ -1,6 +1,6 @@
 import { Parser } from '@asyncapi/parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody, wmsEvent } from '../support/events';
+import { wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
@@ -26,13 +26,7 @@ describe('the event catalogue', () => {
     await receiver.stop();
   });
 
-  const create = async (overrides: Record<string, unknown>) => {
-    const response = await pipeline.api('/api/webhooks', { method: 'POST', body: webhookBody(overrides) });
-    expect(response.status, JSON.stringify(await response.clone().json())).toBe(201);
-    const created = (await response.json()) as { id: string; version: number };
-    await pipeline.propagated(created.id, created.version);
-    return created.id;
-  };
+  const create = async (overrides: Record<string, unknown>) => (await pipeline.createWebhook(overrides)).id;
   const ordersOf = (path: string) =>
     receiver.at(path).map((request) => (JSON.parse(request.body) as { entityId: string }).entityId);
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody, wmsEvent } from '../support/events';
+import { wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { Receiver } from '../support/receiver';
 import { waitFor } from '../support/wait-for';
@@ -45,11 +45,7 @@ describe("an attempt's detail in the Logs", () => {
     await receiver.stop();
   });
 
-  const create = async (overrides: Record<string, unknown>) => {
-    const response = await pipeline.api('/api/webhooks', { method: 'POST', body: webhookBody(overrides) });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { id: string }).id;
-  };
+  const create = async (overrides: Record<string, unknown>) => (await pipeline.createWebhook(overrides)).id;
   const onlyAttempt = (webhookId: string) =>
     waitFor(
       async () => {

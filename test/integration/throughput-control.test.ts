@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody, wmsEvent } from '../support/events';
+import { wmsEvent } from '../support/events';
 import { type Pipeline, startPipeline } from '../support/pipeline';
 import { waitFor } from '../support/wait-for';
 
@@ -81,13 +81,7 @@ describe('per-webhook throughput control', () => {
     await receiver.stop();
   });
 
-  const create = async (overrides: Record<string, unknown>) => {
-    const response = await pipeline.api('/api/webhooks', { method: 'POST', body: webhookBody(overrides) });
-    expect(response.status).toBe(201);
-    const created = (await response.json()) as { id: string; version: number };
-    await pipeline.propagated(created.id, created.version);
-    return created;
-  };
+  const create = (overrides: Record<string, unknown>) => pipeline.createWebhook(overrides);
   /** Events about one entity: one key on wms.events, so they reach the matcher in this order. */
   const events = (goodsOwnerId: number, entityId: string, count: number) =>
     Array.from({ length: count }, () => wmsEvent({ goodsOwnerId, entityId }));

@@ -2,6 +2,7 @@ import { ensureTopics, TopicCatalogueError, type TopicSpec } from '@wms-webhooks
 import { afterAll, describe, expect, it } from 'vitest';
 import { testKafka } from '../support/stack';
 import { uniqueName } from '../support/unique';
+import { waitFor } from '../support/wait-for';
 
 describe('applying a topic catalogue', () => {
   const kafka = testKafka('it-topic-catalogue');
@@ -59,11 +60,16 @@ describe('applying a topic catalogue', () => {
     await admin.setTopicConfigs(spec.name, { 'segment.ms': '86400000' });
     const changes = await ensureTopics(admin, [{ ...spec, retentionMs: 7_200_000 }]);
     expect(changes).toMatchObject([{ topic: spec.name, action: 'configured' }]);
-    expect(await configOf(spec.name)).toMatchObject({
-      'retention.ms': '7200000',
-      'max.message.bytes': '2097152',
-      'segment.ms': '86400000',
-    });
+    // The controller has committed the change; the broker that answers describeConfigs applies it a
+    // moment later (seen under load: the old retention read back once in a full run).
+    const applied = await waitFor(
+      async () => {
+        const config = await configOf(spec.name);
+        return config['retention.ms'] === '7200000' ? config : undefined;
+      },
+      { message: 'the new retention applied' },
+    );
+    expect(applied).toMatchObject({ 'max.message.bytes': '2097152', 'segment.ms': '86400000' });
   });
 
   it('adds partitions when the catalogue asks for more', async () => {

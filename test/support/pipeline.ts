@@ -16,6 +16,7 @@ import { newSecretKey } from '@wms-webhooks/secrets';
 import { startSender } from '@wms-webhooks/sender';
 import type { ShutdownStep } from '@wms-webhooks/service-runtime';
 import { MongoClient } from 'mongodb';
+import { webhookBody } from './events';
 import { testEndpoints, testKafka, testSerde } from './stack';
 import { stackEnv } from './stack-env';
 import { uniqueName } from './unique';
@@ -154,6 +155,16 @@ export async function startPipeline(
         await propagated(id, version);
       }
       return response;
+    },
+    /**
+     * Creates a webhook from the test defaults and `overrides`, and waits until the services know it;
+     * anything but 201 fails with the API's answer.
+     */
+    async createWebhook(overrides: Record<string, unknown> = {}): Promise<{ id: string; version: number }> {
+      const response = await this.api('/api/webhooks', { method: 'POST', body: webhookBody(overrides) });
+      if (response.status !== 201)
+        throw new Error(`creating a webhook answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as { id: string; version: number };
     },
     async stop() {
       const steps: ShutdownStep[] = [
