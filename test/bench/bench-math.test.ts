@@ -2,7 +2,15 @@ import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { describe, expect, it } from 'vitest';
 import { failsFirstAttempt } from './bench-receiver';
 import { balanceLedger } from './ledger';
-import { bestWindowRate, percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
+import {
+  bestWindowRate,
+  cpuMsPerDelivery,
+  percentile,
+  perSecond,
+  slope,
+  sustainedRate,
+  wholeRunRate,
+} from './stats';
 
 describe('the ledger', () => {
   const expected = new Set(['a', 'b', 'c', 'd']);
@@ -137,5 +145,15 @@ describe('the receiver’s choice of failing deliveries', () => {
     const chosen = ids.filter((id) => failsFirstAttempt(id, 0.05));
     expect(chosen.every((id) => failsFirstAttempt(id, 0.05))).toBe(true);
     expect(ids.some((id) => failsFirstAttempt(id, 0))).toBe(false);
+  });
+});
+
+describe('CPU per delivery', () => {
+  it('divides every process’s CPU time by the deliveries in the same window', () => {
+    expect(cpuMsPerDelivery([{ cpuSeconds: 1.2 }, { cpuSeconds: 0.3 }, { cpuSeconds: 0 }], 5_000)).toBe(0.3);
+  });
+
+  it('has no figure without deliveries', () => {
+    expect(cpuMsPerDelivery([{ cpuSeconds: 1 }], 0)).toBeUndefined();
   });
 });

@@ -44,7 +44,7 @@ export class ProcessSampler {
   }
 
   /**
-   * Per process: CPU share of one core between two times, peak RSS, and the second half's RSS samples
+   * Per process: CPU seconds and share of one core between two times, peak RSS, and the second half's RSS samples
    * for the memory trend (the first half holds start-up: JIT, caches and pools filling).
    */
   summary(from: number, to: number) {
@@ -58,6 +58,7 @@ export class ProcessSampler {
           : 0;
       return {
         name,
+        cpuSeconds: first && last ? last.cpuSeconds - first.cpuSeconds : 0,
         cpuPercent: Math.round(cpuPercent),
         peakRssMb: Math.round(Math.max(0, ...samples.map((sample) => sample.rssBytes)) / 2 ** 20),
         rssMb: inWindow

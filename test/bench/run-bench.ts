@@ -33,7 +33,15 @@ import { produceLoad } from './load-generator';
 import { LoopMonitor } from './loop-monitor';
 import { type BenchSettings, BenchUsageError, parseBenchArgs } from './presets';
 import { ProcessSampler } from './process-sampler';
-import { bestWindowRate, percentile, perSecond, slope, sustainedRate, wholeRunRate } from './stats';
+import {
+  bestWindowRate,
+  cpuMsPerDelivery,
+  percentile,
+  perSecond,
+  slope,
+  sustainedRate,
+  wholeRunRate,
+} from './stats';
 import { readDeadLetters, waitUntil } from './topic-reader';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -189,7 +197,11 @@ async function main() {
 
     const series = perSecond(receiver.arrivals, load.startedAt, Math.max(drainedAt, load.finishedAt));
     const latencies = receiver.arrivals.map((arrival) => arrival.latencyMs);
-    const processSummary = processes.summary(load.startedAt, drainedAt).map((entry) => ({
+    const sampled = processes.summary(load.startedAt, drainedAt);
+    const inWindow = (arrival: { at: number }) => arrival.at >= load.startedAt && arrival.at <= drainedAt;
+    const requestsInWindow =
+      receiver.arrivals.filter(inWindow).length + receiver.retriedArrivals.filter(inWindow).length;
+    const processSummary = sampled.map((entry) => ({
       name: entry.name,
       cpuPercent: entry.cpuPercent,
       peakRssMb: entry.peakRssMb,
@@ -242,6 +254,11 @@ async function main() {
         },
       },
       processes: processSummary,
+      cpu: {
+        msPerDelivery: cpuMsPerDelivery(sampled, requestsInWindow) ?? null,
+        seconds: Number(sampled.reduce((sum, entry) => sum + entry.cpuSeconds, 0).toFixed(1)),
+        deliveries: requestsInWindow,
+      },
       series,
       // The warm-up's samples come before the measured load; the chart's time axis starts with it.
       lag: lag.samples
@@ -354,6 +371,7 @@ function printReport(
     producing: { eventsPerSecond: number };
     benchEventLoop: ReturnType<LoopMonitor['summary']>;
     processes: Array<{ name: string; cpuPercent: number; peakRssMb: number; rssGrowthMbPerMinute: number }>;
+    cpu: { msPerDelivery: number | null; seconds: number; deliveries: number };
     expectedPerEvent: number;
   },
   resultsDir: string,
@@ -376,6 +394,9 @@ function printReport(
   );
   console.log(
     `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
+  );
+  console.log(
+    `cpu         ${results.cpu.msPerDelivery ?? 'n/a'} ms per delivery, whole box (${results.cpu.seconds} CPU s of every process over ${results.cpu.deliveries} requests answered)`,
   );
   const loop = results.benchEventLoop;
   console.log(

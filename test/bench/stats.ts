@@ -78,3 +78,17 @@ export function slope(points: ReadonlyArray<{ x: number; y: number }>): number {
   const denominator = points.reduce((sum, point) => sum + (point.x - meanX) ** 2, 0);
   return denominator === 0 ? 0 : numerator / denominator;
 }
+
+/**
+ * CPU milliseconds the whole box spent per delivery: every sampled process (services, broker, registry,
+ * store, and the bench's generator and receiver) over the deliveries the receiver took in the same
+ * window. Steadier than a rate on a shared machine, since a neighbour's load slows both sides alike.
+ */
+export function cpuMsPerDelivery(
+  processes: ReadonlyArray<{ cpuSeconds: number }>,
+  deliveries: number,
+): number | undefined {
+  if (deliveries === 0) return undefined;
+  const seconds = processes.reduce((sum, entry) => sum + entry.cpuSeconds, 0);
+  return Number(((1000 * seconds) / deliveries).toFixed(3));
+}
