@@ -6,6 +6,7 @@ import {
 } from '@wms-webhooks/delivery';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../support/pipeline';
 import { sampleAttemptLog } from '../support/sample-values';
 import { testEndpoints } from '../support/stack';
 import { uniqueName } from '../support/unique';
@@ -76,5 +77,35 @@ describe('activity over days, for the Logs chart', () => {
       expect(await removeOldHours(db, now)).toBeGreaterThan(0);
       expect(await db.collection('webhook_activity_hours').countDocuments({})).toBe(0);
     });
+  });
+});
+
+describe('GET /api/webhooks/:id/activity/history', () => {
+  let pipeline: Pipeline;
+  let webhookId = '';
+
+  beforeAll(async () => {
+    pipeline = await startPipeline();
+    webhookId = (await pipeline.createWebhook()).id;
+  });
+  afterAll(() => pipeline?.stop());
+
+  it('answers each window with its bars, oldest first', async () => {
+    const answer = (await (
+      await pipeline.api(`/api/webhooks/${webhookId}/activity/history?window=30d`)
+    ).json()) as { window: string; stepHours: number; points: Array<{ start: string }> };
+    expect(answer).toMatchObject({ window: '30d', stepHours: 24 });
+    expect(answer.points).toHaveLength(30);
+    expect(Date.parse(answer.points[0]?.start ?? '')).toBeLessThan(
+      Date.parse(answer.points[29]?.start ?? ''),
+    );
+  });
+
+  it('refuses a window it does not offer, naming the field, even one that names a property of every object', async () => {
+    for (const window of ['1y', 'constructor', 'toString']) {
+      const response = await pipeline.api(`/api/webhooks/${webhookId}/activity/history?window=${window}`);
+      expect(response.status, window).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain('window');
+    }
   });
 });

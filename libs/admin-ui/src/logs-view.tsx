@@ -37,7 +37,7 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
   const [opened, setOpened] = useState<string>();
 
   const cursor = cursors[cursors.length - 1];
-  const load = useCallback(() => {
+  const loadPage = useCallback(() => {
     const query = new URLSearchParams({ limit: '25' });
     if (outcome) query.set('outcome', outcome);
     if (cursor) query.set('cursor', cursor);
@@ -45,11 +45,18 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
       setPage,
       (error: Error) => setMessage(error.message),
     );
+  }, [api, id, outcome, cursor]);
+  const loadChart = useCallback(() => {
     api<ActivityHistory>(`/api/webhooks/${id}/activity/history?window=${chartWindow}`).then(setHistory, () =>
       setHistory(undefined),
     );
-  }, [api, id, outcome, cursor, chartWindow]);
-  useEffect(load, [load]);
+  }, [api, id, chartWindow]);
+  const load = useCallback(() => {
+    loadPage();
+    loadChart();
+  }, [loadPage, loadChart]);
+  useEffect(loadPage, [loadPage]);
+  useEffect(loadChart, [loadChart]);
   useEffect(() => {
     api<PublicWebhook>(`/api/webhooks/${id}`).then(setWebhook, (error: Error) => setMessage(error.message));
     api<LogRetention>('/api/logs/retention').then(setRetention, () => setRetention(undefined));

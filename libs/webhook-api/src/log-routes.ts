@@ -168,7 +168,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
     }),
     async (request, reply) => {
       const { window = '24h' } = request.query;
-      if (!(window in activityWindows)) {
+      if (!Object.hasOwn(activityWindows, window)) {
         return badRequest(reply, [{ field: 'window', message: 'must be "24h", "7d" or "30d"' }]);
       }
       const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
