@@ -128,6 +128,10 @@ describe('the bench options', async () => {
     );
     expect(() => parseBenchArgs(['--rate', 'lots'])).toThrow('--rate must be a number ≥ 0, not "lots"');
     expect(() => parseBenchArgs(['--speed', '1'])).toThrow('unknown option --speed');
+    expect(parseBenchArgs(['--all-owner-concurrency', '8']).allOwnerConcurrency).toBe(8);
+    expect(() => parseBenchArgs(['--all-owner-concurrency', '0'])).toThrow(
+      '--all-owner-concurrency must be a whole number of at least 1',
+    );
   });
 });
 

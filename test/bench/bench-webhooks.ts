@@ -6,6 +6,7 @@ export interface WebhookMix {
   webhooks: number;
   goodsOwners: number;
   allOwnerWebhooks: number;
+  allOwnerConcurrency: number;
 }
 
 /**
@@ -37,6 +38,7 @@ export function webhookBodies(mix: WebhookMix, receiverUrl: string) {
       filters: index % 3 === 2 ? { orderType: ['B2C'] } : {},
       retryPolicy: 'one-day',
       enabled: true,
+      maxConcurrency: allOwners ? mix.allOwnerConcurrency : 1,
     };
   });
 }

@@ -2,8 +2,10 @@ export interface BenchSettings {
   preset: string;
   webhooks: number;
   goodsOwners: number;
-  /** Automation webhooks for all owners: each receives most events, one at a time, so it sets the pace. */
+  /** Automation webhooks for all owners: each receives most events, so at one at a time it sets the pace. */
   allOwnerWebhooks: number;
+  /** The all-owner webhooks' `maxConcurrency`: how many of their deliveries may be in flight at once. */
+  allOwnerConcurrency: number;
   events: number;
   /** Events per second; 0: as fast as possible. */
   rate: number;
@@ -28,6 +30,7 @@ export interface BenchSettings {
 
 const base = {
   allOwnerWebhooks: 1,
+  allOwnerConcurrency: 1,
   failShare: 0.01,
   senders: 1,
   matchers: 1,
@@ -88,6 +91,7 @@ const flags: Record<string, Exclude<keyof BenchSettings, 'preset'>> = {
   '--webhooks': 'webhooks',
   '--goods-owners': 'goodsOwners',
   '--all-owner-webhooks': 'allOwnerWebhooks',
+  '--all-owner-concurrency': 'allOwnerConcurrency',
   '--events': 'events',
   '--rate': 'rate',
   '--fail-share': 'failShare',
@@ -137,5 +141,7 @@ export function parseBenchArgs(args: readonly string[]): BenchSettings & { keep:
   if (settings.failShare > 1) throw new BenchUsageError('--fail-share is a share: 0 to 1');
   if (settings.senders < 1 || settings.matchers < 1)
     throw new BenchUsageError('--senders and --matchers must be at least 1');
+  if (!Number.isInteger(settings.allOwnerConcurrency) || settings.allOwnerConcurrency < 1)
+    throw new BenchUsageError('--all-owner-concurrency must be a whole number of at least 1');
   return settings;
 }
