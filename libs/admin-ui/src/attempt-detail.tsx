@@ -10,6 +10,15 @@ const phases: Record<string, string> = {
   network: 'the connection (reset or closed)',
 };
 
+/** Failures that never sent a request: their error says why, and there is nothing else to show. */
+const notSentKinds = new Set([
+  'circuit-open',
+  'target-refused',
+  'webhook-deleted',
+  'webhook-disabled',
+  'cannot-decrypt',
+]);
+
 function Headers({ lines }: { lines: HeaderLine[] }) {
   return <pre className="headers">{lines.map((line) => `${line.name}: ${line.value}`).join('\n')}</pre>;
 }
@@ -55,7 +64,9 @@ export function AttemptDetailView({
         <p>
           {detail.outcome === 'succeeded'
             ? `Delivered to ${detail.url ?? 'the webhook'}: HTTP ${detail.statusCode}. Requests and answers are kept for failed attempts only.`
-            : `Not sent: ${detail.error ?? 'no request left'}.`}
+            : notSentKinds.has(detail.errorKind ?? '')
+              ? `No request left: ${detail.error ?? detail.errorKind}.`
+              : `${detail.error ?? 'Failed'}. Its request and answer were not kept: attempts logged before this was added keep none.`}
         </p>
       )}
       {exchange && (
