@@ -1,5 +1,19 @@
 import type { z } from 'zod';
 import { type PayloadSchema, payloads } from './event-payloads';
+import {
+  article,
+  movementOrderSample,
+  order,
+  orderAttributes,
+  orderSample,
+  pickOrderSample,
+  productionOrder,
+  purchaseOrder,
+  purchaseOrderLineSample,
+  purchaseOrderSample,
+  shipment,
+  statusChanged,
+} from './event-samples';
 
 export interface EventTypeSpec {
   type: string;
@@ -53,92 +67,7 @@ function define<Schema extends PayloadSchema>(
 }
 
 const orderFilters = ['transporterCode', 'orderType'];
-const orderAttributes = { transporterCode: 'DHL', orderType: 'B2C' };
-const order = (status: string) => ({
-  orderId: 'ORD-TEST-0001',
-  externalReference: 'SHOP-12345',
-  status,
-  transporterCode: 'DHL',
-  orderType: 'B2C',
-  lines: [
-    { lineNumber: 1, sku: 'SKU-RED-M', quantity: 2 },
-    { lineNumber: 2, sku: 'SKU-BLUE-L', quantity: 1 },
-  ],
-});
-const orderSample = (status: string) => ({
-  entityId: 'ORD-TEST-0001',
-  attributes: orderAttributes,
-  payload: order(status),
-});
-
 const purchaseOrderFilters = ['supplierCode', 'orderType'];
-const purchaseOrder = (status: string, received?: number) => ({
-  purchaseOrderId: 'PO-TEST-0001',
-  supplierCode: 'ACME',
-  orderType: 'STANDARD',
-  status,
-  lines: [{ lineNumber: 1, sku: 'SKU-RED-M', quantityOrdered: 24, quantityReceived: received }],
-});
-const purchaseOrderSample = (status: string, received?: number) => ({
-  entityId: 'PO-TEST-0001',
-  attributes: { supplierCode: 'ACME', orderType: 'STANDARD' },
-  payload: purchaseOrder(status, received),
-});
-const purchaseOrderLineSample = (quantityOrdered: number) => ({
-  entityId: 'PO-TEST-0001:1',
-  attributes: { supplierCode: 'ACME' },
-  payload: {
-    purchaseOrderId: 'PO-TEST-0001',
-    supplierCode: 'ACME',
-    lineNumber: 1,
-    sku: 'SKU-RED-M',
-    quantityOrdered,
-  },
-});
-
-const pickOrderSample = (picked: boolean) => ({
-  entityId: 'PICK-TEST-0001',
-  attributes: orderAttributes,
-  payload: {
-    pickOrderId: 'PICK-TEST-0001',
-    orderIds: ['ORD-TEST-0001'],
-    transporterCode: 'DHL',
-    orderType: 'B2C',
-    lines: [{ sku: 'SKU-RED-M', location: 'A-01-02', quantity: 2, ...(picked ? { quantityPicked: 2 } : {}) }],
-  },
-});
-
-const movementOrderSample = {
-  entityId: 'MOV-TEST-0001',
-  attributes: { movementType: 'replenishment' },
-  payload: {
-    movementOrderId: 'MOV-TEST-0001',
-    movementType: 'replenishment',
-    lines: [{ sku: 'SKU-RED-M', fromLocation: 'R-10-01', toLocation: 'A-01-02', quantity: 24 }],
-  },
-};
-
-const productionOrder = (status: string) => ({
-  productionOrderId: 'PRD-TEST-0001',
-  productionType: 'kitting',
-  status,
-  product: { sku: 'KIT-GIFT-1', quantity: 10 },
-  components: [
-    { sku: 'SKU-RED-M', quantity: 10 },
-    { sku: 'BOX-S', quantity: 10 },
-  ],
-});
-
-const article = { sku: 'SKU-RED-M', description: 'T-shirt red M', ean: '8712345678906', unit: 'piece' };
-const shipment = (id: string) => ({
-  shipmentId: id,
-  transporterCode: 'DHL',
-  trackingNumber: 'JVGL0123456789',
-  status: '400',
-  fromStatus: '200',
-  toStatus: '400',
-});
-const statusChanged = { fromStatus: '200', toStatus: '400' };
 
 /** Every event type WMS services may publish, in one place: the matcher, the API and Test all read it. */
 export const eventTypes: readonly EventTypeSpec[] = [

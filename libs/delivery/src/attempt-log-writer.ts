@@ -1,6 +1,7 @@
 import { groupCommit } from '@wms-webhooks/kafka';
 import type { Db } from 'mongodb';
-import { type AttemptLog, AttemptLogRepository, type LogItem } from './attempt-log';
+import type { AttemptLog, LogItem } from './attempt-documents';
+import { AttemptLogRepository } from './attempt-log';
 import { RecentAttempts } from './recent-attempts';
 import { ActivityRecorder } from './webhook-activity';
 

@@ -1,7 +1,7 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { describe, expect, it } from 'vitest';
-import type { AttemptLog } from './attempt-log';
+import type { AttemptLog } from './attempt-documents';
 import { createKeyedQueue } from './concurrency';
 import { type DeliveryDeps, deliverBatch, stageDelivery } from './deliver-batch';
 import { deliveryLane } from './delivery-lane';

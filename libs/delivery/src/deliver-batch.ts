@@ -1,6 +1,6 @@
 import type { DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
-import type { AttemptLog } from './attempt-log';
+import type { AttemptLog } from './attempt-documents';
 import { type CircuitBreaker, endpointOf } from './circuit-breaker';
 import type { KeyedQueue } from './concurrency';
 import { buildDeliveryRequest, type DeliveryRequest } from './delivery-request';

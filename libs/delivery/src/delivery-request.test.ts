@@ -1,8 +1,9 @@
+import { deliveryEnvelope, eventTypeSpec } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { deliveryIdFor } from './delivery-id';
-import { buildDeliveryRequest } from './delivery-request';
+import { buildDeliveryRequest, deliveryBody } from './delivery-request';
 import { sampleTask } from './sample-task.fixture';
 
 const task = sampleTask('w-1', 'e-1', {
@@ -161,5 +162,15 @@ describe('buildDeliveryRequest', () => {
       expect(verifies(newSecret, request)).toBe(true);
       expect(verifies(oldSecret, request)).toBe(false);
     });
+  });
+});
+
+describe('the delivery body', () => {
+  it('is the envelope the catalogue publishes, with the payload as data', () => {
+    const spec = eventTypeSpec('order.picked');
+    if (!spec) throw new Error('order.picked is not in the catalogue');
+    const task = sampleTask('wh-1', 'ev-1', { payload: JSON.stringify(spec.sample.payload) });
+    const body = JSON.parse(deliveryBody(task)) as unknown;
+    expect(deliveryEnvelope(spec.type, spec.payload).safeParse(body).error).toBeUndefined();
   });
 });

@@ -6,15 +6,14 @@ export {
   type Window as ActivityWindow,
   windows as activityWindows,
 } from './activity-history';
-export type { AttemptExchange } from './attempt-exchange';
 export {
   type AttemptDetail,
   type AttemptLog,
-  AttemptLogRepository,
   InvalidCursorError,
   type LogItem,
-  type LogStats,
-} from './attempt-log';
+} from './attempt-documents';
+export type { AttemptExchange } from './attempt-exchange';
+export { AttemptLogRepository, type LogStats } from './attempt-log';
 export { createAttemptLogWriter } from './attempt-log-writer';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export { buildDeliveryRequest } from './delivery-request';

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
-import type { AttemptLogRepository, StoredAttempt } from './attempt-log';
+import type { StoredAttempt } from './attempt-documents';
+import type { AttemptLogRepository } from './attempt-log';
 
 const legacyCollection = 'delivery_attempts';
 const batchSize = 2_000;

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import type { LogItem } from './attempt-log';
+import type { LogItem } from './attempt-documents';
 import { createAttemptLogWriter } from './attempt-log-writer';
 import { RecentAttempts } from './recent-attempts';
 import { sampleAttempt } from './sample-attempt.fixture';

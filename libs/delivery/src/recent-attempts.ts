@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { LogItem } from './attempt-log';
+import type { LogItem } from './attempt-documents';
 
 /** Rows kept per webhook, of all attempts and of failures each: a first page of up to 50 and whether more follow. */
 export const recentKept = 60;
@@ -75,10 +75,10 @@ interface Pending {
   failures: LogItem[];
 }
 
-/** The newest of both, sorted and cut only once twice as many are held, so most calls only append. */
-function newestOf(kept: LogItem[], added: readonly LogItem[]): LogItem[] {
-  const all = kept.concat(added);
-  return all.length > 2 * recentKept ? all.sort(newestFirst).slice(0, recentKept) : all;
+/** Adds to what is held, sorting and cutting only once twice as many are held, so most calls only append. */
+function keepNewest(held: LogItem[], added: readonly LogItem[]): LogItem[] {
+  for (const item of added) held.push(item);
+  return held.length > 2 * recentKept ? held.sort(newestFirst).slice(0, recentKept) : held;
 }
 
 export class RecentAttempts {
@@ -94,18 +94,18 @@ export class RecentAttempts {
    * two merges must not push the failures it followed out of the failures list.
    */
   record(webhookId: string, items: readonly LogItem[]) {
-    this.hold(webhookId, {
-      rows: [...items],
-      failures: items.filter((item) => item.outcome === 'failed'),
-    });
+    this.hold(
+      webhookId,
+      items,
+      items.filter((item) => item.outcome === 'failed'),
+    );
   }
 
-  private hold(webhookId: string, added: Pending) {
+  private hold(webhookId: string, rows: readonly LogItem[], failures: readonly LogItem[]) {
     const pending = this.pending.get(webhookId) ?? { rows: [], failures: [] };
-    this.pending.set(webhookId, {
-      rows: newestOf(pending.rows, added.rows),
-      failures: newestOf(pending.failures, added.failures),
-    });
+    pending.rows = keepNewest(pending.rows, rows);
+    pending.failures = keepNewest(pending.failures, failures);
+    this.pending.set(webhookId, pending);
   }
 
   /** Merges what was logged since the last flush. The attempt-log writer never overlaps two. */
@@ -120,7 +120,7 @@ export class RecentAttempts {
         }),
       );
     }
-    for (const [webhookId, added] of failed) this.hold(webhookId, added);
+    for (const [webhookId, added] of failed) this.hold(webhookId, added.rows, added.failures);
     if (failed.length > 0)
       throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
   }

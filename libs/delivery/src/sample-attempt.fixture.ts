@@ -1,4 +1,4 @@
-import type { AttemptLog } from './attempt-log';
+import type { AttemptLog } from './attempt-documents';
 
 /** For this package's unit tests only (not exported): a first attempt that succeeded. */
 export function sampleAttempt(fields: Partial<AttemptLog> = {}): AttemptLog {

@@ -1,7 +1,7 @@
 import type { AttemptRecord, DeliveryTask } from '@wms-webhooks/contracts';
 import type { Webhook } from '@wms-webhooks/webhooks';
+import type { AttemptLog } from './attempt-documents';
 import { type AttemptExchange, requestExcerpt } from './attempt-exchange';
-import type { AttemptLog } from './attempt-log';
 import type { DeliveryRequest } from './delivery-request';
 import type { AttemptOutcome } from './http-client';
 import { decideRetry, type RetryTier } from './retry-schedule';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import type { AttemptLog } from './attempt-log';
+import type { AttemptLog } from './attempt-documents';
 
 export const hourMs = 3_600_000;
 /** The list shows a day; a writer keeps one hour more, so the day is whole while the hour turns. */
