@@ -107,6 +107,8 @@ export async function startPipeline(
     },
     topics,
     apiUrl: api.url,
+    /** Stops the replays the API runs, as its shutdown does, leaving them to another API. */
+    stopApiReplays: () => api.replays.stop(),
     propagated,
     /** What the in-process sender's definition cache holds for a webhook. */
     senderCached: (id: string) => sender?.cache.get(id),

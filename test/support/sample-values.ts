@@ -100,6 +100,7 @@ export const sampleValues: Record<string, () => unknown> = {
         error: 'HTTP 503',
       },
     ],
+    replayId: null,
     finalReason: null,
   }),
   'webhook-change.avsc': (): WebhookChange => ({

@@ -70,6 +70,8 @@ export interface DeliveryTask {
   dueAt: number | null;
   origin: string;
   history: AttemptRecord[];
+  /** The replay that sent it (POST /api/webhooks/{id}/replay); null for live traffic. */
+  replayId: string | null;
   finalReason: string | null;
 }
 

@@ -29,6 +29,8 @@ export interface AttemptLog {
   url: string | null;
   /** The event, kept on a final failure of a real delivery so an operator can resend it. */
   event?: ResendableEvent;
+  /** The replay that sent it, when an operator replayed a window; absent for live traffic. */
+  replayId?: string;
   /** On a failed attempt that was sent: the request and the answer, bounded (attempt-exchange.ts). */
   exchange?: AttemptExchange;
 }

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { AttemptLog, LogItem } from './attempt-documents';
 import { AttemptLogRepository } from './attempt-log';
 import { RecentAttempts } from './recent-attempts';
+import { ReplayOutcomeRecorder } from './replay-outcomes';
 import { ActivityRecorder } from './webhook-activity';
 
 /** How stale the webhook list and a first Logs page may be: each writer merges its news this often. */
@@ -19,17 +20,19 @@ export interface AttemptLogWriterOptions {
 
 /**
  * What a delivering service writes after each attempt: the attempt log, in shared writes (one store round
- * trip serves every lane that has logs waiting); then, every second, its counts for the webhook list and
- * the newest attempts for a first Logs page, so neither view reads the log.
+ * trip serves every lane that has logs waiting); then, every second, its counts for the webhook list, the
+ * newest attempts for a first Logs page and how replayed deliveries ended, so none of them reads the log.
  */
 export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions) {
   const now = options.now ?? Date.now;
   const repository = new AttemptLogRepository(db, { retentionMs: options.retentionMs, now });
   const activity = new ActivityRecorder(db, { service: options.service, now });
   const recent = new RecentAttempts(db, now);
+  const replays = new ReplayOutcomeRecorder(db, { service: options.service, now });
   const writeLogs = groupCommit<AttemptLog>(async (logs) => {
     const written = await options.timedWrite('insert_attempt_logs', () => repository.insertMany(logs));
     activity.record(logs);
+    replays.record(logs);
     const byWebhook = new Map<string, LogItem[]>();
     for (const { webhookId, item } of written) {
       const items = byWebhook.get(webhookId) ?? [];
@@ -49,7 +52,7 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
         busy = true;
         try {
           await options.timedWrite('write_log_summaries', () =>
-            Promise.all([activity.flush(), recent.flush()]),
+            Promise.all([activity.flush(), recent.flush(), replays.flush()]),
           );
         } finally {
           busy = false;

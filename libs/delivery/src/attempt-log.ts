@@ -154,6 +154,29 @@ export class AttemptLogRepository {
   }
 
   /**
+   * The webhook's final failures that started within a window and keep their event (so may be sent again),
+   * oldest first: what a replay of failures sends. It reads the window's buckets one at a time.
+   */
+  async *finalFailures(webhookId: string, from: Date, to: Date): AsyncGenerator<AttemptLog> {
+    const inWindow = (await this.liveBuckets())
+      .filter((bucket) => bucketEnd(bucket) > from.getTime() && bucket.start <= to.getTime())
+      .reverse();
+    for (const bucket of inWindow) {
+      const found = this.collectionOf(bucket)
+        .find({
+          webhookId,
+          outcome: 'failed',
+          final: true,
+          test: { $ne: true },
+          event: { $exists: true },
+          startedAt: { $gte: from, $lte: to },
+        })
+        .sort({ startedAt: 1, _id: 1 });
+      for await (const document of found) yield fromStored(document);
+    }
+  }
+
+  /**
    * The attempts a resend of one delivery must know, oldest first. Given the id of the attempt the operator
    * saw, that attempt (read where its id's time puts it) and any later attempt of the delivery among the
    * webhook's newest; otherwise every attempt of the delivery the log keeps, which reads it bucket by bucket.

@@ -61,8 +61,9 @@ async function send(
     };
     return { outcome, startedAt: deps.now() };
   }
-  // An operator's single try is not held back: it is how they check the endpoint.
-  if (deps.pacer && !isManualTry(task)) await deps.pacer.pace(webhook, lane);
+  // An operator's single try is not held back: it is how they check the endpoint. A replay sends many,
+  // and keeps to the webhook's pace like live traffic.
+  if (deps.pacer && (!isManualTry(task) || task.replayId)) await deps.pacer.pace(webhook, lane);
   const startedAt = deps.now();
   const request = buildDeliveryRequest(task, webhook, startedAt);
   const outcome = await deps.client.send(request, webhook.timeoutMs);

@@ -12,6 +12,7 @@ import { createKeyedQueue, type KeyedQueue } from './concurrency';
 import type { DeliveryDeps } from './deliver-batch';
 import type { AttemptOutcome } from './http-client';
 import { type RetryTier, retryTiers } from './retry-schedule';
+import { manualResendOrigin } from './settle-attempt';
 import { WebhookPacer } from './webhook-pacer';
 
 /** The process's delivery queue, with a gauge of what it holds: a backlog behind slow webhooks shows here. */
@@ -121,6 +122,11 @@ function statusClass(outcome: AttemptOutcome): string {
 }
 
 /** The delivery metrics sender and retriers share; labels stay low-cardinality (no URL or webhook; owner only on opt-in). */
+/** A replay or a Resend: an old event sent again on an operator's demand. */
+function sentAgain(task: DeliveryTask): boolean {
+  return Boolean(task.replayId) || task.origin === manualResendOrigin;
+}
+
 export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwner?: boolean } = {}) {
   const attempts = new Counter({
     name: 'wms_webhooks_delivery_attempts_total',
@@ -140,6 +146,12 @@ export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwn
     name: 'wms_webhooks_delivery_end_to_end_seconds',
     help: 'From the event occurring to its successful delivery.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600, 21600, 86400],
+    registers: [registry],
+  });
+  const replayAttempts = new Counter({
+    name: 'wms_webhooks_replay_attempts_total',
+    help: 'Attempts of deliveries a replay sent, by outcome; they count in wms_webhooks_delivery_attempts_total too.',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   const deadLetters = new Counter({
@@ -163,7 +175,10 @@ export function createDeliveryMetrics(registry: Registry, options: { perGoodsOwn
         ...(options.perGoodsOwner ? { goods_owner: String(task.goodsOwnerId) } : {}),
       });
       httpDuration.observe(outcome.durationMs / 1000);
-      if (outcome.outcome === 'succeeded') endToEnd.observe((Date.now() - task.occurredAt) / 1000);
+      if (task.replayId) replayAttempts.inc({ outcome: outcome.outcome });
+      // An event sent again on demand, days later maybe, says nothing of how fast the pipeline delivers.
+      if (outcome.outcome === 'succeeded' && !sentAgain(task))
+        endToEnd.observe((Date.now() - task.occurredAt) / 1000);
     },
   };
 }

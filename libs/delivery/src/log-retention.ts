@@ -3,6 +3,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { foldClosedHours, removeOldHours } from './activity-history';
 import type { AttemptLogRepository, LogStats } from './attempt-log';
 import { removeStaleRecent } from './recent-attempts';
+import { removeSilentReplayWriters } from './replay-outcomes';
 import { ResendClaims } from './resend-claims';
 import { removeSilentWriters } from './webhook-activity';
 
@@ -59,6 +60,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
     // Before the silent writers go: a writer that stopped still holds its last hours.
     await foldClosedHours(db, now(), foldedHours);
     await removeSilentWriters(db, now());
+    await removeSilentReplayWriters(db, now());
     await claims.removeOlderThan(repository.horizon());
     latest = await repository.stats();
     bytes.set(latest.bytes);

@@ -39,6 +39,7 @@ function plannedTask(deliveryId: string, webhook: Webhook, event: WmsEvent, now:
     dueAt: null,
     origin: 'matcher',
     history: [],
+    replayId: null,
     finalReason: null,
   };
 }

@@ -22,6 +22,7 @@ export const sampleTask = (
   dueAt: null,
   origin: 'matcher',
   history: [],
+  replayId: null,
   finalReason: null,
   ...extra,
 });

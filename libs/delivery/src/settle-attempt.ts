@@ -45,6 +45,8 @@ function baseLog(
     attempt: task.attempt,
     dueAt: task.dueAt === null ? null : new Date(task.dueAt),
     test: task.test,
+    // A record written before replays existed decodes without the field.
+    ...(task.replayId ? { replayId: task.replayId } : {}),
   };
 }
 

@@ -1,2 +1,3 @@
-export { checkPayloadLimit } from './payload-limit';
+export { checkPayloadLimit, payloadLimitEnv } from './payload-limit';
 export { processWmsRecords } from './process-records';
+export { type IngestLimits, validateWmsEvent } from './validate-event';

@@ -1,5 +1,14 @@
-import { ConfigError } from '@wms-webhooks/config';
+import { ConfigError, positiveInt } from '@wms-webhooks/config';
 import { largestRecordFor } from '@wms-webhooks/kafka';
+
+/** The ingester's limit, which a replay of the log applies too. */
+export const payloadLimitEnv = {
+  INGEST_MAX_PAYLOAD_BYTES: positiveInt()
+    .default(256 * 1024)
+    .describe(
+      'The largest event payload accepted; a larger event is filed in `wms.events.invalid` as `payload-too-large`, not delivered (nor replayed).',
+    ),
+};
 
 /** What a delivery task holds beside its payload: ids, the entity, and the history of up to a day of attempts. */
 export const deliveryTaskHeadroomBytes = 64 * 1024;

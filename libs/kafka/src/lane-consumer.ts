@@ -186,19 +186,29 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       });
     }
     const unset = fresh.filter((lane) => !committed.has(lane.partition));
-    const starts =
-      unset.length === 0
+    const startAt = committedIsGone ? 'earliest' : (options.startAt ?? 'earliest');
+    const offsetsAt = async (timestamp: bigint, lanes: Lane[]) =>
+      lanes.length === 0
         ? []
         : ((
             await consumer.listOffsets({
               topics: [topic],
-              partitions: { [topic]: unset.map((lane) => lane.partition) },
-              timestamp:
-                options.startAt === 'latest' && !committedIsGone
-                  ? ListOffsetTimestamps.LATEST
-                  : ListOffsetTimestamps.EARLIEST,
+              partitions: { [topic]: lanes.map((lane) => lane.partition) },
+              timestamp,
             })
           ).get(topic) ?? []);
+    const starts = await offsetsAt(
+      startAt === 'latest'
+        ? ListOffsetTimestamps.LATEST
+        : startAt === 'earliest'
+          ? ListOffsetTimestamps.EARLIEST
+          : BigInt(startAt.fromTime),
+      unset,
+    );
+    // A partition with no record at or after the time starts at its end.
+    const past = unset.filter((lane) => (starts[lane.partition] ?? 0n) < 0n);
+    const ends = await offsetsAt(ListOffsetTimestamps.LATEST, past);
+    for (const lane of past) starts[lane.partition] = ends[lane.partition] ?? 0n;
     for (const lane of fresh) {
       if (!owns(lane)) continue;
       lane.position = committed.get(lane.partition) ?? starts[lane.partition] ?? 0n;

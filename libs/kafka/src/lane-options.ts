@@ -55,8 +55,11 @@ export interface LaneConsumerOptions<T> {
    * such as a cache that reads a compacted topic whole on every start, commits nothing.
    */
   commit?: boolean;
-  /** Where a partition without a committed offset starts: its first record (the default) or its end. */
-  startAt?: 'earliest' | 'latest';
+  /**
+   * Where a partition without a committed offset starts: its first record (the default), its end, or its
+   * first record written at or after a time (ms since the epoch).
+   */
+  startAt?: 'earliest' | 'latest' | { fromTime: number };
   /** The most partitions whose batches are handled at once. */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;

@@ -111,28 +111,51 @@ export class TopicAdmin {
   }
 
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    // The client's cached metadata is enough to know the partitions: this runs on every lag scrape.
-    const metadata = await this.admin.metadata({ topics: [topic] });
-    const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
-    const partitions = Array.from({ length: count }, (_, partition) => partition);
-    if (partitions.length === 0) return [];
-    const at = async (timestamp: bigint) => {
-      const [listed] = await this.admin.listOffsets({
-        topics: [
-          { name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) },
-        ],
-      });
-      return new Map((listed?.partitions ?? []).map((entry) => [entry.partitionIndex, entry.offset]));
-    };
+    const partitions = await this.partitionsOf(topic);
     const [low, high] = await Promise.all([
-      at(ListOffsetTimestamps.EARLIEST),
-      at(ListOffsetTimestamps.LATEST),
+      this.offsetsAt(topic, partitions, ListOffsetTimestamps.EARLIEST),
+      this.offsetsAt(topic, partitions, ListOffsetTimestamps.LATEST),
     ]);
     return partitions.map((partition) => ({
       partition,
       low: String(low.get(partition) ?? 0n),
       high: String(high.get(partition) ?? 0n),
     }));
+  }
+
+  /**
+   * Each partition's first offset whose record's timestamp is at or after `time` (ms since the epoch), or
+   * its end offset where every record is older.
+   */
+  async offsetsAtTime(topic: string, time: number): Promise<Map<number, bigint>> {
+    const partitions = await this.partitionsOf(topic);
+    const [found, high] = await Promise.all([
+      this.offsetsAt(topic, partitions, BigInt(time)),
+      this.offsetsAt(topic, partitions, ListOffsetTimestamps.LATEST),
+    ]);
+    return new Map(
+      partitions.map((partition) => {
+        const offset = found.get(partition) ?? -1n;
+        return [partition, offset >= 0n ? offset : (high.get(partition) ?? 0n)];
+      }),
+    );
+  }
+
+  private async partitionsOf(topic: string): Promise<number[]> {
+    // The client's cached metadata is enough to know the partitions: this runs on every lag scrape.
+    const metadata = await this.admin.metadata({ topics: [topic] });
+    const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    return Array.from({ length: count }, (_, partition) => partition);
+  }
+
+  private async offsetsAt(topic: string, partitions: number[], timestamp: bigint) {
+    if (partitions.length === 0) return new Map<number, bigint>();
+    const [listed] = await this.admin.listOffsets({
+      topics: [
+        { name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) },
+      ],
+    });
+    return new Map((listed?.partitions ?? []).map((entry) => [entry.partitionIndex, entry.offset]));
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<CommittedOffset[]> {

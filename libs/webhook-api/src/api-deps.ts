@@ -5,9 +5,11 @@ import type {
   ActivityWindow,
   AttemptLogRepository,
   LogStats,
+  ReplayOutcomes,
   ResendClaims,
   WebhookActivity,
 } from '@wms-webhooks/delivery';
+import type { ReplayRunner, ReplayStore } from '@wms-webhooks/replay';
 import type { WebhookRepository } from '@wms-webhooks/webhooks';
 
 export interface ApiDeps {
@@ -24,6 +26,12 @@ export interface ApiDeps {
   /** The log's last measured size and age; undefined until first measured. */
   logStats: () => LogStats | undefined;
   apiKeys: ApiKeyRepository;
+  replays: {
+    runner: Pick<ReplayRunner, 'submit' | 'preview' | 'isActive'>;
+    store: Pick<ReplayStore, 'get' | 'listFor' | 'requestCancel' | 'cancelRequested'>;
+    /** How a replay's deliveries ended, from the writers' counts. */
+    outcomes: (replayId: string) => Promise<ReplayOutcomes>;
+  };
   publishChange: (change: WebhookChange) => Promise<void>;
   enqueueDelivery: (task: DeliveryTask) => Promise<void>;
   now: () => number;

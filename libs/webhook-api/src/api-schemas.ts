@@ -49,6 +49,12 @@ export const webhookAnswer = webhookSettingsInput
       .describe(
         'Why the system disabled it: its receiver answered 410 Gone, or every delivery failed for days; cleared when saved enabled again.',
       ),
+    disabledAt: timestamp
+      .nullable()
+      .optional()
+      .describe(
+        'Since when it has been disabled, by the system or an operator; what it missed since can be replayed (`POST …/replay` with `source: "log"`).',
+      ),
     unreadableSecrets: z
       .string()
       .optional()
@@ -131,6 +137,10 @@ const logItem = z.object({
     .nullable()
     .describe('`status`, `timeout`, `connect`, `dns`, `tls`, `circuit-open`, …'),
   test: z.boolean(),
+  replayId: z
+    .string()
+    .nullable()
+    .describe('The replay that sent it (`POST …/replay`); null for live traffic, Test and Resend.'),
   final: z.boolean().describe('No further attempt will follow.'),
   nextAttemptAt: timestamp.nullable(),
   resendable: z.boolean().describe('A final failure of a real delivery: Resend may send it again.'),
@@ -212,7 +222,7 @@ export const createdApiKeyAnswer = apiKeyRecord.extend({
 export const quotasAnswer = z.object({
   webhooksPerGoodsOwner: z.number().int(),
   createsPerMinute: z.number().int(),
-  testsPerMinute: z.number().int().describe('Test and Resend presses.'),
+  testsPerMinute: z.number().int().describe('Test, Resend and Replay presses.'),
   rotationsPerMinute: z.number().int(),
   bindsThisKey: z.boolean().describe('Whether the quotas apply to the calling key (goods-owner keys).'),
   goodsOwners: z.array(z.object({ goodsOwnerId: z.number().int(), webhooks: z.number().int() })),
@@ -257,3 +267,43 @@ export const eventTypesAnswer = z.object({
     }),
   ),
 });
+
+export const replayPreviewAnswer = z.object({
+  dryRun: z.literal(true),
+  source: z.enum(['failed', 'log']),
+  from: timestamp,
+  to: timestamp.describe('The end of the window as read: a time still to come is now.'),
+  count: z.number().int().describe('Deliveries the replay would send.'),
+  eventIds: z.array(z.string()).describe('The events of the first ten of them.'),
+  scanned: z.number().int().describe('Records read to find them: events of the log, or final failures.'),
+  complete: z
+    .boolean()
+    .describe('False when the preview stopped at its 20-second limit: `count` is then a lower bound.'),
+});
+
+export const replayAnswer = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  source: z.enum(['failed', 'log']),
+  from: timestamp,
+  to: timestamp,
+  state: z
+    .enum(['queued', 'running', 'completed', 'cancelled', 'failed'])
+    .describe('`completed`: everything was sent; how each delivery ended is in `progress`.'),
+  requestedBy: z.string().describe('The name of the API key that asked for it.'),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  error: z.string().nullable().describe('Why it failed or stopped early.'),
+  cancelRequested: z.boolean().describe('A cancellation was asked for; the run stops within seconds.'),
+  progress: z.object({
+    scanned: z.number().int().describe('Records read: events of the log, or final failures.'),
+    matched: z.number().int().describe('Deliveries to send among them.'),
+    sent: z.number().int().describe('Handed to the sender.'),
+    skipped: z.number().int().describe('Not sent: already sent again by a Resend or another replay.'),
+    succeeded: z.number().int().describe('Sent and answered 2xx.'),
+    failed: z.number().int().describe('Sent and failed, with no attempt left to come.'),
+  }),
+});
+
+export const replayListAnswer = z.object({ items: z.array(replayAnswer) });

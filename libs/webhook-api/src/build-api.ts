@@ -7,6 +7,7 @@ import { registerKeyRoutes } from './key-routes';
 import { registerLogRoutes } from './log-routes';
 import { registerOpenApi } from './openapi';
 import { createQuotaGuard, type Quotas, registerQuotaRoute } from './quotas';
+import { registerReplayRoutes } from './replay-routes';
 import { type ApiLimits, registerConcurrencyBound, serverOptions } from './request-limits';
 import { registerWebhookRoutes } from './webhook-routes';
 
@@ -41,6 +42,7 @@ export async function buildApi(
   registerOpenApi(app);
   registerWebhookRoutes(app, deps, quota);
   registerLogRoutes(app, deps, quota);
+  registerReplayRoutes(app, deps, quota);
   registerQuotaRoute(app, deps, options.quotas);
   registerKeyRoutes(app, deps);
   registerCatalogueRoutes(app);

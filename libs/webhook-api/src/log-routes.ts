@@ -3,6 +3,7 @@ import {
   activityWindows,
   InvalidCursorError,
   type LogItem,
+  resendTask,
 } from '@wms-webhooks/delivery';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from './api-deps';
@@ -17,7 +18,6 @@ import {
   resendBody,
   retentionAnswer,
 } from './api-schemas';
-import { resendTask } from './manual-tasks';
 import { documented, problems, webhookIdParam } from './openapi';
 import { badRequest, type Problem } from './problems';
 import type { QuotaGuard } from './quotas';
@@ -40,6 +40,7 @@ function itemAnswer(item: LogItem) {
     error: item.error,
     errorKind: item.errorKind,
     test: item.test,
+    replayId: item.replayId ?? null,
     final: item.final,
     nextAttemptAt: item.nextAttemptAt?.toISOString() ?? null,
     resendable: item.resendable,

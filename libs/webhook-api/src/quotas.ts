@@ -8,7 +8,7 @@ import { RateLimiter } from './rate-limit';
 export interface Quotas {
   webhooksPerGoodsOwner: number;
   createsPerMinute: number;
-  /** Test and Resend presses: both send a request on demand. */
+  /** Test, Resend and Replay presses: each sends on demand. */
   testsPerMinute: number;
   rotationsPerMinute: number;
 }
@@ -17,7 +17,7 @@ export type RatedAction = 'create' | 'test' | 'rotate';
 
 const described: Record<RatedAction, string> = {
   create: 'webhooks created',
-  test: 'Test and Resend presses',
+  test: 'Test, Resend and Replay presses',
   rotate: 'signing secret rotations',
 };
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accessToGoodsOwner, accessToWebhook } from '@wms-webhooks/access';
+import { testTask } from '@wms-webhooks/delivery';
 import {
   newSigningSecret,
   parseWebhookSettings,
@@ -18,7 +19,6 @@ import {
   webhookWithSecretAnswer,
 } from './api-schemas';
 import { forbidden } from './authenticate';
-import { testTask } from './manual-tasks';
 import { documented, problems, webhookIdParam } from './openapi';
 import { badRequest } from './problems';
 import type { QuotaGuard } from './quotas';
@@ -114,6 +114,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
         signingSecret: newSigningSecret(),
         previousSigningSecrets: [],
         version: 1,
+        // Created disabled, it misses events from now until it is enabled.
+        disabledAt: settings.enabled ? null : now,
         createdAt: now,
         updatedAt: now,
       };
@@ -199,7 +201,16 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiDeps, quota
       if (!(await quota.admitCount(request, reply, added))) return reply;
       // Saved enabled, the reason the system disabled it is history; saved disabled, it still explains why.
       const disabledReason = settings.enabled ? null : (existing.disabledReason ?? null);
-      const updated = await replaceWebhook(deps, reply, existing, { ...settings, disabledReason });
+      const disabledAt = settings.enabled
+        ? null
+        : existing.enabled
+          ? new Date(deps.now())
+          : (existing.disabledAt ?? null);
+      const updated = await replaceWebhook(deps, reply, existing, {
+        ...settings,
+        disabledReason,
+        disabledAt,
+      });
       return updated ? toPublicWebhook(updated, deps.now()) : reply;
     },
   );

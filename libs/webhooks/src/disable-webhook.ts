@@ -31,7 +31,15 @@ async function disableWebhook(deps: DisableDeps, webhookId: string, reason: stri
     const version = current.version + 1;
     const result = await webhooks.updateOne(
       { _id: webhookId, version: current.version },
-      { $set: { enabled: false, disabledReason: reason, version, updatedAt: new Date(deps.now()) } },
+      {
+        $set: {
+          enabled: false,
+          disabledReason: reason,
+          disabledAt: new Date(deps.now()),
+          version,
+          updatedAt: new Date(deps.now()),
+        },
+      },
     );
     if (result.matchedCount === 1) {
       await deps.publish({ webhookId, version, change: 'UPSERTED', changedAt: deps.now() });

@@ -53,6 +53,11 @@ export interface Webhook extends WebhookSettings {
    * beside the enabled flag; cleared when an operator saves it enabled again.
    */
   disabledReason?: string | null;
+  /**
+   * Since when it has been disabled, by the system or an operator; cleared when saved enabled again. What
+   * it missed meanwhile can be replayed from here.
+   */
+  disabledAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

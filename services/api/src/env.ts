@@ -1,6 +1,8 @@
 import { estimatedKeyBits, minimumKeyBits } from '@wms-webhooks/access';
 import { positiveInt } from '@wms-webhooks/config';
 import { attemptLogEnv } from '@wms-webhooks/delivery';
+import { payloadLimitEnv } from '@wms-webhooks/ingest';
+import { replayEnv } from '@wms-webhooks/replay';
 import { secretKeyEnv } from '@wms-webhooks/secrets';
 import { listenPort, serviceEnv } from '@wms-webhooks/service-runtime';
 import { z } from 'zod';
@@ -9,6 +11,8 @@ export const apiEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
   ...attemptLogEnv,
+  ...replayEnv,
+  ...payloadLimitEnv,
   API_HOST: z
     .string()
     .default('127.0.0.1')

@@ -12,9 +12,11 @@ import {
   ResendClaims,
   readActivity,
   readActivityHistory,
+  readReplayOutcomes,
   retentionMsOf,
 } from '@wms-webhooks/delivery';
 import { AvroTopicProducer } from '@wms-webhooks/kafka';
+import { createReplayMetrics, createReplayRunner, ReplayStore, replayPace } from '@wms-webhooks/replay';
 import { loadSecretBox } from '@wms-webhooks/secrets';
 import {
   answerOps,
@@ -74,6 +76,26 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   const changes = new WebhookChangePublisher(context.producer, context.serde, topics.definitions);
   const deliveries = new AvroTopicProducer<DeliveryTask>(context.producer, context.serde, topics.deliveries);
 
+  const resendClaims = new ResendClaims(context.db);
+  const replayStore = new ReplayStore(context.db);
+  const replayRunner = createReplayRunner({
+    store: replayStore,
+    claims: resendClaims,
+    attemptLogs,
+    kafka: context.kafka,
+    serde: context.serde,
+    eventsTopic: topics.wmsEvents,
+    groupPrefix: config.WEBHOOKS_TOPIC_PREFIX,
+    limits: { maxPayloadBytes: config.INGEST_MAX_PAYLOAD_BYTES },
+    logger,
+    now: Date.now,
+    webhookById: (id) => webhooks.findById(id),
+    send: (items) => deliveries.send(items.map((item) => ({ key: item.key, value: item.task }))),
+    pace: replayPace(config.REPLAY_RATE_PER_SECOND),
+    metrics: createReplayMetrics(metrics),
+    maxRunning: config.REPLAY_MAX_RUNNING,
+  });
+
   const targetPolicy = targetPolicyOf(config);
   const refused = new Counter({
     name: 'wms_webhooks_api_requests_refused_total',
@@ -85,7 +107,12 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
     {
       webhooks,
       attemptLogs,
-      resendClaims: new ResendClaims(context.db),
+      resendClaims,
+      replays: {
+        runner: replayRunner,
+        store: replayStore,
+        outcomes: (replayId) => readReplayOutcomes(context.db, replayId, Date.now()),
+      },
       webhookActivity: (ids) => readActivity(context.db, ids, Date.now()),
       activityHistory: (id, window) =>
         readActivityHistory(context.db, id, window, Date.now(), attemptLogs.horizon()),
@@ -145,9 +172,11 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
   return {
     context,
     url: address,
+    replays: replayRunner,
     shutdownSteps: [
       { name: 'stop accepting requests (finishes those in flight)', run: () => app.close() },
       { name: 'stop the attempt log retention', run: () => retention.stop() },
+      { name: 'stop the replays running here (another API takes them over)', run: () => replayRunner.stop() },
       { name: 'close connections', run: () => context.close() },
     ],
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type DeliveryTask, eventTypeSpec } from '@wms-webhooks/contracts';
-import { type AttemptLog, manualResendOrigin, testDeliveryId } from '@wms-webhooks/delivery';
 import type { Webhook } from '@wms-webhooks/webhooks';
+import type { AttemptLog } from './attempt-documents';
+import { testDeliveryId } from './delivery-id';
+import { manualResendOrigin } from './settle-attempt';
 
 const manualTask = {
   firstAttemptAt: null,
@@ -30,14 +32,20 @@ export function testTask(webhook: Webhook, now: number): DeliveryTask {
     test: true,
     createdAt: now,
     origin: 'api-test',
+    replayId: null,
   };
 }
 
 /**
  * Resend of a finally failed delivery: the same delivery id (so a receiver that did process it can tell),
- * the next attempt number, one try. Undefined when there is nothing to resend.
+ * the next attempt number, one try; by an operator's Resend or by a replay of failures. Undefined when
+ * there is nothing to resend.
  */
-export function resendTask(attempts: readonly AttemptLog[], now: number): DeliveryTask | undefined {
+export function resendTask(
+  attempts: readonly AttemptLog[],
+  now: number,
+  replayId: string | null = null,
+): DeliveryTask | undefined {
   const last = attempts[attempts.length - 1];
   if (!last?.event || last.outcome !== 'failed' || !last.final || last.test) return undefined;
   return {
@@ -55,5 +63,6 @@ export function resendTask(attempts: readonly AttemptLog[], now: number): Delive
     test: false,
     createdAt: now,
     origin: manualResendOrigin,
+    replayId,
   };
 }

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import type { ResendClaims } from '@wms-webhooks/delivery';
+import type { Webhook } from '@wms-webhooks/webhooks';
+import type { ReplayMetrics } from './replay-metrics';
+import type { ReplayPace } from './replay-pace';
+import type { ReplayRequest } from './replay-request';
+import { type ReplayItem, type ReplayScope, type SourceDeps, visitReplay } from './replay-sources';
+import {
+  activeStates,
+  finishedReplayKeptMs,
+  noCounts,
+  type Replay,
+  type ReplayCounts,
+  type ReplayStore,
+} from './replay-store';
+
+export interface ReplayRunnerDeps extends SourceDeps {
+  store: ReplayStore;
+  claims: ResendClaims;
+  webhookById: (id: string) => Promise<Webhook | undefined>;
+  /** Produces the deliveries to webhooks.deliveries, each under its key; resolves once they are durable. */
+  send: (items: readonly ReplayItem[]) => Promise<void>;
+  pace: ReplayPace;
+  metrics: ReplayMetrics;
+  /** Replays this process runs at once; more wait, queued, for a free run here or on another API. */
+  maxRunning: number;
+  /** How often a run writes its progress and checks for a cancellation. */
+  heartbeatMs?: number;
+  /** A running replay whose run has been silent this long is taken over by another API. */
+  staleAfterMs?: number;
+  /** How often queued and abandoned replays are looked for. */
+  pollMs?: number;
+}
+
+export interface ReplayPreview {
+  /** Deliveries the replay would send. */
+  count: number;
+  /** The events of the first of them. */
+  eventIds: string[];
+  /** Records read to find them. */
+  scanned: number;
+  /** False when the preview stopped at its time limit: the count is then a lower bound. */
+  complete: boolean;
+}
+
+const cleanupEveryMs = 3_600_000;
+
+/** Deliveries produced per write: enough to share the round trip, few enough that a crash loses little. */
+const sendBatch = 50;
+
+/**
+ * Runs replays: the one an API accepts, at once if it has a free run, and any queued or abandoned one it
+ * finds (its runner's API stopped). Each run walks its source, claims each delivery before sending it (so
+ * a run taken over, or a Resend pressed meanwhile, never sends one twice), and paces what it sends with
+ * every other replay of the process. Progress is written every heartbeat; a cancellation, or the webhook
+ * disabled or deleted, stops the run there.
+ */
+export function createReplayRunner(deps: ReplayRunnerDeps) {
+  const heartbeatMs = deps.heartbeatMs ?? 2_000;
+  const staleAfterMs = deps.staleAfterMs ?? 30_000;
+  const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  let stopped = false;
+
+  async function claim(replayId: string, item: ReplayItem): Promise<'claimed' | 'ours' | 'taken'> {
+    const { webhookId, deliveryId, attempt } = item.task;
+    if (item.task.attempt === 1) {
+      return (await deps.claims.claimForReplay(webhookId, deliveryId, replayId)) ? 'claimed' : 'ours';
+    }
+    if (await deps.claims.claim(webhookId, deliveryId, attempt, replayId)) return 'claimed';
+    return (await deps.claims.holder(webhookId, deliveryId, attempt)) === replayId ? 'ours' : 'taken';
+  }
+
+  async function release(replayId: string, item: ReplayItem) {
+    const { webhookId, deliveryId, attempt } = item.task;
+    if (attempt === 1) await deps.claims.releaseForReplay(webhookId, deliveryId, replayId);
+    else await deps.claims.release(webhookId, deliveryId, attempt);
+  }
+
+  async function execute(replay: Replay, run: number, abort: AbortController) {
+    const counts: ReplayCounts = { ...noCounts };
+    const started = deps.now();
+    const write = (fields: Partial<Replay>) => deps.store.update(replay.id, run, fields);
+    if (
+      !(await write({
+        state: 'running',
+        startedAt: replay.startedAt ?? new Date(started),
+        heartbeatAt: new Date(started),
+        error: null,
+        ...noCounts,
+      }))
+    )
+      return;
+    let stopReason: { state: 'cancelled' | 'failed'; error: string | null } | undefined;
+    const stop = (state: 'cancelled' | 'failed', error: string | null) => {
+      stopReason ??= { state, error };
+      abort.abort();
+    };
+    let beating = false;
+    const heartbeat = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      void (async () => {
+        if (await deps.store.cancelRequested(replay.id)) stop('cancelled', null);
+        const webhook = await deps.webhookById(replay.webhookId);
+        if (!webhook) stop('failed', 'the webhook was deleted');
+        else if (!webhook.enabled) stop('failed', 'the webhook was disabled');
+        if (!(await write({ heartbeatAt: new Date(deps.now()), ...counts })))
+          stop('failed', 'taken over by another run');
+      })()
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, replayId: replay.id }, 'replay heartbeat failed'),
+        )
+        .finally(() => {
+          beating = false;
+        });
+    }, heartbeatMs);
+    const pending: ReplayItem[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending.splice(0);
+      try {
+        await deps.send(batch);
+      } catch (error) {
+        await Promise.allSettled(batch.map((item) => release(replay.id, item)));
+        throw error;
+      }
+      counts.sent += batch.length;
+      deps.metrics.delivered(replay.source, 'sent', batch.length);
+    };
+    try {
+      if (await deps.store.cancelRequested(replay.id)) stop('cancelled', null);
+      const webhook = await deps.webhookById(replay.webhookId);
+      if (!webhook) stop('failed', 'the webhook was deleted');
+      else if (!webhook.enabled) stop('failed', 'the webhook is disabled');
+      if (webhook && !abort.signal.aborted) {
+        const scope: ReplayScope = { replayId: replay.id, webhook, request: replay };
+        await visitReplay(deps, scope, abort.signal, {
+          scanned: (count) => {
+            counts.scanned += count;
+          },
+          visit: async (item) => {
+            counts.matched += 1;
+            const waitMs = deps.pace.take();
+            if (waitMs > 0) {
+              await flush();
+              await abortableDelay(waitMs, abort.signal);
+            }
+            if (abort.signal.aborted) return;
+            const claimed = await claim(replay.id, item);
+            if (claimed === 'claimed') {
+              pending.push(item);
+              if (pending.length >= sendBatch) await flush();
+            } else if (claimed === 'ours') {
+              counts.sent += 1;
+            } else {
+              counts.skipped += 1;
+              deps.metrics.delivered(replay.source, 'skipped', 1);
+            }
+          },
+        });
+        await flush();
+      }
+    } catch (error) {
+      stop('failed', (error as Error).message);
+      deps.logger.error({ err: error, replayId: replay.id }, 'replay failed');
+    } finally {
+      clearInterval(heartbeat);
+    }
+    if (!stopReason && abort.signal.aborted) {
+      // Stopped with its API: left running, and silent at once, for another API to take over.
+      await write({ heartbeatAt: new Date(0), ...counts }).catch(() => undefined);
+      return;
+    }
+    const state = stopReason?.state ?? 'completed';
+    const written = await write({
+      state,
+      error: stopReason?.error ?? null,
+      finishedAt: new Date(deps.now()),
+      heartbeatAt: new Date(deps.now()),
+      ...counts,
+    });
+    if (written) deps.metrics.finished(replay.source, state);
+    deps.logger.info({ replayId: replay.id, webhookId: replay.webhookId, state, ...counts }, 'replay ended');
+  }
+
+  /** Runs the replay here if a run is free and no one else took it first. */
+  async function tryStart(replay: Replay): Promise<boolean> {
+    if (stopped || running.size >= deps.maxRunning || running.has(replay.id)) return false;
+    const run = replay.run + 1;
+    if (!(await deps.store.claimRun(replay.id, run, deps.now()))) return false;
+    const abort = new AbortController();
+    const done = execute(replay, run, abort)
+      .catch((error: unknown) => deps.logger.error({ err: error, replayId: replay.id }, 'replay run failed'))
+      .finally(() => {
+        running.delete(replay.id);
+        deps.metrics.running(running.size);
+        void poll();
+      });
+    running.set(replay.id, { abort, done });
+    deps.metrics.running(running.size);
+    return true;
+  }
+
+  let polling: Promise<void> | undefined;
+  let cleanedAt = Number.NEGATIVE_INFINITY;
+  function poll(): Promise<void> {
+    polling ??= (async () => {
+      if (deps.now() - cleanedAt > cleanupEveryMs) {
+        await deps.store.removeFinishedBefore(deps.now() - finishedReplayKeptMs);
+        cleanedAt = deps.now();
+      }
+      const stale = deps.now() - staleAfterMs;
+      for (const replay of await deps.store.active()) {
+        if (replay.state === 'queued' || replay.heartbeatAt.getTime() < stale) await tryStart(replay);
+      }
+    })()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'looking for replays to run failed'))
+      .finally(() => {
+        polling = undefined;
+      });
+    return polling;
+  }
+  const timer = setInterval(() => void poll(), deps.pollMs ?? 5_000);
+  timer.unref();
+  void poll();
+
+  return {
+    /** Stores a replay as queued and starts it here if this API has a free run. */
+    async submit(replay: Replay): Promise<void> {
+      await deps.store.create(replay);
+      await tryStart(replay);
+    },
+
+    /** What a replay would send, found within `timeLimitMs`; nothing is claimed or sent. */
+    async preview(
+      webhook: Webhook,
+      request: Pick<ReplayRequest, 'from' | 'to' | 'source'>,
+      options: { firstEvents?: number; timeLimitMs?: number } = {},
+    ): Promise<ReplayPreview> {
+      const signal = AbortSignal.timeout(options.timeLimitMs ?? 20_000);
+      const preview: ReplayPreview = { count: 0, eventIds: [], scanned: 0, complete: true };
+      const replayId = `preview-${randomUUID()}`;
+      await visitReplay(deps, { replayId, webhook, request }, signal, {
+        scanned: (count) => {
+          preview.scanned += count;
+        },
+        visit: async ({ task }) => {
+          // A failure already sent again, by a Resend or a replay, would be skipped.
+          if (task.attempt > 1 && (await deps.claims.holder(task.webhookId, task.deliveryId, task.attempt)))
+            return;
+          preview.count += 1;
+          if (preview.eventIds.length < (options.firstEvents ?? 10)) preview.eventIds.push(task.eventId);
+        },
+      });
+      preview.complete = !signal.aborted;
+      return preview;
+    },
+
+    isActive: (replay: Replay) => activeStates.includes(replay.state),
+
+    /** Stops the runs of this API where they are; another API takes them over once they are silent. */
+    async stop(): Promise<void> {
+      stopped = true;
+      clearInterval(timer);
+      await polling;
+      for (const { abort } of running.values()) abort.abort();
+      await Promise.allSettled([...running.values()].map((entry) => entry.done));
+    },
+  };
+}
+
+export type ReplayRunner = ReturnType<typeof createReplayRunner>;
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
