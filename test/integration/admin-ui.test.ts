@@ -1,4 +1,5 @@
 import { buildAdminUi } from '@wms-webhooks/admin-ui';
+import { deliveryIdFor } from '@wms-webhooks/delivery';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser';
@@ -39,7 +40,7 @@ describe('the admin UI in a real browser', () => {
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
     await expect
       .poll(() => page.getByRole('note', { name: 'Quotas' }).textContent())
-      .toMatch(/Goods-owner keys may hold 50 webhooks per goods owner.*10 Test or Resend presses/);
+      .toMatch(/Goods-owner keys may hold 50 webhooks per goods owner.*10 Test, Resend or Replay presses/);
     await screenshot(page, '01-list-empty');
   });
 
@@ -155,6 +156,55 @@ describe('the admin UI in a real browser', () => {
       return (await row.textContent())?.includes('no: the receiver answered 410 Gone') || undefined;
     });
     await screenshot(page, '09-list-disabled-by-receiver');
+  });
+
+  it('offers to replay what the webhook missed once it is enabled again, and replays it marked as such', async () => {
+    receiver.respondWith('/ui', 200);
+    const disabled = (await (await pipeline.api(`/api/webhooks/${webhookId}`)).json()) as {
+      version: number;
+      disabledAt: string | null;
+    };
+    expect(disabled.disabledAt).not.toBeNull();
+    await pipeline.propagated(webhookId, disabled.version);
+    // A webhook of the same owner shows when the pipeline has matched the events the disabled one misses.
+    const control = await pipeline.createWebhook({ goodsOwnerIds: [501], url: receiver.url('/ui-control') });
+    const missed = ['ORD-MISSED-1', 'ORD-MISSED-2'].map((entityId) =>
+      wmsEvent({ goodsOwnerId: 501, entityId, attributes: { orderType: 'B2C', transporterCode: 'DHL' } }),
+    );
+    await pipeline.publish(missed);
+    await waitFor(() => receiver.at('/ui-control').length === 2, { message: 'the missed events matched' });
+    await pipeline.api(`/api/webhooks/${control.id}`, { method: 'DELETE' });
+    const before = receiver.at('/ui').length;
+
+    await page.getByRole('link', { name: 'Browser picks' }).click();
+    await page.getByLabel('Enabled').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const offer = page.getByRole('link', { name: 'Replay what it missed' });
+    await offer.waitFor();
+    await screenshot(page, '10a-enabled-again-offers-replay');
+    await offer.click();
+
+    const panel = page.getByRole('form', { name: 'Replay' });
+    await expect.poll(() => panel.getByLabel('Send again').inputValue()).toBe('log');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .poll(() => panel.locator('output.replay-preview').textContent())
+      .toMatch(/^2 deliveries would be sent/);
+    await panel.getByRole('button', { name: 'Start replay' }).click();
+    await expect
+      .poll(() => panel.locator('.replay-progress output').textContent(), { timeout: 30_000 })
+      .toMatch(/^Completed: 2 to send, 2 sent; 2 succeeded, 0 failed/);
+    await screenshot(page, '10b-replay-completed');
+    const replayed = receiver.at('/ui').slice(before);
+    expect(replayed.map((request) => request.headers['webhook-id']).sort()).toEqual(
+      missed.map((event) => deliveryIdFor(event.eventId, webhookId)).sort(),
+    );
+    await waitFor(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      const rows = await page.locator('table.logs tbody tr').allTextContents();
+      return rows.filter((text) => text.includes('replay')).length === 2 || undefined;
+    });
+    await page.getByRole('link', { name: 'Administration ⇒ Webhooks' }).click();
   });
 
   it("describes the chosen event type, shows its sample, and saves a status change's filters and the webhook's throughput limits", async () => {

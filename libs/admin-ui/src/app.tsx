@@ -60,7 +60,9 @@ export function App() {
             onDone={() => navigate('/')}
           />
         )}
-        {route.page === 'logs' && <LogsView api={api} id={route.id} />}
+        {route.page === 'logs' && (
+          <LogsView key={route.id} api={api} id={route.id} replayFrom={route.replayFrom} />
+        )}
       </main>
     </div>
   );

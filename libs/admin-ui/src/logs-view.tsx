@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ActivityChart } from './activity-chart';
 import type { Api } from './api-client';
 import { AttemptDetailView } from './attempt-detail';
+import { ReplayPanel } from './replay-panel';
 import type { ActivityHistory, ActivityWindow, LogItem, LogRetention, PublicWebhook } from './types';
 
 type OutcomeFilter = '' | 'succeeded' | 'failed';
@@ -25,7 +26,7 @@ function retentionNote(retention: LogRetention): string {
 }
 
 /** Attempts newest first, 25 a page; a cursor stack lets the operator page back towards the newest. */
-export function LogsView({ api, id }: { api: Api; id: string }) {
+export function LogsView({ api, id, replayFrom }: { api: Api; id: string; replayFrom?: string }) {
   const [webhook, setWebhook] = useState<PublicWebhook>();
   const [outcome, setOutcome] = useState<OutcomeFilter>('');
   const [cursors, setCursors] = useState<string[]>([]);
@@ -35,6 +36,7 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
   const [history, setHistory] = useState<ActivityHistory>();
   const [retention, setRetention] = useState<LogRetention>();
   const [opened, setOpened] = useState<string>();
+  const [replaying, setReplaying] = useState(replayFrom !== undefined);
 
   const cursor = cursors[cursors.length - 1];
   const loadPage = useCallback(() => {
@@ -98,8 +100,19 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
         <button type="button" onClick={load}>
           Refresh
         </button>
+        <button type="button" aria-expanded={replaying} onClick={() => setReplaying(!replaying)}>
+          Replay…
+        </button>
         <a href={`#/webhooks/${id}`}>Settings</a>
       </div>
+      {replaying && (
+        <ReplayPanel
+          api={api}
+          webhookId={id}
+          initialFrom={replayFrom}
+          onStarted={() => setTimeout(load, 2_000)}
+        />
+      )}
       {history && (
         <figure className="activity">
           <ActivityChart points={history.points} size="large" period={windowNames[history.window]} />
@@ -146,6 +159,14 @@ export function LogsView({ api, id }: { api: Api; id: string }) {
                 <td title={item.deliveryId}>
                   {item.deliveryId.slice(0, 8)}
                   {item.test ? ' (test)' : ''}
+                  {item.replayId ? (
+                    <span className="tag" title={`replay ${item.replayId}`}>
+                      {' '}
+                      replay
+                    </span>
+                  ) : (
+                    ''
+                  )}
                 </td>
                 <td>{item.eventType}</td>
                 <td>{item.attempt}</td>

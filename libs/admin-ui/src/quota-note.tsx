@@ -10,7 +10,7 @@ export function QuotaNote({ api, refresh }: { api: Api; refresh: unknown }) {
     api<QuotaView>('/api/quotas').then(setQuotas, () => setQuotas(undefined));
   }, [api, refresh]);
   if (!quotas) return null;
-  const rates = `${quotas.createsPerMinute} new webhooks, ${quotas.testsPerMinute} Test or Resend presses and ${quotas.rotationsPerMinute} secret rotations a minute`;
+  const rates = `${quotas.createsPerMinute} new webhooks, ${quotas.testsPerMinute} Test, Resend or Replay presses and ${quotas.rotationsPerMinute} secret rotations a minute`;
   if (!quotas.bindsThisKey) {
     return (
       <p className="note" role="note" aria-label="Quotas">

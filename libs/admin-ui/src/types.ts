@@ -54,6 +54,8 @@ export interface PublicWebhook {
   enabled: boolean;
   /** Why the system disabled it: the receiver answered 410 Gone, or every delivery failed for days. */
   disabledReason?: string | null;
+  /** Since when it has been disabled; a replay from then sends what it missed. */
+  disabledAt?: string | null;
   timeoutMs: number;
   maxConcurrency: number;
   maxPerSecond: number | null;
@@ -81,6 +83,8 @@ export interface LogItem {
   statusCode: number | null;
   error: string | null;
   test: boolean;
+  /** The replay that sent it; null for live traffic. */
+  replayId: string | null;
   final: boolean;
   nextAttemptAt: string | null;
   resendable: boolean;
@@ -117,4 +121,35 @@ export interface QuotaView {
   rotationsPerMinute: number;
   bindsThisKey: boolean;
   goodsOwners: Array<{ goodsOwnerId: number; webhooks: number }>;
+}
+
+export type ReplaySource = 'failed' | 'log';
+
+/** `POST /api/webhooks/{id}/replay` with `dryRun: true`. */
+export interface ReplayPreview {
+  count: number;
+  eventIds: string[];
+  scanned: number;
+  complete: boolean;
+}
+
+/** `GET /api/webhooks/{id}/replays/{replayId}`. */
+export interface Replay {
+  id: string;
+  source: ReplaySource;
+  from: string;
+  to: string;
+  state: 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
+  requestedBy: string;
+  createdAt: string;
+  error: string | null;
+  cancelRequested: boolean;
+  progress: {
+    scanned: number;
+    matched: number;
+    sent: number;
+    skipped: number;
+    succeeded: number;
+    failed: number;
+  };
 }

@@ -4,12 +4,15 @@ export type Route =
   | { page: 'list' }
   | { page: 'new' }
   | { page: 'edit'; id: string }
-  | { page: 'logs'; id: string };
+  | { page: 'logs'; id: string; replayFrom?: string };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '');
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
   const logs = /^\/webhooks\/([^/]+)\/logs$/.exec(path);
-  if (logs) return { page: 'logs', id: logs[1] as string };
+  if (logs) {
+    const replayFrom = new URLSearchParams(query).get('replayFrom');
+    return { page: 'logs', id: logs[1] as string, ...(replayFrom ? { replayFrom } : {}) };
+  }
   if (path === '/webhooks/new') return { page: 'new' };
   const edit = /^\/webhooks\/([^/]+)$/.exec(path);
   if (edit) return { page: 'edit', id: edit[1] as string };

@@ -34,6 +34,8 @@ export function WebhookEditor({
   const [problems, setProblems] = useState<ProblemsByField>({});
   const [secret, setSecret] = useState<{ secret: string; previousValidUntil?: string }>();
   const [saved, setSaved] = useState(false);
+  /** Saved enabled after being disabled since then: what it missed can be replayed. */
+  const [missedSince, setMissedSince] = useState<string>();
 
   useEffect(() => {
     api<{ items: EventTypeInfo[] }>('/api/catalogue').then((page) => {
@@ -81,6 +83,9 @@ export function WebhookEditor({
         },
       );
       setProblems({});
+      setMissedSince(
+        stored && !stored.enabled && result.enabled ? (stored.disabledAt ?? undefined) : undefined,
+      );
       setStored(result);
       setForm(formFromWebhook(result));
       setSaved(true);
@@ -329,6 +334,14 @@ export function WebhookEditor({
         <div className="buttons">
           <button type="submit">{id ? 'Save' : 'Create'}</button>
           {saved && <output>Saved.</output>}
+          {saved && missedSince && (
+            <output className="offer">
+              Enabled again: it missed what happened since {new Date(missedSince).toLocaleString()}.{' '}
+              <a href={`#/webhooks/${id}/logs?replayFrom=${encodeURIComponent(missedSince)}`}>
+                Replay what it missed
+              </a>
+            </output>
+          )}
           {id && (
             <>
               <TestButton api={api} webhookId={id} />
