@@ -204,6 +204,7 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
   let polling: Promise<void> | undefined;
   let cleanedAt = Number.NEGATIVE_INFINITY;
   function poll(): Promise<void> {
+    if (stopped) return Promise.resolve();
     polling ??= (async () => {
       if (deps.now() - cleanedAt > cleanupEveryMs) {
         await deps.store.removeFinishedBefore(deps.now() - finishedReplayKeptMs);
