@@ -186,6 +186,13 @@ describe('the admin UI in a real browser', () => {
 
     const panel = page.getByRole('form', { name: 'Replay' });
     await expect.poll(() => panel.getByLabel('Send again').inputValue()).toBe('log');
+    const to = await panel.getByLabel('To').inputValue();
+    await panel.getByLabel('To').fill('2000-01-01T00:00:00');
+    await panel.getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .poll(() => panel.locator('.field.invalid', { has: page.getByLabel('To') }).textContent())
+      .toContain('must be after `from`');
+    await panel.getByLabel('To').fill(to);
     await panel.getByRole('button', { name: 'Preview' }).click();
     await expect
       .poll(() => panel.locator('output.replay-preview').textContent())

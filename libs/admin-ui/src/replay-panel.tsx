@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Api, ApiError } from './api-client';
+import { Field } from './field';
 import type { Problem, Replay, ReplayPreview, ReplaySource } from './types';
 
 const activeStates: ReadonlyArray<Replay['state']> = ['queued', 'running'];
@@ -26,6 +27,33 @@ function describeState(replay: Replay): string {
   if (replay.state === 'completed') return `Completed: ${counts}.`;
   if (replay.state === 'cancelled') return `Cancelled: ${counts}.`;
   return `Failed: ${replay.error ?? 'unknown error'}. ${counts}.`;
+}
+
+/** A time to the second, in the browser's zone. */
+function TimeField({
+  id,
+  label,
+  value,
+  problems,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  problems: string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={label} problems={problems}>
+      <input
+        id={id}
+        type="datetime-local"
+        step={1}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </Field>
+  );
 }
 
 /**
@@ -80,7 +108,10 @@ export function ReplayPanel({
         body: { from: exactFrom ?? isoOf(from), to: isoOf(to), source, dryRun },
       });
     } catch (error) {
-      if (error instanceof ApiError && error.problems.length > 0) setProblems(error.problems);
+      const besideFields = ['from', 'to', 'source'];
+      const { problems: found = [] } = error instanceof ApiError ? error : {};
+      if (found.length > 0 && found.every((problem) => besideFields.includes(problem.field)))
+        setProblems(found);
       else setMessage((error as Error).message);
       return undefined;
     }
@@ -103,40 +134,26 @@ export function ReplayPanel({
       setMessage((error as Error).message);
     }
   };
-  const problemOf = (field: string) => problems.find((problem) => problem.field === field)?.message;
+  const problemsOf = (field: string) =>
+    problems.filter((problem) => problem.field === field).map((problem) => problem.message);
   const active = replay && activeStates.includes(replay.state);
 
   return (
     <form className="replay" onSubmit={start} aria-label="Replay">
       <h2>Replay</h2>
       <fieldset disabled={active}>
-        <div className="field">
-          <label htmlFor="replay-from">From</label>
-          <input
-            id="replay-from"
-            type="datetime-local"
-            step={1}
-            value={from}
-            onChange={(e) => {
-              setFrom(e.target.value);
-              setExactFrom(undefined);
-            }}
-          />
-          {problemOf('from') && <span className="problem">{problemOf('from')}</span>}
-        </div>
-        <div className="field">
-          <label htmlFor="replay-to">To</label>
-          <input
-            id="replay-to"
-            type="datetime-local"
-            step={1}
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-          />
-          {problemOf('to') && <span className="problem">{problemOf('to')}</span>}
-        </div>
-        <div className="field">
-          <label htmlFor="replay-source">Send again</label>
+        <TimeField
+          id="replay-from"
+          label="From"
+          value={from}
+          problems={problemsOf('from')}
+          onChange={(value) => {
+            setFrom(value);
+            setExactFrom(undefined);
+          }}
+        />
+        <TimeField id="replay-to" label="To" value={to} problems={problemsOf('to')} onChange={setTo} />
+        <Field id="replay-source" label="Send again" problems={problemsOf('source')}>
           <select
             id="replay-source"
             value={source}
@@ -148,7 +165,7 @@ export function ReplayPanel({
             <option value="failed">the deliveries that failed finally, as their next attempt</option>
             <option value="log">every matching event still in the log, as a first attempt (backfill)</option>
           </select>
-        </div>
+        </Field>
         <div className="buttons">
           <button type="button" onClick={runPreview}>
             Preview

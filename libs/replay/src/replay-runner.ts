@@ -15,8 +15,11 @@ import {
 } from './replay-store';
 
 export interface ReplayRunnerDeps extends SourceDeps {
-  store: ReplayStore;
-  claims: ResendClaims;
+  store: Pick<
+    ReplayStore,
+    'create' | 'update' | 'claimRun' | 'active' | 'cancelRequested' | 'removeFinishedBefore'
+  >;
+  claims: Pick<ResendClaims, 'claim' | 'holder' | 'release' | 'claimForReplay' | 'releaseForReplay'>;
   webhookById: (id: string) => Promise<Webhook | undefined>;
   /** Produces the deliveries to webhooks.deliveries, each under its key; resolves once they are durable. */
   send: (items: readonly ReplayItem[]) => Promise<void>;
