@@ -211,7 +211,12 @@ describe('the admin UI in a real browser', () => {
       const rows = await page.locator('table.logs tbody tr').allTextContents();
       return rows.filter((text) => text.includes('replay')).length === 2 || undefined;
     });
+    // Recovered: enabled again, no reason shown, and its last delivery succeeded.
     await page.getByRole('link', { name: 'Administration ⇒ Webhooks' }).click();
+    const row = page.getByRole('row', { name: 'webhook Browser picks' });
+    await expect.poll(() => row.locator('td').nth(4).textContent()).toBe('yes');
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toBe('succeeded');
+    await screenshot(page, '10c-list-recovered');
   });
 
   it("describes the chosen event type, shows its sample, and saves a status change's filters and the webhook's throughput limits", async () => {
