@@ -262,7 +262,10 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
         startWork(lane, records);
       } else {
         // Batches of nothing but control records or compacted-away offsets: step over them.
-        if (after !== undefined && after > from) lane.position = after;
+        if (after !== undefined && after > from) {
+          lane.position = after;
+          options.onSteppedOver?.(lane.partition, after);
+        }
         lane.state = 'idle';
       }
     }

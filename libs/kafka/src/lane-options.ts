@@ -51,6 +51,11 @@ export interface LaneConsumerOptions<T> {
   handle: (values: T[], context: BatchContext) => Promise<StagedBatch | void>;
   onHold?: (partition: number, waitMs: number) => void;
   /**
+   * A partition's position moved past offsets that hold no record to hand over (a transaction's marker,
+   * compacted-away records), to the offset given; handed-over records say where they are themselves.
+   */
+  onSteppedOver?: (partition: number, nextOffset: bigint) => void;
+  /**
    * Whether the group commits what it has made durable (the default). A reader that keeps no position,
    * such as a cache that reads a compacted topic whole on every start, commits nothing.
    */

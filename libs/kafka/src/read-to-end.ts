@@ -43,6 +43,7 @@ export async function readToEnd(
           commit: false,
           startAt: 'earliest',
           prepare: allReady,
+          onSteppedOver: (partition, nextOffset) => seen.set(`${topic}/${partition}`, nextOffset),
           handle: async (batch) => {
             for (const record of batch) {
               const key = `${record.topic}/${record.partition}`;

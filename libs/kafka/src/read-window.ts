@@ -56,6 +56,7 @@ export async function readWindow(
       commit: false,
       startAt: { fromTime: options.fromTime },
       prepare: allReady,
+      onSteppedOver: (partition, nextOffset) => reached.set(partition, nextOffset),
       handle: async (batch, context) => {
         const end = ends.get(context.partition) ?? 0n;
         const inWindow = batch.filter((record) => BigInt(record.offset) < end);
