@@ -18,9 +18,15 @@ function isoOf(input: string): string {
   return Number.isNaN(time) ? input : new Date(time).toISOString();
 }
 
+/** Sent deliveries whose outcome is not in yet: still in flight, or retrying. */
+function outstanding({ progress }: Replay): number {
+  return Math.max(0, progress.sent - progress.succeeded - progress.failed);
+}
+
 function describeState(replay: Replay): string {
   const { progress } = replay;
-  const counts = `${progress.matched} to send, ${progress.sent} sent${progress.skipped > 0 ? `, ${progress.skipped} skipped (already sent again)` : ''}; ${progress.succeeded} succeeded, ${progress.failed} failed`;
+  const waiting = outstanding(replay);
+  const counts = `${progress.matched} to send, ${progress.sent} sent${progress.skipped > 0 ? `, ${progress.skipped} skipped (already sent again)` : ''}; ${progress.succeeded} succeeded, ${progress.failed} failed${waiting > 0 ? `, ${waiting} awaiting their outcome` : ''}`;
   if (replay.state === 'queued') return `Queued: waiting for a free run. ${counts}.`;
   if (replay.state === 'running')
     return `${replay.cancelRequested ? 'Cancelling' : 'Running'}: ${progress.scanned} read, ${counts}.`;
@@ -91,11 +97,15 @@ export function ReplayPanel({
     );
   }, [api, webhookId]);
 
+  // Polled while it runs, and after while what it sent has not all succeeded or finally failed.
   useEffect(() => {
-    if (!replay || !activeStates.includes(replay.state)) return;
-    const timer = setTimeout(() => {
-      api<Replay>(`/api/webhooks/${webhookId}/replays/${replay.id}`).then(setReplay, () => undefined);
-    }, 1_000);
+    if (!replay || (!activeStates.includes(replay.state) && outstanding(replay) === 0)) return;
+    const timer = setTimeout(
+      () => {
+        api<Replay>(`/api/webhooks/${webhookId}/replays/${replay.id}`).then(setReplay, () => undefined);
+      },
+      activeStates.includes(replay.state) ? 1_000 : 5_000,
+    );
     return () => clearTimeout(timer);
   }, [api, webhookId, replay]);
 

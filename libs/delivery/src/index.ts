@@ -28,7 +28,7 @@ export { resendTask, testTask } from './manual-tasks';
 export { matchBatch } from './match-batch';
 export { planDeliveries } from './plan-deliveries';
 export { type ReplayOutcomes, readReplayOutcomes, replayOutcomesKeptMs } from './replay-outcomes';
-export { ResendClaims } from './resend-claims';
+export { type ClaimTarget, ResendClaims } from './resend-claims';
 export { retryTiers } from './retry-schedule';
 export { manualResendOrigin } from './settle-attempt';
 export { signDelivery } from './signature';

@@ -1,4 +1,4 @@
-import type { AttemptLog } from '@wms-webhooks/delivery';
+import type { AttemptLog, ClaimTarget } from '@wms-webhooks/delivery';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ function memory() {
   const replays = new Map<string, Replay>();
   const runs = new Set<string>();
   const cancels = new Set<string>();
-  const claims = new Map<string, string>();
+  const claims = new Map<string, { by: string; sent: boolean }>();
   const store: ReplayRunnerDeps['store'] = {
     create: async (replay) => void replays.set(replay.id, { ...replay }),
     update: async (id, run, fields) => {
@@ -80,17 +80,22 @@ function memory() {
     cancelRequested: async (id) => cancels.has(id),
     removeFinishedBefore: async () => 0,
   };
-  const take = (key: string, by: string) => !claims.has(key) && Boolean(claims.set(key, by));
+  const keyOf = (target: ClaimTarget) =>
+    `${target.webhookId}:${target.deliveryId}:${'attempt' in target ? target.attempt : `replay:${target.replayId}`}`;
   const claimStore: ReplayRunnerDeps['claims'] = {
-    claim: async (webhookId, deliveryId, attempt, by) =>
-      take(`${webhookId}:${deliveryId}:${attempt}`, by ?? 'operator'),
-    holder: async (webhookId, deliveryId, attempt) => claims.get(`${webhookId}:${deliveryId}:${attempt}`),
-    release: async (webhookId, deliveryId, attempt) =>
-      void claims.delete(`${webhookId}:${deliveryId}:${attempt}`),
-    claimForReplay: async (webhookId, deliveryId, replayId) =>
-      take(`${webhookId}:${deliveryId}:replay:${replayId}`, replayId),
-    releaseForReplay: async (webhookId, deliveryId, replayId) =>
-      void claims.delete(`${webhookId}:${deliveryId}:replay:${replayId}`),
+    take: async (target, by) => {
+      if (claims.has(keyOf(target))) return false;
+      claims.set(keyOf(target), { by: by ?? 'operator', sent: by === undefined });
+      return true;
+    },
+    holderOf: async (target) => claims.get(keyOf(target)),
+    markSent: async (targets) => {
+      for (const target of targets) {
+        const claim = claims.get(keyOf(target));
+        if (claim) claim.sent = true;
+      }
+    },
+    giveBack: async (target) => void claims.delete(keyOf(target)),
   };
   return { replays, cancels, claims, store, claimStore };
 }
@@ -169,7 +174,7 @@ describe('the replay runner', () => {
 
     it('skips a failure an operator resent meanwhile, and counts it', async () => {
       const state = memory();
-      state.claims.set('wh-1:d-2:4', 'operator');
+      state.claims.set('wh-1:d-2:4', { by: 'operator', sent: true });
       const { runner, sent } = runnerWith(state, [finalFailure(1), finalFailure(2)]);
       await runner.submit(queuedReplay());
       expect(await ended(state)).toMatchObject({ state: 'completed', matched: 2, sent: 1, skipped: 1 });
@@ -244,6 +249,25 @@ describe('the replay runner', () => {
     });
   });
 
+  describe('when an earlier run claimed a delivery and stopped before sending it', () => {
+    it('sends it, and counts what the earlier run did send as sent', async () => {
+      const state = memory();
+      state.replays.set('r-1', queuedReplay({ state: 'running', run: 1 }));
+      state.claims.set('wh-1:d-1:4', { by: 'r-1', sent: true });
+      state.claims.set('wh-1:d-2:4', { by: 'r-1', sent: false });
+      const { sent } = runnerWith(state, [1, 2, 3].map(finalFailure));
+      expect(await ended(state)).toMatchObject({
+        state: 'completed',
+        run: 2,
+        matched: 3,
+        sent: 3,
+        skipped: 0,
+      });
+      expect(sent.map((item) => item.task.deliveryId)).toEqual(['d-2', 'd-3']);
+      expect([...state.claims.values()].every((claim) => claim.sent)).toBe(true);
+    });
+  });
+
   describe('when more are submitted than it runs at once', () => {
     it('queues the rest and starts each as a run frees up', async () => {
       const state = memory();
@@ -259,7 +283,7 @@ describe('the replay runner', () => {
   describe('a preview', () => {
     it('counts what would be sent and names the first events, claiming and sending nothing', async () => {
       const state = memory();
-      state.claims.set('wh-1:d-3:4', 'operator');
+      state.claims.set('wh-1:d-3:4', { by: 'operator', sent: true });
       const { runner, sent } = runnerWith(state, [1, 2, 3].map(finalFailure));
       const preview = await runner.preview(webhook, {
         from: new Date(0),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ResendClaims } from '@wms-webhooks/delivery';
+import type { ClaimTarget, ResendClaims } from '@wms-webhooks/delivery';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import type { ReplayMetrics } from './replay-metrics';
 import type { ReplayPace } from './replay-pace';
@@ -19,7 +19,7 @@ export interface ReplayRunnerDeps extends SourceDeps {
     ReplayStore,
     'create' | 'update' | 'claimRun' | 'active' | 'cancelRequested' | 'removeFinishedBefore'
   >;
-  claims: Pick<ResendClaims, 'claim' | 'holder' | 'release' | 'claimForReplay' | 'releaseForReplay'>;
+  claims: Pick<ResendClaims, 'take' | 'holderOf' | 'markSent' | 'giveBack'>;
   webhookById: (id: string) => Promise<Webhook | undefined>;
   /** Produces the deliveries to webhooks.deliveries, each under its key; resolves once they are durable. */
   send: (items: readonly ReplayItem[]) => Promise<void>;
@@ -53,9 +53,10 @@ const sendBatch = 50;
 
 /**
  * Runs replays: the one an API accepts, at once if it has a free run, and any queued or abandoned one it
- * finds (its runner's API stopped). Each run walks its source, claims each delivery before sending it (so
- * a run taken over, or a Resend pressed meanwhile, never sends one twice), and paces what it sends with
- * every other replay of the process. Progress is written every heartbeat; a cancellation, or the webhook
+ * finds (its runner's API stopped). Each run walks its source, claims each delivery before sending it and
+ * marks the claim once sent (so a Resend pressed meanwhile never sends a failure twice, and a run that takes
+ * over sends what its predecessor claimed but had not sent), and paces what it sends with every other
+ * replay of the process. Progress is written every heartbeat; a cancellation, or the webhook
  * disabled or deleted, stops the run there.
  */
 export function createReplayRunner(deps: ReplayRunnerDeps) {
@@ -64,19 +65,23 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
   const running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   let stopped = false;
 
-  async function claim(replayId: string, item: ReplayItem): Promise<'claimed' | 'ours' | 'taken'> {
-    const { webhookId, deliveryId, attempt } = item.task;
-    if (item.task.attempt === 1) {
-      return (await deps.claims.claimForReplay(webhookId, deliveryId, replayId)) ? 'claimed' : 'ours';
-    }
-    if (await deps.claims.claim(webhookId, deliveryId, attempt, replayId)) return 'claimed';
-    return (await deps.claims.holder(webhookId, deliveryId, attempt)) === replayId ? 'ours' : 'taken';
-  }
+  /** A log replay's first attempts are its own to claim; a failure's resend is everyone's. */
+  const targetOf = (replay: Replay, { task }: ReplayItem): ClaimTarget =>
+    replay.source === 'log'
+      ? { webhookId: task.webhookId, deliveryId: task.deliveryId, replayId: replay.id }
+      : { webhookId: task.webhookId, deliveryId: task.deliveryId, attempt: task.attempt };
 
-  async function release(replayId: string, item: ReplayItem) {
-    const { webhookId, deliveryId, attempt } = item.task;
-    if (attempt === 1) await deps.claims.releaseForReplay(webhookId, deliveryId, replayId);
-    else await deps.claims.release(webhookId, deliveryId, attempt);
+  /**
+   * Whether the run is to send the delivery: claimed now, or claimed by an earlier run of this replay and
+   * not marked sent (it stopped in between); 'sent' when an earlier run sent it, 'taken' when a Resend or
+   * another replay holds it.
+   */
+  async function claim(replay: Replay, item: ReplayItem): Promise<'send' | 'sent' | 'taken'> {
+    const target = targetOf(replay, item);
+    if (await deps.claims.take(target, replay.id)) return 'send';
+    const holder = await deps.claims.holderOf(target);
+    if (holder?.by !== replay.id) return 'taken';
+    return holder.sent ? 'sent' : 'send';
   }
 
   async function execute(replay: Replay, run: number, abort: AbortController) {
@@ -121,12 +126,14 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
     const flush = async () => {
       if (pending.length === 0) return;
       const batch = pending.splice(0);
+      const targets = batch.map((item) => targetOf(replay, item));
       try {
         await deps.send(batch);
       } catch (error) {
-        await Promise.allSettled(batch.map((item) => release(replay.id, item)));
+        await Promise.allSettled(targets.map((target) => deps.claims.giveBack(target)));
         throw error;
       }
+      await deps.claims.markSent(targets);
       counts.sent += batch.length;
       deps.metrics.delivered(replay.source, 'sent', batch.length);
     };
@@ -149,11 +156,11 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
               await abortableDelay(waitMs, abort.signal);
             }
             if (abort.signal.aborted) return;
-            const claimed = await claim(replay.id, item);
-            if (claimed === 'claimed') {
+            const claimed = await claim(replay, item);
+            if (claimed === 'send') {
               pending.push(item);
               if (pending.length >= sendBatch) await flush();
-            } else if (claimed === 'ours') {
+            } else if (claimed === 'sent') {
               counts.sent += 1;
             } else {
               counts.skipped += 1;
@@ -250,7 +257,8 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
         },
         visit: async ({ task }) => {
           // A failure already sent again, by a Resend or a replay, would be skipped.
-          if (task.attempt > 1 && (await deps.claims.holder(task.webhookId, task.deliveryId, task.attempt)))
+          const { webhookId, deliveryId, attempt } = task;
+          if (request.source === 'failed' && (await deps.claims.holderOf({ webhookId, deliveryId, attempt })))
             return;
           preview.count += 1;
           if (preview.eventIds.length < (options.firstEvents ?? 10)) preview.eventIds.push(task.eventId);

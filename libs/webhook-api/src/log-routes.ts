@@ -224,14 +224,15 @@ export function registerLogRoutes(app: FastifyInstance, deps: ApiDeps, quota: Qu
           .send({ error: 'this delivery has not finally failed (it may still be retrying) or was a test' });
       }
       if (!(await quota.admitRate(request, reply, 'test', webhook.goodsOwnerIds))) return reply;
-      if (!(await deps.resendClaims.claim(webhook.id, task.deliveryId, task.attempt))) {
+      const claim = { webhookId: webhook.id, deliveryId: task.deliveryId, attempt: task.attempt };
+      if (!(await deps.resendClaims.take(claim))) {
         return reply.code(409).send({ error: 'this delivery was already resent' });
       }
       try {
         await deps.enqueueDelivery(task);
       } catch (error) {
         // Not sent, so the operator may press Resend again.
-        await deps.resendClaims.release(webhook.id, task.deliveryId, task.attempt);
+        await deps.resendClaims.giveBack(claim);
         throw error;
       }
       return reply.code(202).send({ deliveryId: task.deliveryId, attempt: task.attempt });
