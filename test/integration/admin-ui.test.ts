@@ -220,6 +220,7 @@ describe('the admin UI in a real browser', () => {
   });
 
   it("describes the chosen event type, shows its sample, and saves a status change's filters and the webhook's throughput limits", async () => {
+    await page.getByRole('link', { name: 'Administration ⇒ Webhooks' }).click();
     await page.getByRole('link', { name: 'New webhook' }).click();
     await page.getByLabel('Event type').selectOption('order.status_changed');
     await expect.poll(() => page.locator('#eventType-hint').textContent()).toBe("An order's status changed.");
