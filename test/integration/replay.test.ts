@@ -123,6 +123,17 @@ describe('replay and backfill', () => {
         return found.length === 3 && found;
       });
       expect(items.every((item) => item.replayId === replayId && item.attempt === 1)).toBe(true);
+
+      const metrics = async (service: string) => (await fetch(`${pipeline.opsUrls[service]}/metrics`)).text();
+      expect(await metrics('api')).toMatch(
+        /wms_webhooks_replay_deliveries_total\{source="log",result="sent"[^}]*\} [1-9]/,
+      );
+      expect(await metrics('api')).toMatch(
+        /wms_webhooks_replays_finished_total\{source="log",state="completed"[^}]*\} [1-9]/,
+      );
+      expect(await metrics('sender')).toMatch(
+        /wms_webhooks_replay_attempts_total\{outcome="succeeded"[^}]*\} [1-9]/,
+      );
     });
   });
 
