@@ -83,17 +83,24 @@ export class ReplayOutcomeRecorder {
   }
 }
 
-/** A replay's outcomes, summed over every writer's document. */
-export async function readReplayOutcomes(db: Db, replayId: string, now: number): Promise<ReplayOutcomes> {
+/** Each replay's outcomes, summed over every writer's document; a replay none has counted has zeros. */
+export async function readReplayOutcomes(
+  db: Db,
+  replayIds: readonly string[],
+  now: number,
+): Promise<Map<string, ReplayOutcomes>> {
+  const outcomes = new Map(replayIds.map((id) => [id, { succeeded: 0, failed: 0 }]));
   const documents = await outcomesCollection(db)
     .find({ updatedAt: { $gte: new Date(now - replayOutcomesKeptMs) } })
     .toArray();
-  const outcomes: ReplayOutcomes = { succeeded: 0, failed: 0 };
   for (const document of documents) {
-    const slot = (JSON.parse(document.replays) as WriterReplays)[replayId];
-    if (!slot) continue;
-    outcomes.succeeded += slot[0];
-    outcomes.failed += slot[1];
+    const counted = JSON.parse(document.replays) as WriterReplays;
+    for (const [id, sum] of outcomes) {
+      const slot = counted[id];
+      if (!slot) continue;
+      sum.succeeded += slot[0];
+      sum.failed += slot[1];
+    }
   }
   return outcomes;
 }

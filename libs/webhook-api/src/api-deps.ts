@@ -29,8 +29,8 @@ export interface ApiDeps {
   replays: {
     runner: Pick<ReplayRunner, 'submit' | 'preview' | 'isActive'>;
     store: Pick<ReplayStore, 'get' | 'listFor' | 'requestCancel' | 'cancelRequested'>;
-    /** How a replay's deliveries ended, from the writers' counts. */
-    outcomes: (replayId: string) => Promise<ReplayOutcomes>;
+    /** How each replay's deliveries ended, from the writers' counts. */
+    outcomes: (replayIds: readonly string[]) => Promise<Map<string, ReplayOutcomes>>;
   };
   publishChange: (change: WebhookChange) => Promise<void>;
   enqueueDelivery: (task: DeliveryTask) => Promise<void>;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ReplayOutcomes } from '@wms-webhooks/delivery';
 import { parseReplayRequest, type Replay, replayRequestInput } from '@wms-webhooks/replay';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
@@ -15,35 +16,43 @@ const replayIdParam = { ...webhookIdParam, replayId: "The replay's id, as `POST 
 /** Replays listed for a webhook, newest first. */
 const listedReplays = 20;
 
-export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota: QuotaGuard) {
-  const answer = async (replay: Replay) => {
-    const [outcomes, cancelRequested] = await Promise.all([
-      deps.replays.outcomes(replay.id),
-      deps.replays.store.cancelRequested(replay.id),
-    ]);
-    return {
-      id: replay.id,
-      webhookId: replay.webhookId,
-      source: replay.source,
-      from: replay.from.toISOString(),
-      to: replay.to.toISOString(),
-      state: replay.state,
-      requestedBy: replay.requestedBy,
-      createdAt: replay.createdAt.toISOString(),
-      startedAt: replay.startedAt?.toISOString() ?? null,
-      finishedAt: replay.finishedAt?.toISOString() ?? null,
-      error: replay.error,
-      cancelRequested,
-      progress: {
-        scanned: replay.scanned,
-        matched: replay.matched,
-        sent: replay.sent,
-        skipped: replay.skipped,
-        ...outcomes,
-      },
-    };
+/** A replay as the API answers it. */
+function replayAnswerOf(replay: Replay, outcomes: ReplayOutcomes | undefined, cancelRequested: boolean) {
+  return {
+    id: replay.id,
+    webhookId: replay.webhookId,
+    source: replay.source,
+    from: replay.from.toISOString(),
+    to: replay.to.toISOString(),
+    state: replay.state,
+    requestedBy: replay.requestedBy,
+    createdAt: replay.createdAt.toISOString(),
+    startedAt: replay.startedAt?.toISOString() ?? null,
+    finishedAt: replay.finishedAt?.toISOString() ?? null,
+    error: replay.error,
+    cancelRequested,
+    progress: {
+      scanned: replay.scanned,
+      matched: replay.matched,
+      sent: replay.sent,
+      skipped: replay.skipped,
+      succeeded: outcomes?.succeeded ?? 0,
+      failed: outcomes?.failed ?? 0,
+    },
   };
+}
 
+export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota: QuotaGuard) {
+  /** The replays as answered, with how their deliveries ended, read once for all of them. */
+  const answers = async (replays: readonly Replay[]) => {
+    const outcomes = await deps.replays.outcomes(replays.map((replay) => replay.id));
+    return Promise.all(
+      replays.map(async (replay) =>
+        replayAnswerOf(replay, outcomes.get(replay.id), await deps.replays.store.cancelRequested(replay.id)),
+      ),
+    );
+  };
+  const answer = async (replay: Replay) => (await answers([replay]))[0];
   app.post<{ Params: { id: string }; Body: unknown }>(
     '/api/webhooks/:id/replay',
     documented({
@@ -126,8 +135,7 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota:
     async (request, reply) => {
       const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
       if (!webhook) return reply;
-      const replays = await deps.replays.store.listFor(webhook.id, listedReplays);
-      return { items: await Promise.all(replays.map(answer)) };
+      return { items: await answers(await deps.replays.store.listFor(webhook.id, listedReplays)) };
     },
   );
 

@@ -111,7 +111,7 @@ export async function startApi(env: NodeJS.ProcessEnv = process.env) {
       replays: {
         runner: replayRunner,
         store: replayStore,
-        outcomes: (replayId) => readReplayOutcomes(context.db, replayId, Date.now()),
+        outcomes: (replayIds) => readReplayOutcomes(context.db, replayIds, Date.now()),
       },
       webhookActivity: (ids) => readActivity(context.db, ids, Date.now()),
       activityHistory: (id, window) =>
