@@ -9,4 +9,4 @@ export {
   replaySources,
 } from './replay-request';
 export { createReplayRunner, type ReplayPreview, type ReplayRunner } from './replay-runner';
-export { type Replay, type ReplayState, ReplayStore } from './replay-store';
+export { queuedReplay, type Replay, type ReplayState, ReplayStore } from './replay-store';

@@ -6,7 +6,7 @@ import { createReplayMetrics } from './replay-metrics';
 import { replayPace } from './replay-pace';
 import { createReplayRunner, type ReplayRunnerDeps } from './replay-runner';
 import type { ReplayItem } from './replay-sources';
-import type { Replay } from './replay-store';
+import { queuedReplay, type Replay } from './replay-store';
 
 const webhook = {
   id: 'wh-1',
@@ -37,25 +37,13 @@ function finalFailure(n: number): AttemptLog {
   };
 }
 
-function queuedReplay(fields: Partial<Replay> = {}): Replay {
+function aReplay(fields: Partial<Replay> = {}): Replay {
+  const window = { from: new Date(0), to: new Date(10_000) };
   return {
-    id: 'r-1',
-    webhookId: webhook.id,
-    source: 'failed',
-    from: new Date(0),
-    to: new Date(10_000),
-    state: 'queued',
-    requestedBy: 'ops',
-    createdAt: new Date(0),
-    startedAt: null,
-    finishedAt: null,
-    heartbeatAt: new Date(0),
-    run: 0,
-    error: null,
-    scanned: 0,
-    matched: 0,
-    sent: 0,
-    skipped: 0,
+    ...queuedReplay(
+      { id: 'r-1', webhookId: webhook.id, source: 'failed', requestedBy: 'ops', ...window },
+      new Date(0),
+    ),
     ...fields,
   };
 }
@@ -154,7 +142,7 @@ describe('the replay runner', () => {
     it('sends each final failure once as its next attempt, keyed by its lane, and completes', async () => {
       const state = memory();
       const { runner, sent } = runnerWith(state, [finalFailure(1), finalFailure(2)]);
-      await runner.submit(queuedReplay());
+      await runner.submit(aReplay());
       const replay = await ended(state);
       expect(replay).toMatchObject({
         state: 'completed',
@@ -176,7 +164,7 @@ describe('the replay runner', () => {
       const state = memory();
       state.claims.set('wh-1:d-2:4', { by: 'operator', sent: true });
       const { runner, sent } = runnerWith(state, [finalFailure(1), finalFailure(2)]);
-      await runner.submit(queuedReplay());
+      await runner.submit(aReplay());
       expect(await ended(state)).toMatchObject({ state: 'completed', matched: 2, sent: 1, skipped: 1 });
       expect(sent.map((item) => item.task.deliveryId)).toEqual(['d-1']);
     });
@@ -190,7 +178,7 @@ describe('the replay runner', () => {
           throw new Error('webhooks.deliveries is unreachable');
         },
       });
-      await runner.submit(queuedReplay());
+      await runner.submit(aReplay());
       expect(await ended(state)).toMatchObject({
         state: 'failed',
         error: 'webhooks.deliveries is unreachable',
@@ -204,7 +192,7 @@ describe('the replay runner', () => {
     it('ends the replay failed, naming why', async () => {
       const state = memory();
       const { runner } = runnerWith(state, [finalFailure(1)]);
-      await runner.submit(queuedReplay({ webhookId: 'wh-deleted' }));
+      await runner.submit(aReplay({ webhookId: 'wh-deleted' }));
       expect(await ended(state)).toMatchObject({ state: 'failed', error: 'the webhook was deleted' });
     });
   });
@@ -214,7 +202,7 @@ describe('the replay runner', () => {
       const state = memory();
       state.cancels.add('r-1');
       const { runner, sent } = runnerWith(state, [finalFailure(1), finalFailure(2)]);
-      await runner.submit(queuedReplay());
+      await runner.submit(aReplay());
       expect(await ended(state)).toMatchObject({ state: 'cancelled', sent: 0 });
       expect(sent).toEqual([]);
     });
@@ -227,7 +215,7 @@ describe('the replay runner', () => {
         // One delivery a second: the API stops while the second waits for its turn.
         pace: replayPace(1),
       });
-      await first.runner.submit(queuedReplay());
+      await first.runner.submit(aReplay());
       for (let tries = 0; tries < 100 && first.sent.length === 0; tries++)
         await new Promise((tick) => setTimeout(tick, 10));
       await first.runner.stop();
@@ -252,7 +240,7 @@ describe('the replay runner', () => {
   describe('when an earlier run claimed a delivery and stopped before sending it', () => {
     it('sends it, and counts what the earlier run did send as sent', async () => {
       const state = memory();
-      state.replays.set('r-1', queuedReplay({ state: 'running', run: 1 }));
+      state.replays.set('r-1', aReplay({ state: 'running', run: 1 }));
       state.claims.set('wh-1:d-1:4', { by: 'r-1', sent: true });
       state.claims.set('wh-1:d-2:4', { by: 'r-1', sent: false });
       const { sent } = runnerWith(state, [1, 2, 3].map(finalFailure));
@@ -272,8 +260,8 @@ describe('the replay runner', () => {
     it('queues the rest and starts each as a run frees up', async () => {
       const state = memory();
       const { runner } = runnerWith(state, [finalFailure(1)], { maxRunning: 1 });
-      await runner.submit(queuedReplay({ id: 'r-1' }));
-      await runner.submit(queuedReplay({ id: 'r-2' }));
+      await runner.submit(aReplay({ id: 'r-1' }));
+      await runner.submit(aReplay({ id: 'r-2' }));
       expect((await ended(state, 'r-1')).state).toBe('completed');
       // The second replay's delivery was claimed by the first, which sent the same failure.
       expect(await ended(state, 'r-2')).toMatchObject({ state: 'completed', skipped: 1 });

@@ -43,6 +43,24 @@ export const noCounts: ReplayCounts = { scanned: 0, matched: 0, sent: 0, skipped
 /** How long a finished replay is listed; its outcomes are kept as long (replay-outcomes.ts). */
 export const finishedReplayKeptMs = 8 * 24 * 3_600_000;
 
+/** A replay as accepted: queued, no run has taken it yet. */
+export function queuedReplay(
+  fields: Pick<Replay, 'id' | 'webhookId' | 'source' | 'from' | 'to' | 'requestedBy'>,
+  now: Date,
+): Replay {
+  return {
+    ...fields,
+    ...noCounts,
+    state: 'queued',
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    heartbeatAt: now,
+    run: 0,
+    error: null,
+  };
+}
+
 const fromDocument = ({ _id, ...document }: ReplayDocument): Replay => ({ id: _id, ...document });
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplayOutcomes } from '@wms-webhooks/delivery';
-import { parseReplayRequest, type Replay, replayRequestInput } from '@wms-webhooks/replay';
+import { parseReplayRequest, queuedReplay, type Replay, replayRequestInput } from '@wms-webhooks/replay';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
 import { replayAnswer, replayListAnswer, replayPreviewAnswer } from './api-schemas';
@@ -93,26 +93,10 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota:
           error: `replay ${active.id} of this webhook is still ${active.state}: wait for it or cancel it`,
         });
       }
-      const now = new Date(deps.now());
-      const replay: Replay = {
-        id: randomUUID(),
-        webhookId: webhook.id,
-        source,
-        from,
-        to,
-        state: 'queued',
-        requestedBy: request.principal.name,
-        createdAt: now,
-        startedAt: null,
-        finishedAt: null,
-        heartbeatAt: now,
-        run: 0,
-        error: null,
-        scanned: 0,
-        matched: 0,
-        sent: 0,
-        skipped: 0,
-      };
+      const replay = queuedReplay(
+        { id: randomUUID(), webhookId: webhook.id, source, from, to, requestedBy: request.principal.name },
+        new Date(deps.now()),
+      );
       await deps.replays.runner.submit(replay);
       const current = (await deps.replays.store.get(replay.id)) ?? replay;
       return reply
