@@ -187,28 +187,22 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     }
     const unset = fresh.filter((lane) => !committed.has(lane.partition));
     const startAt = committedIsGone ? 'earliest' : (options.startAt ?? 'earliest');
-    const offsetsAt = async (timestamp: bigint, lanes: Lane[]) =>
-      lanes.length === 0
+    const given = typeof startAt === 'object' ? startAt.offsets : undefined;
+    const looked = unset.filter((lane) => given?.get(lane.partition) === undefined);
+    const starts =
+      looked.length === 0
         ? []
         : ((
             await consumer.listOffsets({
               topics: [topic],
-              partitions: { [topic]: lanes.map((lane) => lane.partition) },
-              timestamp,
+              partitions: { [topic]: looked.map((lane) => lane.partition) },
+              timestamp: startAt === 'latest' ? ListOffsetTimestamps.LATEST : ListOffsetTimestamps.EARLIEST,
             })
           ).get(topic) ?? []);
-    const starts = await offsetsAt(
-      startAt === 'latest'
-        ? ListOffsetTimestamps.LATEST
-        : startAt === 'earliest'
-          ? ListOffsetTimestamps.EARLIEST
-          : BigInt(startAt.fromTime),
-      unset,
-    );
-    // A partition with no record at or after the time starts at its end.
-    const past = unset.filter((lane) => (starts[lane.partition] ?? 0n) < 0n);
-    const ends = await offsetsAt(ListOffsetTimestamps.LATEST, past);
-    for (const lane of past) starts[lane.partition] = ends[lane.partition] ?? 0n;
+    for (const lane of unset) {
+      const offset = given?.get(lane.partition);
+      if (offset !== undefined) starts[lane.partition] = offset;
+    }
     for (const lane of fresh) {
       if (!owns(lane)) continue;
       lane.position = committed.get(lane.partition) ?? starts[lane.partition] ?? 0n;

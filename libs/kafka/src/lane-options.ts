@@ -61,10 +61,10 @@ export interface LaneConsumerOptions<T> {
    */
   commit?: boolean;
   /**
-   * Where a partition without a committed offset starts: its first record (the default), its end, or its
-   * first record written at or after a time (ms since the epoch).
+   * Where a partition without a committed offset starts: its first record (the default), its end, or the
+   * offset given for it (its first record where none is given).
    */
-  startAt?: 'earliest' | 'latest' | { fromTime: number };
+  startAt?: 'earliest' | 'latest' | { offsets: ReadonlyMap<number, bigint> };
   /** The most partitions whose batches are handled at once. */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;

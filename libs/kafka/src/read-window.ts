@@ -54,7 +54,9 @@ export async function readWindow(
       topic,
       logger: options.logger,
       commit: false,
-      startAt: { fromTime: options.fromTime },
+      // The offsets found by time above, not looked up again: a transaction committing in between would
+      // move a reader's own lookup past records this one counts on.
+      startAt: { offsets: starts },
       prepare: allReady,
       onSteppedOver: (partition, nextOffset) => reached.set(partition, nextOffset),
       handle: async (batch, context) => {
