@@ -27,7 +27,7 @@ export { keepLogRetention } from './log-retention';
 export { resendTask, testTask } from './manual-tasks';
 export { matchBatch } from './match-batch';
 export { planDeliveries } from './plan-deliveries';
-export { type ReplayOutcomes, readReplayOutcomes, replayOutcomesKeptMs } from './replay-outcomes';
+export { type ReplayOutcomes, readReplayOutcomes } from './replay-outcomes';
 export { type ClaimTarget, ResendClaims } from './resend-claims';
 export { retryTiers } from './retry-schedule';
 export { manualResendOrigin } from './settle-attempt';

@@ -31,7 +31,7 @@ export {
 } from './lane-options';
 export { partitionFor } from './partitioner';
 export { readToEnd } from './read-to-end';
-export { type ReadWindowOptions, readWindow } from './read-window';
+export { readWindow } from './read-window';
 export { copyOfRecord, copyRoomIn } from './record-copy';
 export type { TopicAdmin } from './topic-admin';
 export type { TopicSpec } from './topic-spec';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ClaimTarget, ResendClaims } from '@wms-webhooks/delivery';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import type { ReplayMetrics } from './replay-metrics';
@@ -153,7 +154,8 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
             const waitMs = deps.pace.take();
             if (waitMs > 0) {
               await flush();
-              await abortableDelay(waitMs, abort.signal);
+              // Cut short by a cancellation or a stop; the check below ends the walk.
+              await delay(waitMs, undefined, { signal: abort.signal }).catch(() => undefined);
             }
             if (abort.signal.aborted) return;
             const claimed = await claim(replay, item);
@@ -282,16 +284,3 @@ export function createReplayRunner(deps: ReplayRunnerDeps) {
 }
 
 export type ReplayRunner = ReturnType<typeof createReplayRunner>;
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -37,7 +37,7 @@ export interface SourceVisitor {
  * Producers stamp a record when they send it, a moment after the event occurred: the log is read this
  * much wider than the window, and each event is kept or passed over by its own time.
  */
-export const recordTimeSlackMs = 15 * 60_000;
+const recordTimeSlackMs = 15 * 60_000;
 
 /** Names what a replay reads: the webhook, the window and the source, and the replay's id. */
 export interface ReplayScope {
