@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplayOutcomes } from '@wms-webhooks/delivery';
 import { parseReplayRequest, queuedReplay, type Replay, replayRequestInput } from '@wms-webhooks/replay';
-import type { Webhook } from '@wms-webhooks/webhooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiDeps } from './api-deps';
 import { replayAnswer, replayListAnswer, replayPreviewAnswer } from './api-schemas';
@@ -54,17 +53,6 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota:
     );
   };
   const answer = async (replay: Replay) => (await answers([replay]))[0];
-  /** Why the webhook may not start a replay now, if it may not. */
-  const whyNotNow = async (webhook: Webhook): Promise<string | undefined> => {
-    if (!webhook.enabled) return 'the webhook is disabled: enable it, then replay what it missed';
-    const active = (await deps.replays.store.listFor(webhook.id, listedReplays)).find(
-      deps.replays.runner.isActive,
-    );
-    if (active)
-      return `replay ${active.id} of this webhook is still ${active.state}: wait for it or cancel it`;
-    return undefined;
-  };
-
   app.post<{ Params: { id: string }; Body: unknown }>(
     '/api/webhooks/:id/replay',
     documented({
@@ -87,15 +75,23 @@ export function registerReplayRoutes(app: FastifyInstance, deps: ApiDeps, quota:
       const webhook = await accessibleWebhook(deps, request, reply, request.params.id);
       if (!webhook) return reply;
       const { from, to, source, dryRun } = parsed.request;
-      // A replay refused for its state spends none of the key's quota; a dry run, which reads as much, does.
-      if (!dryRun) {
-        const refusal = await whyNotNow(webhook);
-        if (refusal) return reply.code(409).send({ error: refusal });
-      }
       if (!(await quota.admitRate(request, reply, 'test', webhook.goodsOwnerIds))) return reply;
       if (dryRun) {
         const preview = await deps.replays.runner.preview(webhook, parsed.request);
         return { dryRun: true, source, from: from.toISOString(), to: to.toISOString(), ...preview };
+      }
+      if (!webhook.enabled) {
+        return reply
+          .code(409)
+          .send({ error: 'the webhook is disabled: enable it, then replay what it missed' });
+      }
+      const active = (await deps.replays.store.listFor(webhook.id, listedReplays)).find(
+        deps.replays.runner.isActive,
+      );
+      if (active) {
+        return reply.code(409).send({
+          error: `replay ${active.id} of this webhook is still ${active.state}: wait for it or cancel it`,
+        });
       }
       const replay = queuedReplay(
         { id: randomUUID(), webhookId: webhook.id, source, from, to, requestedBy: request.principal.name },
