@@ -15,7 +15,7 @@ import { percentile } from './stats';
  * `npm run bench:store -- [--attempts N] [--webhooks N] [--hours N] [--batch N] [--reads N] [--deep-reads N]`: grows an
  * attempt log through the sender's own writer (its repository, its activity counts, one write per group
  * commit) to N attempts spread over the last `hours`, then measures what operators wait for: a Logs
- * page, a page of failures, a page deep enough to read the log's buckets, the webhook list of 50, and
+ * page, a page of failures, the third and twentieth pages, the webhook list of 50, and
  * what retention takes to remove a day.
  * See docs/delivery-logs.md for the figures and how to read them.
  */
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '48' },
     batch: { type: 'string', default: '1400' },
     reads: { type: 'string', default: '40' },
-    'deep-reads': { type: 'string', default: '5' },
+    'deep-reads': { type: 'string', default: '40' },
     'fail-share': { type: 'string', default: '0.05' },
     keep: { type: 'boolean', default: false },
   },
@@ -120,23 +120,26 @@ try {
     );
     await timed(lists, () => readActivity(database, shown, end));
   }
-  // Pages beyond what the writers merge are read from the log's buckets: on a store that scans, those
-  // cost a scan of each bucket read, so only a few webhooks, from the busiest to the quietest, are paged.
+  // Pages past the newest rows are read from the chains of pages, by number: the third page and the
+  // twentieth, for webhooks from the busiest to the quietest.
+  const deepPages: number[] = [];
   for (let read = 0; read < deepReads; read++) {
     const webhookId = webhookIds[
       Math.floor((read * (webhookCount - 1)) / Math.max(1, deepReads - 1))
     ] as string;
-    const first = await logs.page(webhookId, { limit: 50 });
-    const second = first.nextCursor
-      ? await logs.page(webhookId, { limit: 50, cursor: first.nextCursor })
-      : undefined;
-    if (second?.nextCursor) {
-      const cursor = second.nextCursor;
-      await timed(nextPages, () => logs.page(webhookId, { limit: 50, cursor }));
+    let cursor: string | undefined;
+    for (let page = 1; page <= 20; page++) {
+      const started = performance.now();
+      const { nextCursor } = await logs.page(webhookId, { limit: 50, cursor });
+      if (page === 3) nextPages.push(performance.now() - started);
+      if (page === 20) deepPages.push(performance.now() - started);
+      if (!nextCursor) break;
+      cursor = nextCursor;
     }
   }
   console.log(`Logs page (50, newest first): ${summary(pages)}`);
-  console.log(`third page (from the log's buckets): ${summary(nextPages)}`);
+  console.log(`third page: ${summary(nextPages)}`);
+  console.log(`twentieth page: ${summary(deepPages)}`);
   console.log(`outcome=failed page: ${summary(failedPages)}`);
   console.log(`webhook list of 50: ${summary(lists)}`);
 

@@ -9,12 +9,10 @@ import {
   readActivity,
   removeSilentWriters,
 } from '@wms-webhooks/delivery';
-import { type CommandStartedEvent, type Db, MongoClient } from 'mongodb';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropQuietly, monitoredStore } from '../support/monitored-store';
 import { sampleAttemptLog } from '../support/sample-values';
-import { testEndpoints } from '../support/stack';
-import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
 const hour = 3_600_000;
@@ -43,30 +41,6 @@ function listed({ webhookId, goodsOwnerId, url, event, ...log }: AttemptLog) {
   return { ...log, resendable: false };
 }
 
-/** A client that records every command it sends, so a test can say which collections a read touched. */
-function monitoredStore(prefix: string) {
-  const client = new MongoClient(testEndpoints().mongodbUri, {
-    serverSelectionTimeoutMS: 5_000,
-    monitorCommands: true,
-  });
-  const commands: CommandStartedEvent[] = [];
-  client.on('commandStarted', (event) => commands.push(event));
-  const database = client.db(uniqueName(prefix).replaceAll('-', '_'));
-  return {
-    client,
-    database,
-    /** The collections the `find`s sent since `since` read. */
-    foundIn: (since: number) =>
-      commands
-        .slice(since)
-        .filter((command) => command.commandName === 'find')
-        .map((command) => String(command.command.find)),
-    mark: () => commands.length,
-    commandsSince: (since: number, name: string) =>
-      commands.slice(since).filter((command) => command.commandName === name).length,
-  };
-}
-
 function clock(start: number) {
   let now = start;
   return {
@@ -75,11 +49,6 @@ function clock(start: number) {
       now = time;
     },
   };
-}
-
-async function dropQuietly(database: Db, client: MongoClient) {
-  await database.dropDatabase().catch(() => undefined);
-  await client.close();
 }
 
 describe('the attempt log on the store', () => {

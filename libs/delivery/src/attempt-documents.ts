@@ -99,15 +99,30 @@ export function toItem(document: StoredAttempt): LogItem {
   };
 }
 
-/** Cursor = the last item's (startedAt, id), so pages stay stable while new attempts arrive. */
-function encodeCursor(item: LogItem): string {
-  return Buffer.from(`${item.startedAt.getTime()}:${item.id}`).toString('base64url');
+export interface LogCursor {
+  startedAt: Date;
+  id: ObjectId;
+  /** Where in the webhook's chains of pages the item was read (log-page-reader.ts); absent for the log. */
+  position?: string;
 }
 
-export function decodeCursor(cursor: string): { startedAt: Date; id: ObjectId } | undefined {
-  const [time, id] = Buffer.from(cursor, 'base64url').toString().split(':');
-  if (!time || !id || !/^\d+$/.test(time) || !ObjectId.isValid(id)) return undefined;
-  return { startedAt: new Date(Number(time)), id: new ObjectId(id) };
+/**
+ * Cursor = the last item's (startedAt, id), so pages stay stable while new attempts arrive, and, for an
+ * item read from the chains of pages, where it was read, so the next page starts there.
+ */
+export function encodeCursor(item: LogItem, position?: string): string {
+  const parts = [item.startedAt.getTime(), item.id, ...(position ? [position] : [])];
+  return Buffer.from(parts.join(':')).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): LogCursor | undefined {
+  const [time, id, position, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':');
+  if (!time || !id || !/^\d+$/.test(time) || !ObjectId.isValid(id) || rest.length > 0) return undefined;
+  return {
+    startedAt: new Date(Number(time)),
+    id: new ObjectId(id),
+    ...(position ? { position } : {}),
+  };
 }
 
 export function pageOf(items: LogItem[], limit: number): LogPage {

@@ -6,6 +6,7 @@ import {
   decodeCursor,
   fromStored,
   InvalidCursorError,
+  type LogCursor,
   type LogItem,
   type LogPage,
   pageOf,
@@ -14,7 +15,8 @@ import {
   toStored,
 } from './attempt-documents';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
-import { newestFirst, readRecent, recentKept } from './recent-attempts';
+import { pageFromChains } from './log-page-reader';
+import { newestFirst, type RecentRows, readRecent } from './recent-attempts';
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
 const maxAttemptMs = 5 * 60_000;
@@ -234,6 +236,11 @@ export class AttemptLogRepository {
     return undefined;
   }
 
+  /**
+   * A Logs page, newest first. The webhook's newest rows and chains of pages answer it (log-page-reader.ts),
+   * and the newest rows a page of one recent delivery; the log's buckets answer what they cannot, newest
+   * bucket first, stopping once the page is full.
+   */
   async page(
     webhookId: string,
     options: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number; cursor?: string },
@@ -241,7 +248,7 @@ export class AttemptLogRepository {
     const filter: Record<string, unknown> = { webhookId };
     if (options.outcome) filter.outcome = options.outcome;
     if (options.deliveryId) filter.deliveryId = options.deliveryId;
-    let after: { startedAt: Date; id: ObjectId } | undefined;
+    let after: LogCursor | undefined;
     if (options.cursor) {
       after = decodeCursor(options.cursor);
       if (!after) throw new InvalidCursorError('cursor is not one this API returned');
@@ -250,9 +257,18 @@ export class AttemptLogRepository {
         { startedAt: after.startedAt, _id: { $lt: after.id } },
       ];
     }
-    if (options.limit < recentKept) {
-      const recent = await this.fromRecent(webhookId, options, after);
-      if (recent) return recent;
+    const recent = await readRecent(this.db, webhookId);
+    if (recent) {
+      const answered = options.deliveryId
+        ? this.deliveryFromRecent(recent, options.deliveryId, options.limit, after)
+        : await pageFromChains(
+            this.db,
+            webhookId,
+            recent,
+            { outcome: options.outcome, limit: options.limit, horizon: this.horizon() },
+            after,
+          );
+      if (answered) return answered;
     }
     const documents: StoredAttempt[] = [];
     for (const bucket of await this.liveBuckets()) {
@@ -269,35 +285,31 @@ export class AttemptLogRepository {
   }
 
   /**
-   * A page from the webhook's newest attempts as the writers merged them (recent-attempts.ts), when those
-   * answer it: they hold the cursor's attempt and more than a page after it, or every such attempt the log
-   * keeps (for one delivery: its first attempt is among them). Otherwise undefined, and the log answers.
+   * A page of one delivery's attempts from the webhook's newest rows, when they hold all the log keeps:
+   * its first attempt is among them (attempts are logged in order), or they hold every attempt the log
+   * keeps. Otherwise undefined, and the log answers.
    */
-  private async fromRecent(
-    webhookId: string,
-    { outcome, deliveryId, limit }: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number },
-    after: { startedAt: Date; id: ObjectId } | undefined,
-  ): Promise<LogPage | undefined> {
-    const recent = await readRecent(this.db, webhookId);
-    if (!recent) return undefined;
+  private deliveryFromRecent(
+    recent: RecentRows,
+    deliveryId: string,
+    limit: number,
+    after: LogCursor | undefined,
+  ): LogPage | undefined {
     const horizon = this.horizon();
-    const source = outcome === 'failed' ? recent.failures : recent.rows;
-    const live = source.filter((row) => row.startedAt.getTime() >= horizon);
-    let complete = source.length < recentKept || live.length < source.length;
-    let rows = outcome === 'succeeded' ? live.filter((row) => row.outcome === 'succeeded') : live;
-    if (deliveryId) {
-      rows = rows.filter((row) => row.deliveryId === deliveryId);
-      // A delivery's attempts are logged in order: with its first among the newest, every later one is too.
-      complete ||= recent.rows.some((row) => row.deliveryId === deliveryId && row.attempt === 1);
-    }
+    const live = recent.rows.filter((row) => row.startedAt.getTime() >= horizon);
+    const complete =
+      (recent.chains.all.complete && recent.chains.all.pages === 0) ||
+      live.length < recent.rows.length ||
+      recent.rows.some((row) => row.deliveryId === deliveryId && row.attempt === 1);
+    if (!complete) return undefined;
+    let rows = live.filter((row) => row.deliveryId === deliveryId);
     if (after) {
-      const position = source.findIndex((row) => row.id === after.id.toHexString());
+      const position = recent.rows.findIndex((row) => row.id === after.id.toHexString());
       if (position === -1) return undefined;
-      const cursorRow = source[position] as LogItem;
+      const cursorRow = recent.rows[position] as LogItem;
       rows = rows.filter((row) => newestFirst(cursorRow, row) < 0);
     }
-    if (rows.length > limit || complete) return pageOf(rows, limit);
-    return undefined;
+    return pageOf(rows, limit);
   }
 
   /** Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds. */

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { foldClosedHours, removeOldHours } from './activity-history';
 import type { AttemptLogRepository, LogStats } from './attempt-log';
+import { removeExpiredPages } from './log-pages';
 import { removeStaleRecent } from './recent-attempts';
 import { removeSilentReplayWriters } from './replay-outcomes';
 import { ResendClaims } from './resend-claims';
@@ -16,8 +17,8 @@ export interface LogRetentionOptions {
 }
 
 /**
- * Keeps the attempt log within its retention: every interval, drops the buckets that ended before it and
- * the activity of writers long silent, folds the writers' closed hours for charts over days
+ * Keeps the attempt log within its retention: every interval, drops the buckets that ended before it, the
+ * pages past it, and the activity of writers long silent, folds the writers' closed hours for charts over days
  * (activity-history.ts), then measures what is left for `/metrics` and the UI. Several
  * processes may run it at once; a bucket dropped twice is dropped once.
  */
@@ -45,6 +46,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
   retention.set(repository.retentionMs / 1000);
   const claims = new ResendClaims(db);
   const foldedHours = new Set<number>();
+  const pageBounds = new Map<string, number>();
   let latest: LogStats | undefined;
   let running: Promise<void> | undefined;
 
@@ -55,6 +57,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
       options.onRemoved(expired.map((bucket) => bucket.name));
       // A read per webhook: worth it only when the retention moved on, once a bucket, not every minute.
       await removeStaleRecent(db, repository.horizon());
+      await removeExpiredPages(db, repository.horizon(), pageBounds);
       await removeOldHours(db, repository.horizon());
     }
     // Before the silent writers go: a writer that stopped still holds its last hours.

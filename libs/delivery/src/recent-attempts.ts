@@ -1,7 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
+import {
+  type ChainKind,
+  type Chunk,
+  chunkRows,
+  dropPagesOf,
+  insertChunks,
+  parseRows,
+  readStaged,
+  removeStaged,
+  type StagedChunks,
+  stageChunks,
+} from './log-pages';
 
-/** Rows kept per webhook, of all attempts and of failures each: a first page of up to 50 and whether more follow. */
+/** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
 export const recentKept = 60;
 /** A merge lost to another writer is retried on the newer version this many times before waiting for the next flush. */
 const mergeTries = 5;
@@ -9,37 +22,52 @@ const mergeTries = 5;
 const versionsBetweenCleanups = 8;
 /** Webhooks merged at once per flush: each is a read and an insert on the store. */
 const mergeConcurrency = 8;
+/**
+ * Rows a writer holds for one webhook while its merges fail. Each row is in the log already; past this,
+ * the oldest are left out of the pages (and remain in the log's buckets) rather than filling memory.
+ */
+const heldPerWebhook = 50_000;
+
+/** A chain's length, the newest start it holds, and whether it holds every attempt since the first. */
+export interface ChainState {
+  pages: number;
+  newest: number;
+  complete: boolean;
+}
 
 /**
  * One version of a webhook's newest attempts. Versions are numbered and only ever inserted: two writers
  * merging at once both try the next number, the store's unique `_id` lets one win, and the other merges
  * again on top of it. That keeps the rows exact on a store whose updates are not atomic (FerretDB reads,
- * changes and writes). At most eight versions are kept. Rows travel as JSON strings because the document is only ever read whole, and a
- * MongoDB-wire store like FerretDB converts a document field by field.
+ * changes and writes). At most eight versions are kept. Rows travel as JSON strings because the document
+ * is only ever read whole, and a MongoDB-wire store like FerretDB converts a document field by field.
+ *
+ * Once a list holds a chunk more than it keeps, its oldest rows are cut into the next chunk of its chain
+ * (log-pages.ts). The chunks a merge cuts are staged before its version is inserted, and stored as chunks
+ * after: by its writer, or else by the next writer to merge, before it builds on it. So no chunk is
+ * numbered twice, and a reader finds each chunk stored, or staged by the latest version.
  */
 interface RecentVersion {
   _id: number;
   updatedAt: Date;
   rows: string;
   failures: string;
+  /** The chains after this version; absent on versions written before there were chains. */
+  chains?: string;
+  /** Where the chunks this version cut are staged (JSON). */
+  staged?: string;
 }
 
 export interface RecentRows {
   rows: LogItem[];
   failures: LogItem[];
+  chains: Record<ChainKind, ChainState>;
+  /** Where the chunks the latest version cut are staged, which may not be stored as chunks yet. */
+  staged?: StagedChunks;
 }
 
 function recentCollection(db: Db, webhookId: string): Collection<RecentVersion> {
   return db.collection<RecentVersion>(`webhook_recent.${webhookId}`);
-}
-
-const dateFields = ['dueAt', 'startedAt', 'nextAttemptAt'] as const;
-
-function parseRows(text: string): LogItem[] {
-  return (JSON.parse(text) as Array<Record<string, unknown>>).map((row) => {
-    for (const field of dateFields) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
-    return row as unknown as LogItem;
-  });
 }
 
 /** Newest first by (startedAt, id), as the log pages; the same attempt once. */
@@ -47,52 +75,82 @@ export function newestFirst(a: LogItem, b: LogItem): number {
   return b.startedAt.getTime() - a.startedAt.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
 }
 
-function mergeNewest(kept: LogItem[], added: LogItem[]): LogItem[] {
+/** A chain that holds every attempt: one begun with the webhook's first merge. */
+const newChain = (): ChainState => ({ pages: 0, newest: 0, complete: true });
+/** The rows merged before there were chains were cut, not kept: older attempts are in the log alone. */
+const chainBeforeChains = (): ChainState => ({ pages: 0, newest: 0, complete: false });
+
+/** Merges the added rows into the kept ones, newest first, and cuts the oldest into chunks while too many. */
+function advance(kind: ChainKind, kept: LogItem[], added: LogItem[], chain: ChainState) {
   const seen = new Set<string>();
-  return [...added, ...kept]
-    .sort(newestFirst)
-    .filter((row) => !seen.has(row.id) && seen.add(row.id))
-    .slice(0, recentKept);
+  const rows = [...added, ...kept].sort(newestFirst).filter((row) => !seen.has(row.id) && seen.add(row.id));
+  const cut: Chunk[] = [];
+  let { pages, newest } = chain;
+  while (rows.length >= recentKept + chunkRows) {
+    const oldest = rows.splice(rows.length - chunkRows);
+    newest = Math.max(newest, (oldest[0] as LogItem).startedAt.getTime());
+    cut.push({ kind, no: pages, rows: oldest, newest });
+    pages += 1;
+  }
+  return { rows, chain: { ...chain, pages, newest }, cut };
 }
 
 async function latestVersion(collection: Collection<RecentVersion>): Promise<RecentVersion | undefined> {
   return (await collection.find({}).sort({ _id: -1 }).limit(1).next()) ?? undefined;
 }
 
+function readVersion(version: RecentVersion): RecentRows {
+  return {
+    rows: parseRows(version.rows),
+    failures: parseRows(version.failures),
+    chains: version.chains
+      ? (JSON.parse(version.chains) as Record<ChainKind, ChainState>)
+      : { all: chainBeforeChains(), failed: chainBeforeChains() },
+    ...(version.staged ? { staged: JSON.parse(version.staged) as StagedChunks } : {}),
+  };
+}
+
+/** Stores the chunks a version staged, if its writer did not, and removes the staging. */
+async function storeStaged(db: Db, webhookId: string, staged: StagedChunks) {
+  const chunks = await readStaged(db, webhookId, staged);
+  if (!chunks) return;
+  await insertChunks(db, webhookId, chunks);
+  await removeStaged(db, webhookId, staged);
+}
+
 /** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
 export async function readRecent(db: Db, webhookId: string): Promise<RecentRows | undefined> {
   const latest = await latestVersion(recentCollection(db, webhookId));
-  return latest && { rows: parseRows(latest.rows), failures: parseRows(latest.failures) };
+  return latest && readVersion(latest);
 }
 
-/**
- * The newest attempts of each webhook, merged by every writer into one small collection per webhook, so a
- * first Logs page reads a document, not the log. A writer holds only what it logged since its last flush.
- */
-/** What a writer logged for one webhook since its last merge: its newest rows, and its newest failures. */
+/** What a writer logged for one webhook since its last merge: its rows, and its failures. */
 interface Pending {
   rows: LogItem[];
   failures: LogItem[];
 }
 
-/** Adds to what is held, sorting and cutting only once twice as many are held, so most calls only append. */
-function keepNewest(held: LogItem[], added: readonly LogItem[]): LogItem[] {
+function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
   for (const item of added) held.push(item);
-  return held.length > 2 * recentKept ? held.sort(newestFirst).slice(0, recentKept) : held;
+  return held.length > 2 * heldPerWebhook ? held.sort(newestFirst).slice(0, heldPerWebhook) : held;
 }
 
+/**
+ * The newest attempts of each webhook, merged by every writer into one small collection per webhook, so a
+ * first Logs page reads a document, not the log; and the chains of pages past them. A writer holds only
+ * what it logged since its last flush.
+ */
 export class RecentAttempts {
   private pending = new Map<string, Pending>();
+  /** The version of each webhook whose cut chunks this writer stored: the next merge on it skips them. */
+  private readonly stored = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
   ) {}
 
-  /**
-   * Holds a webhook's newest rows and, apart from them, its newest failures: a burst of successes between
-   * two merges must not push the failures it followed out of the failures list.
-   */
+  /** Holds a webhook's rows and, apart from them, its failures, for the chain of failures. */
   record(webhookId: string, items: readonly LogItem[]) {
     this.hold(
       webhookId,
@@ -103,8 +161,8 @@ export class RecentAttempts {
 
   private hold(webhookId: string, rows: readonly LogItem[], failures: readonly LogItem[]) {
     const pending = this.pending.get(webhookId) ?? { rows: [], failures: [] };
-    pending.rows = keepNewest(pending.rows, rows);
-    pending.failures = keepNewest(pending.failures, failures);
+    pending.rows = keepHeld(pending.rows, rows);
+    pending.failures = keepHeld(pending.failures, failures);
     this.pending.set(webhookId, pending);
   }
 
@@ -113,56 +171,79 @@ export class RecentAttempts {
     const batch = [...this.pending];
     this.pending = new Map();
     const failed: Array<[string, Pending]> = [];
+    let unstored = 0;
     for (let next = 0; next < batch.length; next += mergeConcurrency) {
       await Promise.all(
         batch.slice(next, next + mergeConcurrency).map(async ([webhookId, added]) => {
-          if (!(await this.merge(webhookId, added).catch(() => false))) failed.push([webhookId, added]);
+          const merged = await this.merge(webhookId, added).catch(() => 'failed' as const);
+          if (merged === 'failed') failed.push([webhookId, added]);
+          if (merged === 'chunks-not-stored') unstored += 1;
         }),
       );
     }
     for (const [webhookId, added] of failed) this.hold(webhookId, added.rows, added.failures);
     if (failed.length > 0)
       throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
+    if (unstored > 0) throw new Error(`pages of ${unstored} webhooks not stored; the next merge stores them`);
   }
 
-  private async merge(webhookId: string, added: Pending): Promise<boolean> {
+  private async merge(webhookId: string, added: Pending): Promise<'merged' | 'chunks-not-stored' | 'failed'> {
     const collection = recentCollection(this.db, webhookId);
     for (let tries = 0; tries < mergeTries; tries++) {
       const latest = await latestVersion(collection);
+      const kept = latest && readVersion(latest);
+      if (latest && kept?.staged && this.stored.get(webhookId) !== latest._id)
+        await storeStaged(this.db, webhookId, kept.staged);
       const version = (latest?._id ?? 0) + 1;
-      const kept = latest
-        ? { rows: parseRows(latest.rows), failures: parseRows(latest.failures) }
-        : undefined;
+      const chains = kept?.chains ?? { all: newChain(), failed: newChain() };
+      const all = advance('all', kept?.rows ?? [], added.rows, chains.all);
+      const failures = advance('failed', kept?.failures ?? [], added.failures, chains.failed);
+      const cut = [...all.cut, ...failures.cut];
+      const staged =
+        cut.length > 0 ? await stageChunks(this.db, webhookId, cut, `${version}.${randomUUID()}`) : undefined;
       try {
         await collection.insertOne({
           _id: version,
           updatedAt: new Date(this.now()),
-          rows: JSON.stringify(mergeNewest(kept?.rows ?? [], added.rows)),
-          failures: JSON.stringify(mergeNewest(kept?.failures ?? [], added.failures)),
+          rows: JSON.stringify(all.rows),
+          failures: JSON.stringify(failures.rows),
+          chains: JSON.stringify({ all: all.chain, failed: failures.chain }),
+          ...(staged ? { staged: JSON.stringify(staged) } : {}),
         });
       } catch (error) {
+        if (staged) await removeStaged(this.db, webhookId, staged).catch(() => undefined);
         if ((error as { code?: number }).code === 11000) continue;
         throw error;
       }
+      // The rows are merged now: chunks not stored are stored by the next merge, so they must not be held again.
+      const stored = await (async () => {
+        if (!staged) return true;
+        await insertChunks(this.db, webhookId, cut);
+        await removeStaged(this.db, webhookId, staged);
+        return true;
+      })().catch(() => false);
+      if (stored) this.stored.set(webhookId, version);
       // Old versions go every few merges rather than every time, which saves a command per merge; the one
       // before stays for a reader that found it a moment ago.
-      if (version % versionsBetweenCleanups === 0) await collection.deleteMany({ _id: { $lt: version - 1 } });
-      return true;
+      if (version % versionsBetweenCleanups === 0)
+        await collection.deleteMany({ _id: { $lt: version - 1 } }).catch(() => undefined);
+      return stored ? 'merged' : 'chunks-not-stored';
     }
-    return false;
+    return 'failed';
   }
 }
 
-/** Drops the newest-attempt collections no writer has merged into within the retention. */
+/** Drops the newest-attempt collections no writer has merged into within the retention, and their pages. */
 export async function removeStaleRecent(db: Db, horizon: number): Promise<number> {
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
-  let removed = 0;
+  const stale = new Set<string>();
   for (const { name } of collections) {
     if (!name.startsWith('webhook_recent.')) continue;
     const latest = await latestVersion(db.collection<RecentVersion>(name));
     if (latest && latest.updatedAt.getTime() >= horizon) continue;
     await db.collection(name).drop();
-    removed += 1;
+    stale.add(name.slice('webhook_recent.'.length));
   }
-  return removed;
+  await dropPagesOf(db, stale);
+  return stale.size;
 }

@@ -1,0 +1,212 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Db } from 'mongodb';
+import type { LogItem } from './attempt-documents';
+
+/**
+ * A webhook's attempts past its newest rows, as the Logs list them: a chain of numbered chunks, each the
+ * 64 rows the newest-attempt merge (recent-attempts.ts) cut from the old end of its rows, newest first.
+ * Chunk n+1 is newer than chunk n, so a page deep in the log is a lookup by number, whatever the log holds.
+ * There is one chain of every attempt and one of failures, so a page of failures never walks successes.
+ *
+ * A chunk is found by its `_id`, the one filter FerretDB on SQLite hands to SQL, and only when it is a
+ * string. That still scans the collection's rows in SQL, so chunks live in generations of 2,000 per
+ * collection, and a lookup costs the same in a log of any size (docs/delivery-logs.md has the figures).
+ * Rows are stored deflated, which makes the rows the scan passes over several times smaller.
+ */
+export const chunkRows = 64;
+const chunksPerGeneration = 2_000;
+const collectionPrefix = 'webhook_pages.';
+
+export type ChainKind = 'all' | 'failed';
+
+export interface Chunk {
+  kind: ChainKind;
+  no: number;
+  /** Newest first. */
+  rows: LogItem[];
+  /** The newest start of any row in this chunk or an older one: what bounds a generation for retention. */
+  newest: number;
+}
+
+interface StoredChunk {
+  _id: string;
+  rows: string;
+  newest: Date;
+}
+
+const dateFields = ['dueAt', 'startedAt', 'nextAttemptAt'] as const;
+
+/** Rows parsed from JSON, with their dates back as dates. */
+function reviveRows(parsed: unknown[]): LogItem[] {
+  return (parsed as Array<Record<string, unknown>>).map((row) => {
+    for (const field of dateFields) if (typeof row[field] === 'string') row[field] = new Date(row[field]);
+    return row as unknown as LogItem;
+  });
+}
+
+export function parseRows(text: string): LogItem[] {
+  return reviveRows(JSON.parse(text) as unknown[]);
+}
+
+function packRows(rows: readonly LogItem[]): string {
+  return deflateRawSync(JSON.stringify(rows)).toString('base64');
+}
+
+function unpackRows(packed: string): LogItem[] {
+  return parseRows(inflateRawSync(Buffer.from(packed, 'base64')).toString());
+}
+
+const generationOf = (no: number) => Math.floor(no / chunksPerGeneration);
+const chunkId = (no: number) => String(no).padStart(12, '0');
+
+function collectionName(webhookId: string, kind: ChainKind, generation: number) {
+  return `${collectionPrefix}${webhookId}.${kind}.${generation}`;
+}
+
+/** Stores chunks; one already stored under its number (another writer stored it first) is passed over. */
+export async function insertChunks(db: Db, webhookId: string, chunks: readonly Chunk[]): Promise<void> {
+  const byCollection = new Map<string, StoredChunk[]>();
+  for (const chunk of chunks) {
+    const name = collectionName(webhookId, chunk.kind, generationOf(chunk.no));
+    const documents = byCollection.get(name) ?? [];
+    documents.push({ _id: chunkId(chunk.no), rows: packRows(chunk.rows), newest: new Date(chunk.newest) });
+    byCollection.set(name, documents);
+  }
+  for (const [name, documents] of byCollection) {
+    await db
+      .collection<StoredChunk>(name)
+      .insertMany(documents, { ordered: false })
+      .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+        if (!(error.writeErrors ?? [error]).every((failure) => failure.code === 11000)) throw error;
+      });
+  }
+}
+
+/** A chunk's rows, newest first, or undefined if it is not stored (yet, or any more). */
+export async function readChunk(
+  db: Db,
+  webhookId: string,
+  kind: ChainKind,
+  no: number,
+): Promise<LogItem[] | undefined> {
+  const found = await db
+    .collection<StoredChunk>(collectionName(webhookId, kind, generationOf(no)))
+    .findOne({ _id: chunkId(no) });
+  return found ? unpackRows(found.rows) : undefined;
+}
+
+/** Where the chunks one merge cut wait, under a name no other merge uses, until they are stored as chunks. */
+export interface StagedChunks {
+  id: string;
+  kind: ChainKind;
+  no: number;
+}
+
+function stagedCollection(db: Db, webhookId: string, staged: StagedChunks) {
+  return db.collection<{ _id: string; chunks: string }>(
+    collectionName(webhookId, staged.kind, generationOf(staged.no)),
+  );
+}
+
+/**
+ * Stages the chunks a merge cut, in one document beside the first of them, before the merge's version is
+ * inserted. Two writers may cut the same chunk numbers from different rows, and only the one whose version
+ * is inserted may store them as chunks; its staged document is how anyone can, should it stop first.
+ */
+export async function stageChunks(
+  db: Db,
+  webhookId: string,
+  chunks: readonly Chunk[],
+  name: string,
+): Promise<StagedChunks> {
+  const first = chunks[0] as Chunk;
+  const staged = { id: `staged.${name}`, kind: first.kind, no: first.no };
+  await stagedCollection(db, webhookId, staged).insertOne({
+    _id: staged.id,
+    chunks: deflateRawSync(JSON.stringify(chunks)).toString('base64'),
+  });
+  return staged;
+}
+
+/** The staged chunks, or undefined once they were stored as chunks and the staging removed. */
+export async function readStaged(
+  db: Db,
+  webhookId: string,
+  staged: StagedChunks,
+): Promise<Chunk[] | undefined> {
+  const found = await stagedCollection(db, webhookId, staged).findOne({ _id: staged.id });
+  if (!found) return undefined;
+  const chunks = JSON.parse(inflateRawSync(Buffer.from(found.chunks, 'base64')).toString()) as Array<
+    Omit<Chunk, 'rows'> & { rows: unknown[] }
+  >;
+  return chunks.map((chunk) => ({ ...chunk, rows: reviveRows(chunk.rows) }));
+}
+
+export async function removeStaged(db: Db, webhookId: string, staged: StagedChunks): Promise<void> {
+  await stagedCollection(db, webhookId, staged).deleteOne({ _id: staged.id });
+}
+
+interface Generation {
+  name: string;
+  webhookId: string;
+  kind: string;
+  generation: number;
+}
+
+function parseName(name: string): Generation | undefined {
+  if (!name.startsWith(collectionPrefix)) return undefined;
+  const parts = name.slice(collectionPrefix.length).split('.');
+  const generation = Number(parts.pop());
+  const kind = parts.pop();
+  if (!kind || !Number.isInteger(generation) || parts.length === 0) return undefined;
+  return { name, webhookId: parts.join('.'), kind, generation };
+}
+
+async function pageCollections(db: Db): Promise<Generation[]> {
+  const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+  return collections.flatMap(({ name }) => parseName(name) ?? []);
+}
+
+/**
+ * Drops each generation whose rows all started before the horizon: the first chunk of the generation
+ * after it carries the newest start of every older row. The newest generation of a chain stays while the
+ * chain does (`dropPagesOf`). `known` remembers the bounds read, as a closed generation never changes.
+ */
+export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>) {
+  const generations = await pageCollections(db);
+  const chains = new Map<string, Generation[]>();
+  for (const generation of generations) {
+    const key = `${generation.webhookId}.${generation.kind}`;
+    chains.set(key, [...(chains.get(key) ?? []), generation]);
+  }
+  let removed = 0;
+  for (const chain of chains.values()) {
+    chain.sort((a, b) => a.generation - b.generation);
+    for (let index = 0; index < chain.length - 1; index++) {
+      const older = chain[index] as Generation;
+      const next = chain[index + 1] as Generation;
+      let bound = known.get(older.name);
+      if (bound === undefined) {
+        const first = await db
+          .collection<StoredChunk>(next.name)
+          .findOne({ _id: chunkId(next.generation * chunksPerGeneration) });
+        if (!first) continue;
+        bound = first.newest.getTime();
+        known.set(older.name, bound);
+      }
+      if (bound >= horizon) break;
+      await db.collection(older.name).drop();
+      known.delete(older.name);
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
+/** Drops every chunk of these webhooks: their chains went with their newest rows. */
+export async function dropPagesOf(db: Db, webhookIds: ReadonlySet<string>) {
+  if (webhookIds.size === 0) return;
+  for (const generation of await pageCollections(db)) {
+    if (webhookIds.has(generation.webhookId)) await db.collection(generation.name).drop();
+  }
+}

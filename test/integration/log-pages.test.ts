@@ -1,0 +1,329 @@
+import {
+  type AttemptLog,
+  AttemptLogRepository,
+  createAttemptLogWriter,
+  keepLogRetention,
+} from '@wms-webhooks/delivery';
+import type { Db } from 'mongodb';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropQuietly, monitoredStore } from '../support/monitored-store';
+import { sampleAttemptLog } from '../support/sample-values';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+const now = Date.UTC(2026, 10, 23, 12, 30);
+
+function writer(database: Db, service: string, at: () => number = () => now) {
+  return createAttemptLogWriter(database, {
+    service,
+    retentionMs: 30 * day,
+    timedWrite: (_operation, write) => write(),
+    onFlushError: () => undefined,
+    now: at,
+  });
+}
+
+/** `count` attempts of one webhook, oldest first, `every` ms apart up to `end`; every tenth failed. */
+function attemptsOf(webhookId: string, count: number, { end = now, every = 15_000, offset = 0 } = {}) {
+  return Array.from({ length: count }, (_, index) =>
+    sampleAttemptLog({
+      webhookId,
+      deliveryId: `d-${offset + index}`,
+      startedAt: new Date(end - (count - index) * every),
+      ...((offset + index) % 10 === 3
+        ? { outcome: 'failed', statusCode: 503, errorKind: 'status', error: 'HTTP 503' }
+        : {}),
+    }),
+  );
+}
+
+/** Every page, newest first, as the Logs view walks them with the cursor. */
+async function pageThrough(
+  logs: AttemptLogRepository,
+  webhookId: string,
+  options: { outcome?: 'succeeded' | 'failed'; limit?: number } = {},
+) {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await logs.page(webhookId, { limit: options.limit ?? 50, outcome: options.outcome, cursor });
+    seen.push(...page.items.map((item) => item.deliveryId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return seen;
+}
+
+const newestFirst = (attempts: AttemptLog[]) => attempts.map((attempt) => attempt.deliveryId).reverse();
+const bucketsIn = (collections: string[]) =>
+  collections.filter((name) => name.startsWith('delivery_attempts'));
+
+describe('when a webhook has logged far more attempts than its newest rows keep', () => {
+  const store = monitoredStore('it_pages_deep');
+  const sender = writer(store.database, 'sender');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  // 1,500 attempts over the last six hours, merged a hundred at a time as a sender would.
+  const attempts = attemptsOf('wh-deep', 1_500);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    for (let next = 0; next < attempts.length; next += 100) {
+      await sender.writeLogs(attempts.slice(next, next + 100));
+      await sender.flush();
+    }
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('pages through every attempt, newest first, each once, without reading the log', async () => {
+    const mark = store.mark();
+    expect(await pageThrough(logs, 'wh-deep')).toEqual(newestFirst(attempts));
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+
+  it('pages through every failure from a chain of its own, without reading the log', async () => {
+    const mark = store.mark();
+    const failures = attempts.filter((attempt) => attempt.outcome === 'failed');
+    expect(await pageThrough(logs, 'wh-deep', { outcome: 'failed', limit: 20 })).toEqual(
+      newestFirst(failures),
+    );
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+
+  it('pages through the successes alone', async () => {
+    const successes = attempts.filter((attempt) => attempt.outcome === 'succeeded');
+    expect(await pageThrough(logs, 'wh-deep', { outcome: 'succeeded' })).toEqual(newestFirst(successes));
+  });
+
+  it('reads a page deep in the log with a read or two of its pages', async () => {
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      cursor = (await logs.page('wh-deep', { limit: 50, cursor })).nextCursor ?? undefined;
+    }
+    const mark = store.mark();
+    const page = await logs.page('wh-deep', { limit: 50, cursor });
+    expect(page.items.map((item) => item.deliveryId)).toEqual(newestFirst(attempts).slice(1_000, 1_050));
+    const reads = store.foundIn(mark);
+    expect(bucketsIn(reads)).toEqual([]);
+    expect(reads.filter((name) => name.startsWith('webhook_pages.wh-deep.all.')).length).toBeLessThanOrEqual(
+      2,
+    );
+    expect(reads.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('when attempts arrive between two pages', () => {
+  const store = monitoredStore('it_pages_moving');
+  const sender = writer(store.database, 'sender');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const older = attemptsOf('wh-moving', 300, { end: now - 2 * hour });
+  const newer = attemptsOf('wh-moving', 300, { offset: 300 });
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(older);
+    await sender.flush();
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('goes on from where the last page ended, each attempt once, and none of the new ones', async () => {
+    const first = await logs.page('wh-moving', { limit: 50 });
+    // The rows the first page came from are cut into pages by what arrives next.
+    await sender.writeLogs(newer);
+    await sender.flush();
+    const seen = first.items.map((item) => item.deliveryId);
+    let cursor = first.nextCursor ?? undefined;
+    while (cursor) {
+      const page = await logs.page('wh-moving', { limit: 50, cursor });
+      seen.push(...page.items.map((item) => item.deliveryId));
+      cursor = page.nextCursor ?? undefined;
+    }
+    expect(seen).toEqual(newestFirst(older));
+  });
+});
+
+describe('when two writers merge attempts of one webhook at once', () => {
+  const store = monitoredStore('it_pages_writers');
+  const sender = writer(store.database, 'sender');
+  const retrier = writer(store.database, 'retrier-1m');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-shared', 1_000);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    for (let next = 0; next < attempts.length; next += 200) {
+      const round = attempts.slice(next, next + 200);
+      await Promise.all([
+        sender.writeLogs(round.filter((_, index) => index % 2 === 0)),
+        retrier.writeLogs(round.filter((_, index) => index % 2 === 1)),
+      ]);
+      // Both take the next version at once; one wins and the other merges again on top of it.
+      await Promise.all([sender.flush(), retrier.flush()]);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all([sender.stop(), retrier.stop()]);
+    await dropQuietly(store.database, store.client);
+  });
+
+  // A chunk is cut from what was merged so far: rows a writer merges after older ones were cut go into
+  // the next chunk, so across that boundary the pages list them in the order they were merged.
+  it('pages through every attempt of both, each once', async () => {
+    const seen = await pageThrough(logs, 'wh-shared');
+    expect(seen).toHaveLength(attempts.length);
+    expect([...seen].sort()).toEqual(attempts.map((attempt) => attempt.deliveryId).sort());
+  });
+});
+
+/** The store as a writer sees it when it stops right after inserting its version: its pages never arrive. */
+function stoppingBeforePages(database: Db): Db {
+  return new Proxy(database, {
+    get(target, property) {
+      if (property !== 'collection') return Reflect.get(target, property, target);
+      return (name: string) => {
+        const collection = target.collection(name);
+        if (!name.startsWith('webhook_pages.')) return collection;
+        return new Proxy(collection, {
+          get(inner, method) {
+            if (method === 'insertMany') return async () => Promise.reject(new Error('the writer stopped'));
+            const value = Reflect.get(inner, method, inner);
+            return typeof value === 'function' ? value.bind(inner) : value;
+          },
+        });
+      };
+    },
+  });
+}
+
+describe('when a writer stops after a merge but before storing the pages it cut', () => {
+  const store = monitoredStore('it_pages_crash');
+  const first = writer(stoppingBeforePages(store.database), 'sender');
+  const second = writer(store.database, 'retrier-1m');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-crash', 250, { end: now - hour });
+  const later = attemptsOf('wh-crash', 10, { offset: 250 });
+  const chunksStored = () =>
+    store.database.collection('webhook_pages.wh-crash.all.0').countDocuments({ _id: { $regex: /^\d+$/ } });
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await first.writeLogs(attempts);
+    await expect(first.flush()).rejects.toThrow('pages of 1 webhooks not stored');
+  });
+  afterAll(async () => {
+    await second.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('reads those pages from where the merge staged them', async () => {
+    expect(await chunksStored()).toBe(0);
+    const mark = store.mark();
+    expect(await pageThrough(logs, 'wh-crash')).toEqual(newestFirst(attempts));
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+
+  it('has the next writer to merge store them first', async () => {
+    await second.writeLogs(later);
+    await second.flush();
+    expect(await chunksStored()).toBe(3);
+    expect(await store.database.collection('webhook_pages.wh-crash.all.0').countDocuments()).toBe(3);
+    expect(await pageThrough(logs, 'wh-crash')).toEqual(newestFirst([...attempts, ...later]));
+  });
+});
+
+describe('when the newest rows were merged before there were pages', () => {
+  const store = monitoredStore('it_pages_legacy');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const sender = writer(store.database, 'sender');
+  const attempts = attemptsOf('wh-legacy', 300, { end: now - hour });
+  const later = attemptsOf('wh-legacy', 150, { offset: 300 });
+
+  beforeAll(async () => {
+    await store.client.connect();
+    const written = await logs.insertMany(attempts);
+    const items = written.map(({ item }) => item).reverse();
+    // As that version merged them: the newest 60 rows and failures, and nothing of what was cut.
+    await store.database.collection('webhook_recent.wh-legacy').insertOne({
+      _id: 1 as never,
+      updatedAt: new Date(now - hour),
+      rows: JSON.stringify(items.slice(0, 60)),
+      failures: JSON.stringify(items.filter((item) => item.outcome === 'failed').slice(0, 60)),
+    });
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('lists the rows it kept, then the log', async () => {
+    expect(await pageThrough(logs, 'wh-legacy')).toEqual(newestFirst(attempts));
+  });
+
+  it('goes on to the log past the first pages cut after it', async () => {
+    await sender.writeLogs(later);
+    await sender.flush();
+    expect(await pageThrough(logs, 'wh-legacy')).toEqual(newestFirst([...attempts, ...later]));
+    expect(await pageThrough(logs, 'wh-legacy', { outcome: 'failed', limit: 7 })).toEqual(
+      newestFirst([...attempts, ...later].filter((attempt) => attempt.outcome === 'failed')),
+    );
+  });
+});
+
+describe('retention of the pages', () => {
+  const store = monitoredStore('it_pages_retention');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const names = async () =>
+    (await store.database.listCollections({}, { nameOnly: true }).toArray())
+      .map((collection) => collection.name)
+      .filter((name) => name.startsWith('webhook_pages.') || name.startsWith('webhook_recent.'))
+      .sort();
+  /** A chunk as the pages store it (docs/delivery-logs.md): its number, its rows, the newest start so far. */
+  const chunk = (no: number, newest: number) => ({
+    _id: String(no).padStart(12, '0') as never,
+    rows: '',
+    newest: new Date(newest),
+  });
+
+  beforeAll(async () => {
+    await store.client.connect();
+    // Three generations of a busy webhook's chain: the first ended 40 days ago, the second a day ago.
+    await store.database.collection('webhook_pages.wh-busy.all.0').insertOne(chunk(0, now - 41 * day));
+    await store.database.collection('webhook_pages.wh-busy.all.1').insertOne(chunk(2_000, now - 40 * day));
+    await store.database.collection('webhook_pages.wh-busy.all.2').insertOne(chunk(4_000, now - day));
+    await store.database
+      .collection('webhook_recent.wh-busy')
+      .insertOne({ _id: 9 as never, updatedAt: new Date(now), rows: '[]', failures: '[]' });
+    // A webhook no writer has merged into for 31 days.
+    await store.database.collection('webhook_pages.wh-gone.failed.0').insertOne(chunk(0, now - 31 * day));
+    await store.database
+      .collection('webhook_recent.wh-gone')
+      .insertOne({ _id: 3 as never, updatedAt: new Date(now - 31 * day), rows: '[]', failures: '[]' });
+    // An attempt past the retention, so the run has a bucket to drop.
+    await logs.insertMany([sampleAttemptLog({ webhookId: 'wh-busy', startedAt: new Date(now - 35 * day) })]);
+  });
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  it('drops the generations past the retention and the pages of webhooks long silent, and keeps the rest', async () => {
+    const retention = keepLogRetention(store.database, logs, {
+      registry: new Registry(),
+      intervalMs: 3_600_000,
+      now: () => now,
+      onError: (error) => {
+        throw error;
+      },
+      onRemoved: () => undefined,
+    });
+    await retention.runOnce();
+    await retention.stop();
+    expect(await names()).toEqual([
+      'webhook_pages.wh-busy.all.1',
+      'webhook_pages.wh-busy.all.2',
+      'webhook_recent.wh-busy',
+    ]);
+  });
+});

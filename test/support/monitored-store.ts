@@ -1,0 +1,33 @@
+import { type CommandStartedEvent, type Db, MongoClient } from 'mongodb';
+import { testEndpoints } from './stack';
+import { uniqueName } from './unique';
+
+/** A client that records every command it sends, so a test can say which collections a read touched. */
+export function monitoredStore(prefix: string) {
+  const client = new MongoClient(testEndpoints().mongodbUri, {
+    serverSelectionTimeoutMS: 5_000,
+    monitorCommands: true,
+  });
+  const commands: CommandStartedEvent[] = [];
+  client.on('commandStarted', (event) => commands.push(event));
+  const database = client.db(uniqueName(prefix).replaceAll('-', '_'));
+  return {
+    client,
+    database,
+    /** The collections the `find`s sent since `since` read. */
+    foundIn: (since: number) =>
+      commands
+        .slice(since)
+        .filter((command) => command.commandName === 'find')
+        .map((command) => String(command.command.find)),
+    mark: () => commands.length,
+    commandsSince: (since: number, name: string) =>
+      commands.slice(since).filter((command) => command.commandName === name).length,
+  };
+}
+
+/** Drops a test's database, and closes its client, whatever state they are in. */
+export async function dropQuietly(database: Db, client: MongoClient) {
+  await database.dropDatabase().catch(() => undefined);
+  await client.close();
+}
