@@ -142,16 +142,16 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
     await page.getByLabel(/^Attempts per/).selectOption({ label: 'last 24 hours' });
   });
 
-  it('pages past what the writers merged, into the log’s buckets', async () => {
+  it('pages deep into the log, past the newest rows', async () => {
     const firstRow = () => page.locator('table.logs tbody tr').first().textContent();
     const seen = new Set<string | null>([await firstRow()]);
-    for (let next = 0; next < 3; next++) {
+    for (let next = 0; next < 12; next++) {
       await page.getByRole('button', { name: 'Older →' }).click();
       await expect.poll(async () => !seen.has(await firstRow()), settle).toBe(true);
       seen.add(await firstRow());
       expect(await page.locator('table.logs tbody tr').count()).toBe(25);
     }
-    await screenshot(page, 'volume-03-logs-page-4');
+    await screenshot(page, 'volume-03-logs-page-13');
   });
 
   it('filters to failures and resends one', async () => {

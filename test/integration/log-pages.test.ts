@@ -274,6 +274,56 @@ describe('when the newest rows were merged before there were pages', () => {
   });
 });
 
+describe('when the oldest pages are past the retention', () => {
+  const store = monitoredStore('it_pages_expired');
+  // 600 attempts five minutes apart; the retention keeps the newest 344, so the oldest 256 fill chunks 0–3.
+  const every = 300_000;
+  const retentionMs = 344.5 * every;
+  const sender = createAttemptLogWriter(store.database, {
+    service: 'sender',
+    retentionMs,
+    timedWrite: (_operation, write) => write(),
+    onFlushError: () => undefined,
+    now: () => now,
+  });
+  const logs = new AttemptLogRepository(store.database, { retentionMs, now: () => now });
+  const attempts = attemptsOf('wh-expiring', 600, { every });
+  const live = attempts.filter((attempt) => attempt.startedAt.getTime() >= now - retentionMs);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(attempts);
+    await sender.flush();
+    const retention = keepLogRetention(store.database, logs, {
+      registry: new Registry(),
+      intervalMs: 3_600_000,
+      now: () => now,
+      onError: (error) => {
+        throw error;
+      },
+      onRemoved: () => undefined,
+    });
+    await retention.runOnce();
+    await retention.stop();
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('removes the chunks whose rows are all past it', async () => {
+    const left = await store.database.collection('webhook_pages.wh-expiring.all.0').find({}).toArray();
+    expect(left.map((document) => Number(document._id))).toEqual([4, 5, 6, 7]);
+  });
+
+  it('pages through what is left and stops there, without reading the log', async () => {
+    expect(live).toHaveLength(344);
+    const mark = store.mark();
+    expect(await pageThrough(logs, 'wh-expiring')).toEqual(newestFirst(live));
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+});
+
 describe('retention of the pages', () => {
   const store = monitoredStore('it_pages_retention');
   const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
@@ -291,10 +341,13 @@ describe('retention of the pages', () => {
 
   beforeAll(async () => {
     await store.client.connect();
-    // Three generations of a busy webhook's chain: the first ended 40 days ago, the second a day ago.
-    await store.database.collection('webhook_pages.wh-busy.all.0').insertOne(chunk(0, now - 41 * day));
-    await store.database.collection('webhook_pages.wh-busy.all.1').insertOne(chunk(2_000, now - 40 * day));
-    await store.database.collection('webhook_pages.wh-busy.all.2').insertOne(chunk(4_000, now - day));
+    // Three generations of a busy webhook's chain: the first ended 40 days ago; the second began then and
+    // ended 28 days ago.
+    const pages = (generation: number) =>
+      store.database.collection(`webhook_pages.wh-busy.all.${generation}`);
+    await pages(0).insertOne(chunk(0, now - 41 * day));
+    await pages(1).insertMany([chunk(2_000, now - 40 * day), chunk(2_001, now - 29 * day)]);
+    await pages(2).insertOne(chunk(4_000, now - 28 * day));
     await store.database
       .collection('webhook_recent.wh-busy')
       .insertOne({ _id: 9 as never, updatedAt: new Date(now), rows: '[]', failures: '[]' });
@@ -308,7 +361,7 @@ describe('retention of the pages', () => {
   });
   afterAll(() => dropQuietly(store.database, store.client));
 
-  it('drops the generations past the retention and the pages of webhooks long silent, and keeps the rest', async () => {
+  it('drops what is past the retention, a generation at a time, and the pages of webhooks long silent', async () => {
     const retention = keepLogRetention(store.database, logs, {
       registry: new Registry(),
       intervalMs: 3_600_000,
@@ -325,5 +378,7 @@ describe('retention of the pages', () => {
       'webhook_pages.wh-busy.all.2',
       'webhook_recent.wh-busy',
     ]);
+    const kept = await store.database.collection('webhook_pages.wh-busy.all.1').find({}).toArray();
+    expect(kept.map((document) => document._id)).toEqual(['000000002001']);
   });
 });

@@ -14,8 +14,10 @@ import {
   toItem,
   toStored,
 } from './attempt-documents';
+import { collectionBytes } from './collection-bytes';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { pageFromChains } from './log-page-reader';
+import { measurePages } from './log-pages';
 import { newestFirst, type RecentRows, readRecent } from './recent-attempts';
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
@@ -40,6 +42,7 @@ export class AttemptLogRepository {
   private indexed: boolean | undefined;
   private readonly prepared = new Map<string, Promise<void>>();
   private readonly closedSizes = new Map<string, number>();
+  private readonly closedPages = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -330,8 +333,7 @@ export class AttemptLogRepository {
     for (const bucket of buckets) {
       let size = this.closedSizes.get(bucket.name);
       if (size === undefined) {
-        const stats = await this.db.command({ collStats: bucket.name });
-        size = Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+        size = await collectionBytes(this.db, bucket.name);
         if (bucketEnd(bucket) + maxAttemptMs < this.now()) this.closedSizes.set(bucket.name, size);
       }
       bytes += size;
@@ -339,6 +341,7 @@ export class AttemptLogRepository {
     for (const name of this.closedSizes.keys()) {
       if (!buckets.some((bucket) => bucket.name === name)) this.closedSizes.delete(name);
     }
+    bytes += await measurePages(this.db, this.closedPages);
     const oldest = buckets[buckets.length - 1];
     return {
       bytes,

@@ -106,7 +106,11 @@ export async function pageFromChains(
     }
     if (reads === chunksPerRead) break;
     const rows = await load(next);
-    if (!rows) return undefined;
+    // Neither stored nor staged: removed by the retention, as is every older chunk.
+    if (!rows) {
+      ended = true;
+      break;
+    }
     reads += 1;
     const chunk = next;
     rows.forEach((row, index) => {

@@ -1,6 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
+import { collectionBytes } from './collection-bytes';
 
 /**
  * A webhook's attempts past its newest rows, as the Logs list them: a chain of numbered chunks, each the
@@ -167,40 +168,83 @@ async function pageCollections(db: Db): Promise<Generation[]> {
   return collections.flatMap(({ name }) => parseName(name) ?? []);
 }
 
+/** The oldest chunk a generation still holds: the first in it, as chunks are inserted in order. */
+async function oldestChunk(db: Db, name: string): Promise<StoredChunk | undefined> {
+  const first = await db.collection<StoredChunk>(name).find({}).limit(4).toArray();
+  return first.find((document) => document.newest instanceof Date);
+}
+
 /**
- * Drops each generation whose rows all started before the horizon: the first chunk of the generation
- * after it carries the newest start of every older row. The newest generation of a chain stays while the
- * chain does (`dropPagesOf`). `known` remembers the bounds read, as a closed generation never changes.
+ * Keeps the chains within the retention, oldest generation first: drops each generation whose rows all
+ * started before the horizon (the first chunk of the generation after it carries the newest start of
+ * every older row), then deletes the expired chunks at the start of the oldest one left. Each chunk's
+ * `newest` only grows along the chain, so those are the chunks before the first that is not expired.
+ * `known` remembers what was read, by generation: how long until it is worth reading it again.
  */
 export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>) {
-  const generations = await pageCollections(db);
   const chains = new Map<string, Generation[]>();
-  for (const generation of generations) {
+  for (const generation of await pageCollections(db)) {
     const key = `${generation.webhookId}.${generation.kind}`;
     chains.set(key, [...(chains.get(key) ?? []), generation]);
   }
   let removed = 0;
   for (const chain of chains.values()) {
     chain.sort((a, b) => a.generation - b.generation);
-    for (let index = 0; index < chain.length - 1; index++) {
-      const older = chain[index] as Generation;
-      const next = chain[index + 1] as Generation;
-      let bound = known.get(older.name);
-      if (bound === undefined) {
-        const first = await db
-          .collection<StoredChunk>(next.name)
-          .findOne({ _id: chunkId(next.generation * chunksPerGeneration) });
-        if (!first) continue;
-        bound = first.newest.getTime();
-        known.set(older.name, bound);
+    for (const [index, generation] of chain.entries()) {
+      const next = chain[index + 1];
+      if (next) {
+        let whole = known.get(generation.name);
+        if (whole === undefined) {
+          const first = await db
+            .collection<StoredChunk>(next.name)
+            .findOne({ _id: chunkId(next.generation * chunksPerGeneration) });
+          whole = first?.newest.getTime();
+          if (whole !== undefined) known.set(generation.name, whole);
+        }
+        if (whole !== undefined && whole < horizon) {
+          await db.collection(generation.name).drop();
+          known.delete(generation.name);
+          known.delete(`${generation.name}#oldest`);
+          removed += 1;
+          continue;
+        }
       }
-      if (bound >= horizon) break;
-      await db.collection(older.name).drop();
-      known.delete(older.name);
-      removed += 1;
+      const oldestKey = `${generation.name}#oldest`;
+      const oldest = known.get(oldestKey) ?? (await oldestChunk(db, generation.name))?.newest.getTime();
+      if (oldest !== undefined && oldest < horizon) {
+        await db.collection<StoredChunk>(generation.name).deleteMany({ newest: { $lt: new Date(horizon) } });
+        known.delete(oldestKey);
+      } else if (oldest !== undefined) known.set(oldestKey, oldest);
+      break;
     }
   }
   return removed;
+}
+
+/**
+ * Bytes the pages take. A generation with a newer one after it is no longer written, so its size is
+ * read once and remembered in `closed`: the command count grows with the chains, not with their length.
+ */
+export async function measurePages(db: Db, closed: Map<string, number>): Promise<number> {
+  const generations = await pageCollections(db);
+  const newest = new Map<string, number>();
+  for (const { webhookId, kind, generation } of generations) {
+    const key = `${webhookId}.${kind}`;
+    newest.set(key, Math.max(newest.get(key) ?? 0, generation));
+  }
+  let bytes = 0;
+  const present = new Set<string>();
+  for (const { name, webhookId, kind, generation } of generations) {
+    present.add(name);
+    let size = closed.get(name);
+    if (size === undefined) {
+      size = await collectionBytes(db, name);
+      if (generation < (newest.get(`${webhookId}.${kind}`) ?? 0)) closed.set(name, size);
+    }
+    bytes += size;
+  }
+  for (const name of closed.keys()) if (!present.has(name)) closed.delete(name);
+  return bytes;
 }
 
 /** Drops every chunk of these webhooks: their chains went with their newest rows. */

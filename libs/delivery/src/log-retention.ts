@@ -27,7 +27,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
   const gauge = (name: string, help: string) => new Gauge({ name, help, registers: [options.registry] });
   const bytes = gauge(
     'wms_webhooks_attempt_log_bytes',
-    'Bytes the attempt log takes in the store, its indexes included.',
+    'Bytes the attempt log takes in the store, its pages and indexes included.',
   );
   const oldest = gauge(
     'wms_webhooks_attempt_log_oldest_timestamp_seconds',
