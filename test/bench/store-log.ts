@@ -102,8 +102,17 @@ try {
 
   const logs = new AttemptLogRepository(database, { retentionMs: 30 * day, now: () => end });
   const stats = await logs.stats();
+  let pageBytes = 0;
+  let pageCollections = 0;
+  for (const { name } of await database.listCollections({}, { nameOnly: true }).toArray()) {
+    if (!name.startsWith('webhook_pages.')) continue;
+    const collection = await database.command({ collStats: name });
+    pageBytes += Number(collection.storageSize ?? collection.size ?? 0);
+    pageCollections += 1;
+  }
   console.log(
-    `size: ${(stats.bytes / 1e6).toFixed(0)} MB in ${stats.buckets} buckets, ${(stats.bytes / attempts).toFixed(0)} bytes per attempt`,
+    `size: ${(stats.bytes / 1e6).toFixed(0)} MB in ${stats.buckets} buckets, ${(stats.bytes / attempts).toFixed(0)} bytes per attempt; ` +
+      `of which pages ${(pageBytes / 1e6).toFixed(0)} MB in ${pageCollections} collections, ${(pageBytes / attempts).toFixed(0)} bytes per attempt`,
   );
 
   const pages: number[] = [];

@@ -274,6 +274,30 @@ describe('when the newest rows were merged before there were pages', () => {
   });
 });
 
+describe('when a chunk is lost from the middle of a chain', () => {
+  const store = monitoredStore('it_pages_lost');
+  const sender = writer(store.database, 'sender');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-lost', 500);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(attempts);
+    await sender.flush();
+    await store.database
+      .collection('webhook_pages.wh-lost.all.0')
+      .deleteOne({ _id: '000000000002' as never });
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('lists the rest from the log, not as if the chain ended there', async () => {
+    expect(await pageThrough(logs, 'wh-lost')).toEqual(newestFirst(attempts));
+  });
+});
+
 describe('when the oldest pages are past the retention', () => {
   const store = monitoredStore('it_pages_expired');
   // 600 attempts five minutes apart; the retention keeps the newest 344, so the oldest 256 fill chunks 0–3.

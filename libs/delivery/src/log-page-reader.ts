@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { encodeCursor, type LogCursor, type LogItem, type LogPage } from './attempt-documents';
-import { type ChainKind, readChunk, readStaged } from './log-pages';
+import { type ChainKind, readChunk, readStaged, wasRemoved } from './log-pages';
 import { newestFirst, type RecentRows } from './recent-attempts';
 
 /** Chunks cut after a cursor's read that may hold rows from below it: the rows kept then fill at most two. */
@@ -36,8 +36,9 @@ function parsePosition(kind: ChainKind, text: string | undefined): Position | un
  * so the next page starts there, however much the log holds. Rows cut since a cursor was made are in the
  * chunks cut after it: the page reads those few and keeps what is older than the cursor.
  *
- * Undefined when the chains cannot answer: a cursor they did not make, a chunk missing, or a chain begun
- * after attempts it does not hold (written before there were chains); the log's buckets answer then.
+ * Undefined when the chains cannot answer: a cursor they did not make, a chunk missing that the retention
+ * did not remove, or a chain begun after attempts it does not hold (written before there were chains);
+ * the log's buckets answer then.
  */
 export async function pageFromChains(
   db: Db,
@@ -52,13 +53,17 @@ export async function pageFromChains(
   const wanted = (row: LogItem) =>
     row.startedAt.getTime() >= request.horizon &&
     (request.outcome !== 'succeeded' || row.outcome === 'succeeded');
-  const load = async (no: number) => {
+  /** A chunk's rows; 'removed' when the retention removed it; 'missing' when it is lost, and the log answers. */
+  const load = async (no: number): Promise<LogItem[] | 'removed' | 'missing'> => {
     const stored = await readChunk(db, webhookId, kind, no);
-    if (stored || !recent.staged) return stored;
-    const staged = await readStaged(db, webhookId, recent.staged);
-    // Gone since: its chunks were stored meanwhile.
-    if (!staged) return readChunk(db, webhookId, kind, no);
-    return staged.find((chunk) => chunk.kind === kind && chunk.no === no)?.rows;
+    if (stored) return stored;
+    const staged = recent.staged && (await readStaged(db, webhookId, recent.staged));
+    const rows = staged
+      ? staged.find((chunk) => chunk.kind === kind && chunk.no === no)?.rows
+      : // Stored since the staging was read, if it was.
+        recent.staged && (await readChunk(db, webhookId, kind, no));
+    if (rows) return rows;
+    return (await wasRemoved(db, webhookId, kind, no)) ? 'removed' : 'missing';
   };
 
   const listed: Array<{ row: LogItem; position: Position }> = [];
@@ -70,20 +75,21 @@ export async function pageFromChains(
 
   if (position && 'chunk' in position) {
     const rows = await load(position.chunk);
-    if (!rows) return undefined;
+    if (rows === 'missing') return undefined;
     const { chunk, index: from } = position;
-    rows.forEach((row, index) => {
-      if (index > from && wanted(row)) listed.push({ row, position: { chunk, index } });
-    });
-    next = chunk - 1;
+    if (rows !== 'removed')
+      rows.forEach((row, index) => {
+        if (index > from && wanted(row)) listed.push({ row, position: { chunk, index } });
+      });
+    next = rows === 'removed' ? -1 : chunk - 1;
   } else {
     const floor = position?.floor ?? chain.pages;
     if (floor > chain.pages) return undefined;
     const zone = chain.pages - floor <= chunksAfterCursor ? [...newest] : [];
     for (let no = floor; no < Math.min(floor + chunksAfterCursor, chain.pages); no++) {
       const rows = await load(no);
-      if (!rows) return undefined;
-      zone.push(...rows);
+      if (rows === 'missing') return undefined;
+      if (rows !== 'removed') zone.push(...rows);
     }
     const cursorRow = after && ({ startedAt: after.startedAt, id: after.id.toHexString() } as LogItem);
     const seen = new Set<string>();
@@ -106,8 +112,9 @@ export async function pageFromChains(
     }
     if (reads === chunksPerRead) break;
     const rows = await load(next);
-    // Neither stored nor staged: removed by the retention, as is every older chunk.
-    if (!rows) {
+    if (rows === 'missing') return undefined;
+    // Removed by the retention, as is every older chunk.
+    if (rows === 'removed') {
       ended = true;
       break;
     }

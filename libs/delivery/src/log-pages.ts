@@ -60,6 +60,8 @@ function unpackRows(packed: string): LogItem[] {
 const generationOf = (no: number) => Math.floor(no / chunksPerGeneration);
 const chunkId = (no: number) => String(no).padStart(12, '0');
 
+const chainKey = (webhookId: string, kind: string) => `${webhookId}.${kind}`;
+
 function collectionName(webhookId: string, kind: ChainKind, generation: number) {
   return `${collectionPrefix}${webhookId}.${kind}.${generation}`;
 }
@@ -168,6 +170,33 @@ async function pageCollections(db: Db): Promise<Generation[]> {
   return collections.flatMap(({ name }) => parseName(name) ?? []);
 }
 
+/**
+ * How far the retention removed each chain: every chunk numbered below `through` is gone. A reader that
+ * finds a chunk missing asks it whether the chain ended there or a chunk is lost (then the log answers).
+ */
+interface RemovedThrough {
+  _id: string;
+  through: number;
+}
+
+function removedCollection(db: Db) {
+  return db.collection<RemovedThrough>('webhook_pages_removed');
+}
+
+/** Whether the retention removed this chunk. */
+export async function wasRemoved(db: Db, webhookId: string, kind: ChainKind, no: number): Promise<boolean> {
+  const removed = await removedCollection(db).findOne({ _id: chainKey(webhookId, kind) });
+  return removed !== null && no < removed.through;
+}
+
+/** Recorded before the chunks go, so that no reader sees a chunk missing that the record does not cover. */
+async function recordRemoved(db: Db, webhookId: string, kind: string, through: number) {
+  const _id = chainKey(webhookId, kind);
+  const recorded = await removedCollection(db).findOne({ _id });
+  if (recorded && recorded.through >= through) return;
+  await removedCollection(db).replaceOne({ _id }, { through }, { upsert: true });
+}
+
 /** The oldest chunk a generation still holds: the first in it, as chunks are inserted in order. */
 async function oldestChunk(db: Db, name: string): Promise<StoredChunk | undefined> {
   const first = await db.collection<StoredChunk>(name).find({}).limit(4).toArray();
@@ -184,7 +213,7 @@ async function oldestChunk(db: Db, name: string): Promise<StoredChunk | undefine
 export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>) {
   const chains = new Map<string, Generation[]>();
   for (const generation of await pageCollections(db)) {
-    const key = `${generation.webhookId}.${generation.kind}`;
+    const key = chainKey(generation.webhookId, generation.kind);
     chains.set(key, [...(chains.get(key) ?? []), generation]);
   }
   let removed = 0;
@@ -202,6 +231,12 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
           if (whole !== undefined) known.set(generation.name, whole);
         }
         if (whole !== undefined && whole < horizon) {
+          await recordRemoved(
+            db,
+            generation.webhookId,
+            generation.kind,
+            next.generation * chunksPerGeneration,
+          );
           await db.collection(generation.name).drop();
           known.delete(generation.name);
           known.delete(`${generation.name}#oldest`);
@@ -212,7 +247,13 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
       const oldestKey = `${generation.name}#oldest`;
       const oldest = known.get(oldestKey) ?? (await oldestChunk(db, generation.name))?.newest.getTime();
       if (oldest !== undefined && oldest < horizon) {
-        await db.collection<StoredChunk>(generation.name).deleteMany({ newest: { $lt: new Date(horizon) } });
+        const collection = db.collection<StoredChunk>(generation.name);
+        const expired = { newest: { $lt: new Date(horizon) } };
+        const numbers = (await collection.find(expired, { projection: { _id: 1 } }).toArray()).map(
+          ({ _id }) => Number(_id),
+        );
+        await recordRemoved(db, generation.webhookId, generation.kind, Math.max(...numbers) + 1);
+        await collection.deleteMany(expired);
         known.delete(oldestKey);
       } else if (oldest !== undefined) known.set(oldestKey, oldest);
       break;
@@ -229,7 +270,7 @@ export async function measurePages(db: Db, closed: Map<string, number>): Promise
   const generations = await pageCollections(db);
   const newest = new Map<string, number>();
   for (const { webhookId, kind, generation } of generations) {
-    const key = `${webhookId}.${kind}`;
+    const key = chainKey(webhookId, kind);
     newest.set(key, Math.max(newest.get(key) ?? 0, generation));
   }
   let bytes = 0;
@@ -239,7 +280,7 @@ export async function measurePages(db: Db, closed: Map<string, number>): Promise
     let size = closed.get(name);
     if (size === undefined) {
       size = await collectionBytes(db, name);
-      if (generation < (newest.get(`${webhookId}.${kind}`) ?? 0)) closed.set(name, size);
+      if (generation < (newest.get(chainKey(webhookId, kind)) ?? 0)) closed.set(name, size);
     }
     bytes += size;
   }
@@ -253,4 +294,8 @@ export async function dropPagesOf(db: Db, webhookIds: ReadonlySet<string>) {
   for (const generation of await pageCollections(db)) {
     if (webhookIds.has(generation.webhookId)) await db.collection(generation.name).drop();
   }
+  const chains = [...webhookIds].flatMap((webhookId) =>
+    ['all', 'failed'].map((kind) => chainKey(webhookId, kind)),
+  );
+  await removedCollection(db).deleteMany({ _id: { $in: chains } });
 }

@@ -211,9 +211,11 @@ export class RecentAttempts {
           ...(staged ? { staged: JSON.stringify(staged) } : {}),
         });
       } catch (error) {
+        // Only a version refused for its number is certainly not stored; after any other error it may
+        // be, and then its staged chunks are all there is of them until the next merge stores them.
+        if ((error as { code?: number }).code !== 11000) throw error;
         if (staged) await removeStaged(this.db, webhookId, staged).catch(() => undefined);
-        if ((error as { code?: number }).code === 11000) continue;
-        throw error;
+        continue;
       }
       // The rows are merged now: chunks not stored are stored by the next merge, so they must not be held again.
       const stored = await (async () => {
