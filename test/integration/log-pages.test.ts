@@ -54,6 +54,34 @@ async function pageThrough(
   return seen;
 }
 
+/** The layout docs/delivery-logs.md describes, as a test writes it to stand for another writer. */
+interface StoredChunk {
+  _id: string;
+  rows: string;
+  newest: Date;
+}
+
+function recentVersions(database: Db, webhookId: string) {
+  return database.collection<{ _id: number; updatedAt: Date; rows: string; failures: string }>(
+    `webhook_recent.${webhookId}`,
+  );
+}
+
+/** One run of the api's retention, as it runs every interval. */
+async function runRetentionOnce(database: Db, logs: AttemptLogRepository) {
+  const retention = keepLogRetention(database, logs, {
+    registry: new Registry(),
+    intervalMs: 3_600_000,
+    now: () => now,
+    onError: (error) => {
+      throw error;
+    },
+    onRemoved: () => undefined,
+  });
+  await retention.runOnce();
+  await retention.stop();
+}
+
 const newestFirst = (attempts: AttemptLog[]) => attempts.map((attempt) => attempt.deliveryId).reverse();
 const bucketsIn = (collections: string[]) =>
   collections.filter((name) => name.startsWith('delivery_attempts'));
@@ -208,7 +236,9 @@ describe('when a writer stops after a merge but before storing the pages it cut'
   const attempts = attemptsOf('wh-crash', 250, { end: now - hour });
   const later = attemptsOf('wh-crash', 10, { offset: 250 });
   const chunksStored = () =>
-    store.database.collection('webhook_pages.wh-crash.all.0').countDocuments({ _id: { $regex: /^\d+$/ } });
+    store.database
+      .collection<{ _id: string }>('webhook_pages.wh-crash.all.0')
+      .countDocuments({ _id: { $regex: /^\d+$/ } });
 
   beforeAll(async () => {
     await store.client.connect();
@@ -248,8 +278,8 @@ describe('when the newest rows were merged before there were pages', () => {
     const written = await logs.insertMany(attempts);
     const items = written.map(({ item }) => item).reverse();
     // As that version merged them: the newest 60 rows and failures, and nothing of what was cut.
-    await store.database.collection('webhook_recent.wh-legacy').insertOne({
-      _id: 1 as never,
+    await recentVersions(store.database, 'wh-legacy').insertOne({
+      _id: 1,
       updatedAt: new Date(now - hour),
       rows: JSON.stringify(items.slice(0, 60)),
       failures: JSON.stringify(items.filter((item) => item.outcome === 'failed').slice(0, 60)),
@@ -285,8 +315,8 @@ describe('when a chunk is lost from the middle of a chain', () => {
     await sender.writeLogs(attempts);
     await sender.flush();
     await store.database
-      .collection('webhook_pages.wh-lost.all.0')
-      .deleteOne({ _id: '000000000002' as never });
+      .collection<StoredChunk>('webhook_pages.wh-lost.all.0')
+      .deleteOne({ _id: '000000000002' });
   });
   afterAll(async () => {
     await sender.stop();
@@ -318,17 +348,7 @@ describe('when the oldest pages are past the retention', () => {
     await store.client.connect();
     await sender.writeLogs(attempts);
     await sender.flush();
-    const retention = keepLogRetention(store.database, logs, {
-      registry: new Registry(),
-      intervalMs: 3_600_000,
-      now: () => now,
-      onError: (error) => {
-        throw error;
-      },
-      onRemoved: () => undefined,
-    });
-    await retention.runOnce();
-    await retention.stop();
+    await runRetentionOnce(store.database, logs);
   });
   afterAll(async () => {
     await sender.stop();
@@ -356,9 +376,9 @@ describe('retention of the pages', () => {
       .map((collection) => collection.name)
       .filter((name) => name.startsWith('webhook_pages.') || name.startsWith('webhook_recent.'))
       .sort();
-  /** A chunk as the pages store it (docs/delivery-logs.md): its number, its rows, the newest start so far. */
-  const chunk = (no: number, newest: number) => ({
-    _id: String(no).padStart(12, '0') as never,
+  /** A chunk: its number, its rows (none here), and the newest start of any row up to it. */
+  const chunk = (no: number, newest: number): StoredChunk => ({
+    _id: String(no).padStart(12, '0'),
     rows: '',
     newest: new Date(newest),
   });
@@ -368,35 +388,33 @@ describe('retention of the pages', () => {
     // Three generations of a busy webhook's chain: the first ended 40 days ago; the second began then and
     // ended 28 days ago.
     const pages = (generation: number) =>
-      store.database.collection(`webhook_pages.wh-busy.all.${generation}`);
+      store.database.collection<StoredChunk>(`webhook_pages.wh-busy.all.${generation}`);
     await pages(0).insertOne(chunk(0, now - 41 * day));
     await pages(1).insertMany([chunk(2_000, now - 40 * day), chunk(2_001, now - 29 * day)]);
     await pages(2).insertOne(chunk(4_000, now - 28 * day));
-    await store.database
-      .collection('webhook_recent.wh-busy')
-      .insertOne({ _id: 9 as never, updatedAt: new Date(now), rows: '[]', failures: '[]' });
+    await recentVersions(store.database, 'wh-busy').insertOne({
+      _id: 9,
+      updatedAt: new Date(now),
+      rows: '[]',
+      failures: '[]',
+    });
     // A webhook no writer has merged into for 31 days.
-    await store.database.collection('webhook_pages.wh-gone.failed.0').insertOne(chunk(0, now - 31 * day));
     await store.database
-      .collection('webhook_recent.wh-gone')
-      .insertOne({ _id: 3 as never, updatedAt: new Date(now - 31 * day), rows: '[]', failures: '[]' });
+      .collection<StoredChunk>('webhook_pages.wh-gone.failed.0')
+      .insertOne(chunk(0, now - 31 * day));
+    await recentVersions(store.database, 'wh-gone').insertOne({
+      _id: 3,
+      updatedAt: new Date(now - 31 * day),
+      rows: '[]',
+      failures: '[]',
+    });
     // An attempt past the retention, so the run has a bucket to drop.
     await logs.insertMany([sampleAttemptLog({ webhookId: 'wh-busy', startedAt: new Date(now - 35 * day) })]);
   });
   afterAll(() => dropQuietly(store.database, store.client));
 
   it('drops what is past the retention, a generation at a time, and the pages of webhooks long silent', async () => {
-    const retention = keepLogRetention(store.database, logs, {
-      registry: new Registry(),
-      intervalMs: 3_600_000,
-      now: () => now,
-      onError: (error) => {
-        throw error;
-      },
-      onRemoved: () => undefined,
-    });
-    await retention.runOnce();
-    await retention.stop();
+    await runRetentionOnce(store.database, logs);
     expect(await names()).toEqual([
       'webhook_pages.wh-busy.all.1',
       'webhook_pages.wh-busy.all.2',
