@@ -183,10 +183,13 @@ function removedCollection(db: Db) {
   return db.collection<RemovedThrough>('webhook_pages_removed');
 }
 
+async function removedThrough(db: Db, webhookId: string, kind: string): Promise<number> {
+  return (await removedCollection(db).findOne({ _id: chainKey(webhookId, kind) }))?.through ?? 0;
+}
+
 /** Whether the retention removed this chunk. */
 export async function wasRemoved(db: Db, webhookId: string, kind: ChainKind, no: number): Promise<boolean> {
-  const removed = await removedCollection(db).findOne({ _id: chainKey(webhookId, kind) });
-  return removed !== null && no < removed.through;
+  return no < (await removedThrough(db, webhookId, kind));
 }
 
 /** Recorded before the chunks go, so that no reader sees a chunk missing that the record does not cover. */
@@ -197,17 +200,12 @@ async function recordRemoved(db: Db, webhookId: string, kind: string, through: n
   await removedCollection(db).replaceOne({ _id }, { through }, { upsert: true });
 }
 
-/** The oldest chunk a generation still holds: the first in it, as chunks are inserted in order. */
-async function oldestChunk(db: Db, name: string): Promise<StoredChunk | undefined> {
-  const first = await db.collection<StoredChunk>(name).find({}).limit(4).toArray();
-  return first.find((document) => document.newest instanceof Date);
-}
-
 /**
  * Keeps the chains within the retention, oldest generation first: drops each generation whose rows all
  * started before the horizon (the first chunk of the generation after it carries the newest start of
  * every older row), then deletes the expired chunks at the start of the oldest one left. Each chunk's
  * `newest` only grows along the chain, so those are the chunks before the first that is not expired.
+ * Every chunk is found by its number: the order a store returns documents in is not relied on.
  * `known` remembers what was read, by generation: how long until it is worth reading it again.
  */
 export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>) {
@@ -244,16 +242,26 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
           continue;
         }
       }
+      // The oldest chunk it still holds: the first one the retention did not remove.
       const oldestKey = `${generation.name}#oldest`;
-      const oldest = known.get(oldestKey) ?? (await oldestChunk(db, generation.name))?.newest.getTime();
+      const collection = db.collection<StoredChunk>(generation.name);
+      let oldest = known.get(oldestKey);
+      if (oldest === undefined) {
+        const first = Math.max(
+          generation.generation * chunksPerGeneration,
+          await removedThrough(db, generation.webhookId, generation.kind),
+        );
+        oldest = (await collection.findOne({ _id: chunkId(first) }))?.newest.getTime();
+      }
       if (oldest !== undefined && oldest < horizon) {
-        const collection = db.collection<StoredChunk>(generation.name);
         const expired = { newest: { $lt: new Date(horizon) } };
         const numbers = (await collection.find(expired, { projection: { _id: 1 } }).toArray()).map(
           ({ _id }) => Number(_id),
         );
-        await recordRemoved(db, generation.webhookId, generation.kind, Math.max(...numbers) + 1);
-        await collection.deleteMany(expired);
+        if (numbers.length > 0) {
+          await recordRemoved(db, generation.webhookId, generation.kind, Math.max(...numbers) + 1);
+          await collection.deleteMany(expired);
+        }
         known.delete(oldestKey);
       } else if (oldest !== undefined) known.set(oldestKey, oldest);
       break;
