@@ -49,11 +49,11 @@ export function parseRows(text: string): LogItem[] {
   return reviveRows(JSON.parse(text) as unknown[]);
 }
 
-function packRows(rows: readonly LogItem[]): string {
+export function packRows(rows: readonly LogItem[]): string {
   return deflateRawSync(JSON.stringify(rows)).toString('base64');
 }
 
-function unpackRows(packed: string): LogItem[] {
+export function unpackRows(packed: string): LogItem[] {
   return parseRows(inflateRawSync(Buffer.from(packed, 'base64')).toString());
 }
 

@@ -7,11 +7,13 @@ import {
   chunkRows,
   dropPagesOf,
   insertChunks,
+  packRows,
   parseRows,
   readStaged,
   removeStaged,
   type StagedChunks,
   stageChunks,
+  unpackRows,
 } from './log-pages';
 
 /** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
@@ -39,8 +41,9 @@ export interface ChainState {
  * One version of a webhook's newest attempts. Versions are numbered and only ever inserted: two writers
  * merging at once both try the next number, the store's unique `_id` lets one win, and the other merges
  * again on top of it. That keeps the rows exact on a store whose updates are not atomic (FerretDB reads,
- * changes and writes). At most eight versions are kept. Rows travel as JSON strings because the document
- * is only ever read whole, and a MongoDB-wire store like FerretDB converts a document field by field.
+ * changes and writes). At most eight versions are kept. Rows travel deflated in one string each, because
+ * the document is only ever read whole, and a MongoDB-wire store like FerretDB converts a document field
+ * by field, and JSON text in a string slowly (its quotes are escaped).
  *
  * Once a list holds a chunk more than it keeps, its oldest rows are cut into the next chunk of its chain
  * (log-pages.ts). The chunks a merge cuts are staged before its version is inserted, and stored as chunks
@@ -99,10 +102,13 @@ async function latestVersion(collection: Collection<RecentVersion>): Promise<Rec
   return (await collection.find({}).sort({ _id: -1 }).limit(1).next()) ?? undefined;
 }
 
+/** Rows as a version holds them: deflated, or as JSON text in versions from before the chains. */
+const rowsOf = (text: string) => (text.startsWith('[') ? parseRows(text) : unpackRows(text));
+
 function readVersion(version: RecentVersion): RecentRows {
   return {
-    rows: parseRows(version.rows),
-    failures: parseRows(version.failures),
+    rows: rowsOf(version.rows),
+    failures: rowsOf(version.failures),
     chains: version.chains
       ? (JSON.parse(version.chains) as Record<ChainKind, ChainState>)
       : { all: chainBeforeChains(), failed: chainBeforeChains() },
@@ -205,8 +211,8 @@ export class RecentAttempts {
         await collection.insertOne({
           _id: version,
           updatedAt: new Date(this.now()),
-          rows: JSON.stringify(all.rows),
-          failures: JSON.stringify(failures.rows),
+          rows: packRows(all.rows),
+          failures: packRows(failures.rows),
           chains: JSON.stringify({ all: all.chain, failed: failures.chain }),
           ...(staged ? { staged: JSON.stringify(staged) } : {}),
         });
