@@ -44,7 +44,8 @@ describe('applying a topic catalogue', () => {
     const both = await Promise.all([ensureTopics(admin, [spec]), ensureTopics(other, [spec])]).finally(() =>
       other.close(),
     );
-    expect(both.flat().map((change) => change.action)).toEqual(['created', 'created']);
+    // One creates it; the other finds it there, once the metadata lists it.
+    expect(both.flat().filter((change) => change.action === 'created')).toHaveLength(1);
     expect((await admin.partitionCounts([spec.name])).get(spec.name)).toBe(2);
   });
 

@@ -45,10 +45,11 @@ export class TopicAdmin {
 
   /**
    * Creates the topics, each with its own configs (a create request applies its configs to all it names).
-   * A topic that exists by the time the broker answers, created by a service starting alongside, is fine.
+   * A topic that exists by the time the broker answers (created by a service starting alongside, or one
+   * the broker's metadata did not list yet) is fine, and its name is returned: it was not created.
    */
-  async createTopics(topics: readonly NewTopic[]): Promise<void> {
-    await Promise.all(
+  async createTopics(topics: readonly NewTopic[]): Promise<string[]> {
+    const existed = await Promise.all(
       topics.map(async (topic) => {
         try {
           await this.admin.createTopics({
@@ -57,12 +58,15 @@ export class TopicAdmin {
             replicas: topic.replicationFactor ?? -1,
             configs: Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value })),
           });
+          return [];
         } catch (error) {
           if (!kafkaErrorReasons(error).every((reason) => reason.startsWith('TOPIC_ALREADY_EXISTS')))
             throw error;
+          return [topic.name];
         }
       }),
     );
+    return existed.flat();
   }
 
   async deleteTopics(names: readonly string[]): Promise<void> {
