@@ -125,6 +125,15 @@ describe('when a webhook has logged far more attempts than its newest rows keep'
     expect(await pageThrough(logs, 'wh-deep', { outcome: 'succeeded' })).toEqual(newestFirst(successes));
   });
 
+  it('answers a recent delivery’s attempts of one outcome from the newest rows', async () => {
+    const mark = store.mark();
+    const failed = await logs.page('wh-deep', { limit: 10, deliveryId: 'd-1493', outcome: 'failed' });
+    const succeeded = await logs.page('wh-deep', { limit: 10, deliveryId: 'd-1493', outcome: 'succeeded' });
+    expect(failed.items.map((item) => item.deliveryId)).toEqual(['d-1493']);
+    expect(succeeded.items).toEqual([]);
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+
   it('reads a page deep in the log with a read or two of its pages', async () => {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {

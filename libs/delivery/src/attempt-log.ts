@@ -263,7 +263,7 @@ export class AttemptLogRepository {
     const recent = await readRecent(this.db, webhookId);
     if (recent) {
       const answered = options.deliveryId
-        ? this.deliveryFromRecent(recent, options.deliveryId, options.limit, after)
+        ? this.deliveryFromRecent(recent, { ...options, deliveryId: options.deliveryId }, after)
         : await pageFromChains(
             this.db,
             webhookId,
@@ -294,8 +294,7 @@ export class AttemptLogRepository {
    */
   private deliveryFromRecent(
     recent: RecentRows,
-    deliveryId: string,
-    limit: number,
+    { deliveryId, outcome, limit }: { deliveryId: string; outcome?: 'succeeded' | 'failed'; limit: number },
     after: LogCursor | undefined,
   ): LogPage | undefined {
     const horizon = this.horizon();
@@ -305,7 +304,9 @@ export class AttemptLogRepository {
       live.length < recent.rows.length ||
       recent.rows.some((row) => row.deliveryId === deliveryId && row.attempt === 1);
     if (!complete) return undefined;
-    let rows = live.filter((row) => row.deliveryId === deliveryId);
+    let rows = live.filter(
+      (row) => row.deliveryId === deliveryId && (outcome === undefined || row.outcome === outcome),
+    );
     if (after) {
       const position = recent.rows.findIndex((row) => row.id === after.id.toHexString());
       if (position === -1) return undefined;
