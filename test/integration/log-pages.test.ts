@@ -134,6 +134,23 @@ describe('when a webhook has logged far more attempts than its newest rows keep'
     expect(bucketsIn(store.foundIn(mark))).toEqual([]);
   });
 
+  it('counts the pages in the log’s size', async () => {
+    const collections = (await store.database.listCollections({}, { nameOnly: true }).toArray()).map(
+      (collection) => collection.name,
+    );
+    const sizeOf = async (names: string[]) => {
+      let bytes = 0;
+      for (const name of names) {
+        const stats = await store.database.command({ collStats: name });
+        bytes += Number(stats.storageSize ?? stats.size ?? 0) + Number(stats.totalIndexSize ?? 0);
+      }
+      return bytes;
+    };
+    const pages = await sizeOf(collections.filter((name) => name.startsWith('webhook_pages.')));
+    expect(pages).toBeGreaterThan(0);
+    expect((await logs.stats()).bytes).toBe(pages + (await sizeOf(bucketsIn(collections))));
+  });
+
   it('reads a page deep in the log with a read or two of its pages', async () => {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {

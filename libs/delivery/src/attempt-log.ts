@@ -17,7 +17,7 @@ import {
 import { collectionBytes } from './collection-bytes';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { pageFromChains } from './log-page-reader';
-import { measurePages } from './log-pages';
+import { measurePages, type PageSizes } from './log-pages';
 import { newestFirst, type RecentRows, readRecent } from './recent-attempts';
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
@@ -42,7 +42,7 @@ export class AttemptLogRepository {
   private indexed: boolean | undefined;
   private readonly prepared = new Map<string, Promise<void>>();
   private readonly closedSizes = new Map<string, number>();
-  private readonly closedPages = new Map<string, number>();
+  private readonly pageSizes = new Map<string, PageSizes>();
 
   constructor(
     private readonly db: Db,
@@ -342,7 +342,7 @@ export class AttemptLogRepository {
     for (const name of this.closedSizes.keys()) {
       if (!buckets.some((bucket) => bucket.name === name)) this.closedSizes.delete(name);
     }
-    bytes += await measurePages(this.db, this.closedPages);
+    bytes += await measurePages(this.db, this.pageSizes, this.now());
     const oldest = buckets[buckets.length - 1];
     return {
       bytes,

@@ -270,11 +270,22 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
   return removed;
 }
 
+/** How stale a generation still written may be measured: one `collStats` per chain every ten minutes. */
+const openRemeasureMs = 600_000;
+
+export interface PageSizes {
+  bytes: number;
+  at: number;
+  /** A newer generation follows it: it is no longer written, so it is measured once. */
+  closed: boolean;
+}
+
 /**
  * Bytes the pages take. A generation with a newer one after it is no longer written, so its size is
- * read once and remembered in `closed`: the command count grows with the chains, not with their length.
+ * read once; the newest of each chain every ten minutes at most. The commands grow with the chains, not
+ * with their length.
  */
-export async function measurePages(db: Db, closed: Map<string, number>): Promise<number> {
+export async function measurePages(db: Db, measured: Map<string, PageSizes>, now: number): Promise<number> {
   const generations = await pageCollections(db);
   const newest = new Map<string, number>();
   for (const { webhookId, kind, generation } of generations) {
@@ -285,14 +296,15 @@ export async function measurePages(db: Db, closed: Map<string, number>): Promise
   const present = new Set<string>();
   for (const { name, webhookId, kind, generation } of generations) {
     present.add(name);
-    let size = closed.get(name);
-    if (size === undefined) {
-      size = await collectionBytes(db, name);
-      if (generation < (newest.get(chainKey(webhookId, kind)) ?? 0)) closed.set(name, size);
+    let sizes = measured.get(name);
+    if (!sizes || (!sizes.closed && now - sizes.at >= openRemeasureMs)) {
+      const closed = generation < (newest.get(chainKey(webhookId, kind)) ?? 0);
+      sizes = { bytes: await collectionBytes(db, name), at: now, closed };
+      measured.set(name, sizes);
     }
-    bytes += size;
+    bytes += sizes.bytes;
   }
-  for (const name of closed.keys()) if (!present.has(name)) closed.delete(name);
+  for (const name of measured.keys()) if (!present.has(name)) measured.delete(name);
   return bytes;
 }
 
