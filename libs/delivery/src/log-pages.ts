@@ -18,7 +18,8 @@ export const chunkRows = 64;
 const chunksPerGeneration = 2_000;
 const collectionPrefix = 'webhook_pages.';
 
-export type ChainKind = 'all' | 'failed';
+const chainKinds = ['all', 'failed'] as const;
+export type ChainKind = (typeof chainKinds)[number];
 
 export interface Chunk {
   kind: ChainKind;
@@ -208,13 +209,12 @@ async function recordRemoved(db: Db, webhookId: string, kind: string, through: n
  * Every chunk is found by its number: the order a store returns documents in is not relied on.
  * `known` remembers what was read, by generation: how long until it is worth reading it again.
  */
-export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>) {
+export async function removeExpiredPages(db: Db, horizon: number, known: Map<string, number>): Promise<void> {
   const chains = new Map<string, Generation[]>();
   for (const generation of await pageCollections(db)) {
     const key = chainKey(generation.webhookId, generation.kind);
     chains.set(key, [...(chains.get(key) ?? []), generation]);
   }
-  let removed = 0;
   for (const chain of chains.values()) {
     chain.sort((a, b) => a.generation - b.generation);
     for (const [index, generation] of chain.entries()) {
@@ -238,7 +238,6 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
           await db.collection(generation.name).drop();
           known.delete(generation.name);
           known.delete(`${generation.name}#oldest`);
-          removed += 1;
           continue;
         }
       }
@@ -267,7 +266,6 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
       break;
     }
   }
-  return removed;
 }
 
 /** How stale a generation still written may be measured: one `collStats` per chain every ten minutes. */
@@ -314,8 +312,6 @@ export async function dropPagesOf(db: Db, webhookIds: ReadonlySet<string>) {
   for (const generation of await pageCollections(db)) {
     if (webhookIds.has(generation.webhookId)) await db.collection(generation.name).drop();
   }
-  const chains = [...webhookIds].flatMap((webhookId) =>
-    ['all', 'failed'].map((kind) => chainKey(webhookId, kind)),
-  );
+  const chains = [...webhookIds].flatMap((webhookId) => chainKinds.map((kind) => chainKey(webhookId, kind)));
   await removedCollection(db).deleteMany({ _id: { $in: chains } });
 }
