@@ -1,0 +1,87 @@
+import {
+  type AttemptLog,
+  type AttemptLogRepository,
+  createAttemptLogWriter,
+  keepLogRetention,
+} from '@wms-webhooks/delivery';
+import type { Db } from 'mongodb';
+import { Registry } from 'prom-client';
+import { sampleAttemptLog } from './sample-values';
+
+/** What the tests of the chains of pages share: a writer as the services make it, attempts and a retention run. */
+export const hour = 3_600_000;
+export const day = 24 * hour;
+export const now = Date.UTC(2026, 10, 23, 12, 30);
+
+export function writer(database: Db, service: string, at: () => number = () => now) {
+  return createAttemptLogWriter(database, {
+    service,
+    retentionMs: 30 * day,
+    timedWrite: (_operation, write) => write(),
+    onFlushError: () => undefined,
+    now: at,
+  });
+}
+
+/** `count` attempts of one webhook, oldest first, `every` ms apart up to `end`; every tenth failed. */
+export function attemptsOf(webhookId: string, count: number, { end = now, every = 15_000, offset = 0 } = {}) {
+  return Array.from({ length: count }, (_, index) =>
+    sampleAttemptLog({
+      webhookId,
+      deliveryId: `d-${offset + index}`,
+      startedAt: new Date(end - (count - index) * every),
+      ...((offset + index) % 10 === 3
+        ? { outcome: 'failed', statusCode: 503, errorKind: 'status', error: 'HTTP 503' }
+        : {}),
+    }),
+  );
+}
+
+/** Every page, newest first, as the Logs view walks them with the cursor. */
+export async function pageThrough(
+  logs: AttemptLogRepository,
+  webhookId: string,
+  options: { outcome?: 'succeeded' | 'failed'; limit?: number } = {},
+) {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await logs.page(webhookId, { limit: options.limit ?? 50, outcome: options.outcome, cursor });
+    seen.push(...page.items.map((item) => item.deliveryId));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return seen;
+}
+
+/** The layout docs/delivery-logs.md describes, as a test writes it to stand for another writer. */
+export interface StoredChunk {
+  _id: string;
+  rows: string;
+  newest: Date;
+}
+
+export function recentVersions(database: Db, webhookId: string) {
+  return database.collection<{ _id: number; updatedAt: Date; rows: string; failures: string }>(
+    `webhook_recent.${webhookId}`,
+  );
+}
+
+/** One run of the api's retention, as it runs every interval. */
+export async function runRetentionOnce(database: Db, logs: AttemptLogRepository) {
+  const retention = keepLogRetention(database, logs, {
+    registry: new Registry(),
+    intervalMs: 3_600_000,
+    now: () => now,
+    onError: (error) => {
+      throw error;
+    },
+    onRemoved: () => undefined,
+  });
+  await retention.runOnce();
+  await retention.stop();
+}
+
+export const newestFirst = (attempts: AttemptLog[]) =>
+  attempts.map((attempt) => attempt.deliveryId).reverse();
+export const bucketsIn = (collections: string[]) =>
+  collections.filter((name) => name.startsWith('delivery_attempts'));
