@@ -20,6 +20,15 @@ export function monitoredStore(prefix: string) {
         .slice(since)
         .filter((command) => command.commandName === 'find')
         .map((command) => String(command.command.find)),
+    /** Each `find` sent since `since`: the collection and the filter. */
+    findsIn: (since: number) =>
+      commands
+        .slice(since)
+        .filter((command) => command.commandName === 'find')
+        .map((command) => ({
+          collection: String(command.command.find),
+          filter: (command.command.filter ?? {}) as Record<string, unknown>,
+        })),
     mark: () => commands.length,
     commandsSince: (since: number, name: string) =>
       commands.slice(since).filter((command) => command.commandName === name).length,

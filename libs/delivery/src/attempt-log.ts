@@ -15,10 +15,16 @@ import {
   toStored,
 } from './attempt-documents';
 import { collectionBytes } from './collection-bytes';
+import { deliveryFromChains } from './delivery-from-chains';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { pageFromChains } from './log-page-reader';
 import { measurePages, type PageSizes } from './log-pages';
-import { newestFirst, type RecentRows, readRecent } from './recent-attempts';
+import { newestFirst, readRecent } from './recent-attempts';
+
+/** An attempt as its row lists it, with what every attempt of its delivery shares. */
+function attemptFromRow({ id: _, resendable: __, ...row }: LogItem, of: AttemptLog): AttemptLog {
+  return { ...row, webhookId: of.webhookId, goodsOwnerId: of.goodsOwnerId, url: null };
+}
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
 const maxAttemptMs = 5 * 60_000;
@@ -141,8 +147,33 @@ export class AttemptLogRepository {
     return (await this.liveBuckets()).map((bucket) => this.collectionOf(bucket));
   }
 
-  /** Every attempt of one delivery, oldest first. */
+  /**
+   * Every attempt of one delivery, oldest first: the newest with all it keeps (the event a resend sends),
+   * the ones before as the Logs list them. The webhook's newest rows and chain of pages find them
+   * (delivery-from-chains.ts); the log's buckets when they cannot, each bucket whole.
+   */
   async attemptsOf(webhookId: string, deliveryId: string): Promise<AttemptLog[]> {
+    const rows = await this.deliveryRows(webhookId, deliveryId);
+    if (rows?.length === 0) return [];
+    const newest = rows?.[0] && (await this.findListed(rows[0]));
+    if (!rows || !newest) return this.searchBuckets(webhookId, deliveryId);
+    const attempt = fromStored(newest);
+    return [
+      ...rows
+        .slice(1)
+        .reverse()
+        .map((row) => attemptFromRow(row, attempt)),
+      attempt,
+    ];
+  }
+
+  private async deliveryRows(webhookId: string, deliveryId: string): Promise<LogItem[] | undefined> {
+    const recent = await readRecent(this.db, webhookId);
+    return recent && deliveryFromChains(this.db, webhookId, deliveryId, recent, this.horizon());
+  }
+
+  /** Every attempt of one delivery, oldest first, searched for in the log's buckets, newest first. */
+  private async searchBuckets(webhookId: string, deliveryId: string): Promise<AttemptLog[]> {
     const found: StoredAttempt[] = [];
     for (const bucket of await this.liveBuckets()) {
       found.push(...(await this.collectionOf(bucket).find({ webhookId, deliveryId }).toArray()));
@@ -196,12 +227,7 @@ export class AttemptLogRepository {
     const recent = await readRecent(this.db, webhookId);
     const later = (recent?.rows ?? [])
       .filter((row) => row.deliveryId === deliveryId && row.attempt > attempt.attempt)
-      .map(({ id: _, resendable, ...row }) => ({
-        ...row,
-        webhookId,
-        goodsOwnerId: attempt.goodsOwnerId,
-        url: null,
-      }))
+      .map((row) => attemptFromRow(row, attempt))
       .sort((a, b) => a.attempt - b.attempt);
     return [attempt, ...later];
   }
@@ -216,6 +242,12 @@ export class AttemptLogRepository {
       url: url === null ? null : redactCredentials(url),
       exchange: exchange ?? null,
     };
+  }
+
+  /** A listed attempt, read in the bucket its start names. */
+  private async findListed(row: LogItem): Promise<StoredAttempt | undefined> {
+    const bucket = bucketFor(row.startedAt.getTime(), this.spanMs);
+    return (await this.collectionOf(bucket).findOne({ _id: new ObjectId(row.id) })) ?? undefined;
   }
 
   /**
@@ -241,7 +273,7 @@ export class AttemptLogRepository {
 
   /**
    * A Logs page, newest first. The webhook's newest rows and chains of pages answer it (log-page-reader.ts),
-   * and the newest rows a page of one recent delivery; the log's buckets answer what they cannot, newest
+   * and a page of one delivery (delivery-from-chains.ts); the log's buckets answer what they cannot, newest
    * bucket first, stopping once the page is full.
    */
   async page(
@@ -260,17 +292,30 @@ export class AttemptLogRepository {
         { startedAt: after.startedAt, _id: { $lt: after.id } },
       ];
     }
-    const recent = await readRecent(this.db, webhookId);
-    if (recent) {
-      const answered = options.deliveryId
-        ? this.deliveryFromRecent(recent, { ...options, deliveryId: options.deliveryId }, after)
-        : await pageFromChains(
-            this.db,
-            webhookId,
-            recent,
-            { outcome: options.outcome, limit: options.limit, horizon: this.horizon() },
-            after,
-          );
+    if (options.deliveryId) {
+      const rows = await this.deliveryRows(webhookId, options.deliveryId);
+      if (rows) {
+        const cursorRow = after && ({ startedAt: after.startedAt, id: after.id.toHexString() } as LogItem);
+        return pageOf(
+          rows.filter(
+            (row) =>
+              (options.outcome === undefined || row.outcome === options.outcome) &&
+              (!cursorRow || newestFirst(cursorRow, row) < 0),
+          ),
+          options.limit,
+        );
+      }
+    } else {
+      const recent = await readRecent(this.db, webhookId);
+      const answered =
+        recent &&
+        (await pageFromChains(
+          this.db,
+          webhookId,
+          recent,
+          { outcome: options.outcome, limit: options.limit, horizon: this.horizon() },
+          after,
+        ));
       if (answered) return answered;
     }
     const documents: StoredAttempt[] = [];
@@ -285,35 +330,6 @@ export class AttemptLogRepository {
       if (documents.length > options.limit) break;
     }
     return pageOf(documents.map(toItem), options.limit);
-  }
-
-  /**
-   * A page of one delivery's attempts from the webhook's newest rows, when they hold all the log keeps:
-   * its first attempt is among them (attempts are logged in order), or they hold every attempt the log
-   * keeps. Otherwise undefined, and the log answers.
-   */
-  private deliveryFromRecent(
-    recent: RecentRows,
-    { deliveryId, outcome, limit }: { deliveryId: string; outcome?: 'succeeded' | 'failed'; limit: number },
-    after: LogCursor | undefined,
-  ): LogPage | undefined {
-    const horizon = this.horizon();
-    const live = recent.rows.filter((row) => row.startedAt.getTime() >= horizon);
-    const complete =
-      (recent.chains.all.complete && recent.chains.all.pages === 0) ||
-      live.length < recent.rows.length ||
-      recent.rows.some((row) => row.deliveryId === deliveryId && row.attempt === 1);
-    if (!complete) return undefined;
-    let rows = live.filter(
-      (row) => row.deliveryId === deliveryId && (outcome === undefined || row.outcome === outcome),
-    );
-    if (after) {
-      const position = recent.rows.findIndex((row) => row.id === after.id.toHexString());
-      if (position === -1) return undefined;
-      const cursorRow = recent.rows[position] as LogItem;
-      rows = rows.filter((row) => newestFirst(cursorRow, row) < 0);
-    }
-    return pageOf(rows, limit);
   }
 
   /** Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds. */

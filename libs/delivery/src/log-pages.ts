@@ -15,7 +15,7 @@ import { collectionBytes } from './collection-bytes';
  * Rows are stored deflated, which makes the rows the scan passes over several times smaller.
  */
 export const chunkRows = 64;
-const chunksPerGeneration = 2_000;
+export const chunksPerGeneration = 2_000;
 const collectionPrefix = 'webhook_pages.';
 
 const chainKinds = ['all', 'failed'] as const;
@@ -30,7 +30,7 @@ export interface Chunk {
   newest: number;
 }
 
-interface StoredChunk {
+export interface StoredChunk {
   _id: string;
   rows: string;
   newest: Date;
@@ -58,12 +58,12 @@ export function unpackRows(packed: string): LogItem[] {
   return parseRows(inflateRawSync(Buffer.from(packed, 'base64')).toString());
 }
 
-const generationOf = (no: number) => Math.floor(no / chunksPerGeneration);
-const chunkId = (no: number) => String(no).padStart(12, '0');
+export const generationOf = (no: number) => Math.floor(no / chunksPerGeneration);
+export const chunkId = (no: number) => String(no).padStart(12, '0');
 
 const chainKey = (webhookId: string, kind: string) => `${webhookId}.${kind}`;
 
-function collectionName(webhookId: string, kind: ChainKind, generation: number) {
+export function collectionName(webhookId: string, kind: ChainKind, generation: number) {
   return `${collectionPrefix}${webhookId}.${kind}.${generation}`;
 }
 
@@ -150,7 +150,7 @@ export async function removeStaged(db: Db, webhookId: string, staged: StagedChun
   await stagedCollection(db, webhookId, staged).deleteOne({ _id: staged.id });
 }
 
-interface Generation {
+export interface Generation {
   name: string;
   webhookId: string;
   kind: string;
@@ -166,7 +166,7 @@ function parseName(name: string): Generation | undefined {
   return { name, webhookId: parts.join('.'), kind, generation };
 }
 
-async function pageCollections(db: Db): Promise<Generation[]> {
+export async function pageCollections(db: Db): Promise<Generation[]> {
   const collections = await db.listCollections({}, { nameOnly: true }).toArray();
   return collections.flatMap(({ name }) => parseName(name) ?? []);
 }
@@ -184,7 +184,7 @@ function removedCollection(db: Db) {
   return db.collection<RemovedThrough>('webhook_pages_removed');
 }
 
-async function removedThrough(db: Db, webhookId: string, kind: string): Promise<number> {
+export async function removedThrough(db: Db, webhookId: string, kind: string): Promise<number> {
   return (await removedCollection(db).findOne({ _id: chainKey(webhookId, kind) }))?.through ?? 0;
 }
 

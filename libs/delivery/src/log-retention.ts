@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { foldClosedHours, removeOldHours } from './activity-history';
 import type { AttemptLogRepository, LogStats } from './attempt-log';
+import { indexClosedGenerations } from './log-page-directory';
 import { removeExpiredPages } from './log-pages';
 import { removeStaleRecent } from './recent-attempts';
 import { removeSilentReplayWriters } from './replay-outcomes';
@@ -18,7 +19,8 @@ export interface LogRetentionOptions {
 
 /**
  * Keeps the attempt log within its retention: every interval, drops the buckets that ended before it, the
- * pages past it, and the activity of writers long silent, folds the writers' closed hours for charts over days
+ * pages past it, and the activity of writers long silent, indexes the deliveries of each generation of
+ * pages once it is closed (log-page-directory.ts), folds the writers' closed hours for charts over days
  * (activity-history.ts), then measures what is left for `/metrics` and the UI. Several
  * processes may run it at once; a bucket dropped twice is dropped once.
  */
@@ -47,6 +49,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
   const claims = new ResendClaims(db);
   const foldedHours = new Set<number>();
   const pageBounds = new Map<string, number>();
+  const indexedGenerations = new Set<string>();
   let latest: LogStats | undefined;
   let running: Promise<void> | undefined;
 
@@ -65,6 +68,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
     await removeSilentWriters(db, now());
     await removeSilentReplayWriters(db, now());
     await claims.removeOlderThan(repository.horizon());
+    await indexClosedGenerations(db, indexedGenerations);
     latest = await repository.stats();
     bytes.set(latest.bytes);
     buckets.set(latest.buckets);

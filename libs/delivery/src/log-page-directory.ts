@@ -1,0 +1,139 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Db } from 'mongodb';
+import type { LogItem } from './attempt-documents';
+import { chunksPerGeneration, collectionName, pageCollections, parseRows } from './log-pages';
+
+/**
+ * Where each delivery's attempts are in a webhook's chain of every attempt (log-pages.ts), so that the
+ * Logs filtered by a delivery, and a resend without an attempt id, read a few chunks instead of the log.
+ *
+ * A generation of the chain is only ever appended to until the next one begins. Once it has, the
+ * retention's pass reads it whole, once, and stores its directory beside its chunks: the chunks holding
+ * each delivery, in slots chosen by a hash of the delivery id, each found by its `_id` like a chunk. The
+ * generation still written is read whole by a lookup; it holds at most 2,000 chunks.
+ */
+const directorySlots = 64;
+const completeId = 'directory.complete';
+const slotId = (slot: number) => `directory.${slot}`;
+const isChunkId = (id: string) => /^\d{12}$/.test(id);
+
+interface StoredSlot {
+  _id: string;
+  /** Deflated JSON: each delivery id of the slot, with the chunks holding it, counted from the generation's first. */
+  entries: string;
+}
+
+/** FNV-1a: delivery ids are hashes already, but an API caller may send any string. */
+function slotOf(deliveryId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < deliveryId.length; index++) {
+    hash ^= deliveryId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % directorySlots;
+}
+
+const inflate = (packed: string) => inflateRawSync(Buffer.from(packed, 'base64')).toString();
+
+/** Each chunk of a generation as JSON text, in the order the store returns them, in one read. */
+async function* chunkTexts(db: Db, name: string): AsyncGenerator<{ no: number; text: string }> {
+  for await (const document of db.collection<{ _id: string; rows?: string }>(name).find({})) {
+    if (isChunkId(document._id) && document.rows)
+      yield { no: Number(document._id), text: inflate(document.rows) };
+  }
+}
+
+/** One delivery's rows in a generation read whole: the one still written, or one not indexed yet. */
+export async function deliveryInGeneration(
+  db: Db,
+  webhookId: string,
+  generation: number,
+  deliveryId: string,
+): Promise<LogItem[]> {
+  const needle = JSON.stringify(deliveryId);
+  const found: LogItem[] = [];
+  for await (const { text } of chunkTexts(db, collectionName(webhookId, 'all', generation))) {
+    // Most chunks do not hold it: only those that do are parsed.
+    if (text.includes(needle)) found.push(...parseRows(text).filter((row) => row.deliveryId === deliveryId));
+  }
+  return found;
+}
+
+/**
+ * The numbers of the chunks of a generation holding attempts of the delivery, by its directory; undefined
+ * while it has none.
+ */
+export async function chunksHolding(
+  db: Db,
+  webhookId: string,
+  generation: number,
+  deliveryId: string,
+): Promise<number[] | undefined> {
+  const slot = await db
+    .collection<StoredSlot>(collectionName(webhookId, 'all', generation))
+    .findOne({ _id: slotId(slotOf(deliveryId)) });
+  if (!slot) return undefined;
+  const entries = JSON.parse(inflate(slot.entries)) as Record<string, number[]>;
+  const offsets = Object.hasOwn(entries, deliveryId) ? (entries[deliveryId] as number[]) : [];
+  return offsets.map((offset) => generation * chunksPerGeneration + offset);
+}
+
+async function insertIgnoringDuplicates(db: Db, name: string, documents: Array<{ _id: string }>) {
+  await db
+    .collection<{ _id: string }>(name)
+    .insertMany(documents, { ordered: false })
+    .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+      if (!(error.writeErrors ?? [error]).every((failure) => failure.code === 11000)) throw error;
+    });
+}
+
+/**
+ * Reads a closed generation whole and stores its directory: every slot, then the mark that it is
+ * complete. Two processes may build one at once; both store the same slots, and the store keeps one.
+ */
+async function buildDirectory(db: Db, name: string, generation: number) {
+  const slots = Array.from({ length: directorySlots }, () => new Map<string, number[]>());
+  for await (const { no, text } of chunkTexts(db, name)) {
+    const offset = no - generation * chunksPerGeneration;
+    for (const { deliveryId } of JSON.parse(text) as Array<{ deliveryId: string }>) {
+      const slot = slots[slotOf(deliveryId)] as Map<string, number[]>;
+      const offsets = slot.get(deliveryId) ?? [];
+      if (!offsets.includes(offset)) offsets.push(offset);
+      slot.set(deliveryId, offsets);
+    }
+  }
+  await insertIgnoringDuplicates(
+    db,
+    name,
+    slots.map((entries, slot) => ({
+      _id: slotId(slot),
+      entries: deflateRawSync(JSON.stringify(Object.fromEntries(entries))).toString('base64'),
+    })),
+  );
+  await insertIgnoringDuplicates(db, name, [{ _id: completeId }]);
+}
+
+/**
+ * Stores the directory of every generation of a chain of every attempt that a newer one follows and that
+ * has none. A generation a newer one follows is complete: a merge stores its chunks before it cuts past
+ * them. `indexed` remembers the generations known to have one, so each is asked about once a process.
+ * Returns how many directories were built.
+ */
+export async function indexClosedGenerations(db: Db, indexed: Set<string>): Promise<number> {
+  const generations = (await pageCollections(db)).filter((generation) => generation.kind === 'all');
+  const newest = new Map<string, number>();
+  for (const { webhookId, generation } of generations)
+    newest.set(webhookId, Math.max(newest.get(webhookId) ?? 0, generation));
+  let built = 0;
+  for (const { name, webhookId, generation } of generations) {
+    if (generation >= (newest.get(webhookId) ?? 0) || indexed.has(name)) continue;
+    if (!(await db.collection<{ _id: string }>(name).findOne({ _id: completeId }))) {
+      await buildDirectory(db, name, generation);
+      built += 1;
+    }
+    indexed.add(name);
+  }
+  const present = new Set(generations.map((generation) => generation.name));
+  for (const name of indexed) if (!present.has(name)) indexed.delete(name);
+  return built;
+}
