@@ -3,10 +3,12 @@ import {
   type AttemptLog,
   AttemptLogRepository,
   createAttemptLogWriter,
+  keepLogRetention,
   readActivity,
 } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { MongoClient } from 'mongodb';
+import { Registry } from 'prom-client';
 import { sampleAttemptLog } from '../support/sample-values';
 import { skewedPick } from '../support/skewed-pick';
 import { percentile } from './stats';
@@ -15,8 +17,9 @@ import { percentile } from './stats';
  * `npm run bench:store -- [--attempts N] [--webhooks N] [--hours N] [--batch N] [--reads N] [--deep-reads N]`: grows an
  * attempt log through the sender's own writer (its repository, its activity counts, one write per group
  * commit) to N attempts spread over the last `hours`, then measures what operators wait for: a Logs
- * page, a page of failures, the third and twentieth pages, the webhook list of 50, and
- * what retention takes to remove a day.
+ * page, a page of failures, the third and twentieth pages, the webhook list of 50, the Logs filtered by a
+ * delivery (from the oldest hour, the newest, and one not in the log) and a resend's search for its
+ * attempts, and what retention takes to index the pages and to remove a day.
  * See docs/delivery-logs.md for the figures and how to read them.
  */
 const { values } = parseArgs({
@@ -146,11 +149,65 @@ try {
       cursor = nextCursor;
     }
   }
+  // What the api's retention pass does within a minute of a generation of pages closing: index it.
+  const indexStarted = performance.now();
+  const retention = keepLogRetention(database, logs, {
+    registry: new Registry(),
+    intervalMs: day,
+    now: () => end,
+    onError: (error) => console.error('retention pass failed', error),
+    onRemoved: () => undefined,
+  });
+  await retention.runOnce();
+  await retention.stop();
+  const indexMs = performance.now() - indexStarted;
+
+  // Deliveries of the log's oldest hour and its newest, of whichever webhooks they went to.
+  const buckets = (await database.listCollections({}, { nameOnly: true }).toArray())
+    .map(({ name }) => name)
+    .filter((name) => name.startsWith('delivery_attempts.'))
+    .sort();
+  const sampled = async (bucket: string | undefined) =>
+    bucket
+      ? await database
+          .collection<{ webhookId: string; deliveryId: string }>(bucket)
+          .find({}, { projection: { webhookId: 1, deliveryId: 1 } })
+          .limit(reads)
+          .toArray()
+      : [];
+  const oldestDeliveries: number[] = [];
+  const newestDeliveries: number[] = [];
+  const absentDeliveries: number[] = [];
+  const resends: number[] = [];
+  let unfound = 0;
+  for (const [samples, deliveries] of [
+    [oldestDeliveries, await sampled(buckets[0])],
+    [newestDeliveries, await sampled(buckets[buckets.length - 1])],
+  ] as const) {
+    for (const { webhookId, deliveryId } of deliveries) {
+      await timed(samples, async () => {
+        const { items } = await logs.page(webhookId, { limit: 50, deliveryId });
+        if (items.length === 0) unfound += 1;
+      });
+      await timed(resends, () => logs.attemptsOf(webhookId, deliveryId));
+    }
+  }
+  for (let read = 0; read < reads; read++) {
+    const webhookId = webhookIds[read % Math.min(10, webhookCount)] as string;
+    await timed(absentDeliveries, () => logs.page(webhookId, { limit: 50, deliveryId: `absent-${read}` }));
+  }
+
   console.log(`Logs page (50, newest first): ${summary(pages)}`);
   console.log(`third page: ${summary(nextPages)}`);
   console.log(`twentieth page: ${summary(deepPages)}`);
   console.log(`outcome=failed page: ${summary(failedPages)}`);
   console.log(`webhook list of 50: ${summary(lists)}`);
+  console.log(`Logs of a delivery from the oldest hour: ${summary(oldestDeliveries)}`);
+  console.log(`Logs of a delivery from the newest hour: ${summary(newestDeliveries)}`);
+  console.log(`Logs of a delivery not in the log (the 10 busiest webhooks): ${summary(absentDeliveries)}`);
+  console.log(`a resend's attempts of a delivery (no attempt id): ${summary(resends)}`);
+  if (unfound > 0) console.log(`  ${unfound} sampled deliveries were not found: the lookup is wrong`);
+  console.log(`retention pass, indexing the closed generations of pages: ${indexMs.toFixed(0)} ms`);
 
   // Retention of one day: everything older than a day is the first day of the log.
   const oneDay = new AttemptLogRepository(database, { retentionMs: day, now: () => end });
