@@ -74,6 +74,18 @@ describe('when the Logs are filtered by a delivery whose attempts were cut into 
     expect([...first.items, ...second.items].map((item) => item.attempt)).toEqual([3, 2, 1]);
     expect(second.nextCursor).toBeNull();
     expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+    // The generation still written is read for its chunks' delivery hashes, and the chunks holding it by number.
+    const pages = store
+      .findsIn(mark)
+      .filter(({ collection }) => collection === 'webhook_pages.wh-lookup.all.0');
+    expect(
+      pages.filter(({ filter }) => typeof filter._id !== 'string').map(({ projection }) => projection),
+    ).toEqual([{ ids: 1 }, { ids: 1 }]);
+    // Attempts 1 and 2 are rows 100 and 700 of the oldest first: chunks 1 and 10, once a page.
+    const chunksRead = pages
+      .map(({ filter }) => filter._id)
+      .filter((id) => typeof id === 'string' && /^\d+$/.test(id));
+    expect(chunksRead.sort()).toEqual(['000000000001', '000000000001', '000000000010', '000000000010']);
   });
 
   it('lists its attempts of one outcome', async () => {

@@ -20,7 +20,7 @@ export function monitoredStore(prefix: string) {
         .slice(since)
         .filter((command) => command.commandName === 'find')
         .map((command) => String(command.command.find)),
-    /** Each `find` sent since `since`: the collection and the filter. */
+    /** Each `find` sent since `since`: the collection, the filter and the projection. */
     findsIn: (since: number) =>
       commands
         .slice(since)
@@ -28,6 +28,7 @@ export function monitoredStore(prefix: string) {
         .map((command) => ({
           collection: String(command.command.find),
           filter: (command.command.filter ?? {}) as Record<string, unknown>,
+          projection: command.command.projection as Record<string, unknown> | undefined,
         })),
     mark: () => commands.length,
     commandsSince: (since: number, name: string) =>

@@ -1,7 +1,16 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
-import { chunksPerGeneration, collectionName, pageCollections, parseRows } from './log-pages';
+import {
+  chunksPerGeneration,
+  collectionName,
+  deliveryHash,
+  idsInclude,
+  pageCollections,
+  parseRows,
+  readChunk,
+  type StoredChunk,
+} from './log-pages';
 
 /**
  * Where each delivery's attempts are in a webhook's chain of every attempt (log-pages.ts), so that the
@@ -23,15 +32,7 @@ interface StoredSlot {
   entries: string;
 }
 
-/** FNV-1a: delivery ids are hashes already, but an API caller may send any string. */
-function slotOf(deliveryId: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < deliveryId.length; index++) {
-    hash ^= deliveryId.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0) % directorySlots;
-}
+const slotOf = (deliveryId: string) => Number.parseInt(deliveryHash(deliveryId), 16) % directorySlots;
 
 const inflate = (packed: string) => inflateRawSync(Buffer.from(packed, 'base64')).toString();
 
@@ -43,19 +44,35 @@ async function* chunkTexts(db: Db, name: string): AsyncGenerator<{ no: number; t
   }
 }
 
-/** One delivery's rows in a generation read whole: the one still written, or one not indexed yet. */
+/**
+ * One delivery's rows in a generation read whole: the one still written, or one not indexed yet. It reads
+ * each chunk's delivery hashes alone, then the chunks that name the delivery's; chunks stored before
+ * there were hashes are read whole.
+ */
 export async function deliveryInGeneration(
   db: Db,
   webhookId: string,
   generation: number,
   deliveryId: string,
 ): Promise<LogItem[]> {
-  const needle = JSON.stringify(deliveryId);
-  const found: LogItem[] = [];
-  for await (const { text } of chunkTexts(db, collectionName(webhookId, 'all', generation))) {
-    // Most chunks do not hold it: only those that do are parsed.
-    if (text.includes(needle)) found.push(...parseRows(text).filter((row) => row.deliveryId === deliveryId));
+  const name = collectionName(webhookId, 'all', generation);
+  const hash = deliveryHash(deliveryId);
+  const holding: number[] = [];
+  let unhashed = false;
+  for await (const { _id, ids } of db.collection<StoredChunk>(name).find({}, { projection: { ids: 1 } })) {
+    if (!isChunkId(_id)) continue;
+    if (ids === undefined) unhashed = true;
+    else if (idsInclude(ids, hash)) holding.push(Number(_id));
   }
+  const found: LogItem[] = [];
+  const keep = (rows: LogItem[]) => found.push(...rows.filter((row) => row.deliveryId === deliveryId));
+  if (unhashed) {
+    const needle = JSON.stringify(deliveryId);
+    // Most chunks do not hold it: only those that do are parsed.
+    for await (const { text } of chunkTexts(db, name)) if (text.includes(needle)) keep(parseRows(text));
+    return found;
+  }
+  for (const no of holding) keep((await readChunk(db, webhookId, 'all', no)) ?? []);
   return found;
 }
 

@@ -34,6 +34,11 @@ export interface StoredChunk {
   _id: string;
   rows: string;
   newest: Date;
+  /**
+   * The delivery hash of each row, in order: a lookup of one delivery reads these alone from a generation
+   * and only the chunks that may hold it. Absent on chunks stored before there were lookups.
+   */
+  ids?: string;
 }
 
 const dateFields = ['dueAt', 'startedAt', 'nextAttemptAt'] as const;
@@ -52,6 +57,22 @@ export function parseRows(text: string): LogItem[] {
 
 export function packRows(rows: readonly LogItem[]): string {
   return deflateRawSync(JSON.stringify(rows)).toString('base64');
+}
+
+/** Eight hex digits (FNV-1a) for a delivery id: delivery ids are hashes already, but a caller may send any string. */
+export function deliveryHash(deliveryId: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < deliveryId.length; index++) {
+    hash ^= deliveryId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Whether a chunk's `ids` name the hash: at a row's place, not across two. */
+export function idsInclude(ids: string, hash: string): boolean {
+  for (let at = ids.indexOf(hash); at !== -1; at = ids.indexOf(hash, at + 1)) if (at % 8 === 0) return true;
+  return false;
 }
 
 export function unpackRows(packed: string): LogItem[] {
@@ -73,7 +94,12 @@ export async function insertChunks(db: Db, webhookId: string, chunks: readonly C
   for (const chunk of chunks) {
     const name = collectionName(webhookId, chunk.kind, generationOf(chunk.no));
     const documents = byCollection.get(name) ?? [];
-    documents.push({ _id: chunkId(chunk.no), rows: packRows(chunk.rows), newest: new Date(chunk.newest) });
+    documents.push({
+      _id: chunkId(chunk.no),
+      rows: packRows(chunk.rows),
+      newest: new Date(chunk.newest),
+      ids: chunk.rows.map((row) => deliveryHash(row.deliveryId)).join(''),
+    });
     byCollection.set(name, documents);
   }
   for (const [name, documents] of byCollection) {
