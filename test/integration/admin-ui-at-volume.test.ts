@@ -26,6 +26,8 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
   const webhookIds: string[] = [];
   /** Attempts and failures written in the last 24 hours, per webhook. */
   const written = new Map<string, { attempts: number; failures: number }>();
+  /** The busiest webhook's oldest delivery: the deepest a delivery lookup goes. */
+  let oldestOfBusiest: string | undefined;
 
   beforeAll(async () => {
     await buildAdminUi();
@@ -59,22 +61,22 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
       for (let offset = 0; offset < Math.min(2_000, attempts - done); offset++) {
         const webhookId = pickWebhook();
         const failed = (done + offset) % 20 === 0;
-        batch.push(
-          sampleAttemptLog({
-            webhookId,
-            startedAt,
-            ...(failed
-              ? {
-                  outcome: 'failed',
-                  statusCode: 503,
-                  errorKind: 'status',
-                  error: 'HTTP 503',
-                  final: true,
-                  event: { occurredAt: startedAt, warehouseId: null, entityId: 'ORD-1', payload: '{}' },
-                }
-              : {}),
-          }),
-        );
+        const attempt = sampleAttemptLog({
+          webhookId,
+          startedAt,
+          ...(failed
+            ? {
+                outcome: 'failed',
+                statusCode: 503,
+                errorKind: 'status',
+                error: 'HTTP 503',
+                final: true,
+                event: { occurredAt: startedAt, warehouseId: null, entityId: 'ORD-1', payload: '{}' },
+              }
+            : {}),
+        });
+        batch.push(attempt);
+        if (webhookId === webhookIds[0]) oldestOfBusiest ??= attempt.deliveryId;
         const counts = written.get(webhookId) ?? { attempts: 0, failures: 0 };
         counts.attempts += 1;
         if (failed) counts.failures += 1;
@@ -152,6 +154,17 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
       expect(await page.locator('table.logs tbody tr').count()).toBe(25);
     }
     await screenshot(page, 'volume-03-logs-page-13');
+  });
+
+  it('finds the busiest webhook’s oldest delivery by its id, then lists every delivery again', async () => {
+    const delivery = oldestOfBusiest as string;
+    await page.getByLabel('Delivery').fill(delivery);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => page.locator('table.logs tbody tr').count(), settle).toBe(1);
+    expect(await page.locator('table.logs tbody tr td').nth(1).getAttribute('title')).toBe(delivery);
+    await screenshot(page, 'volume-03b-one-delivery');
+    await page.getByRole('button', { name: 'All deliveries' }).click();
+    await expect.poll(() => page.locator('table.logs tbody tr').count(), settle).toBe(25);
   });
 
   it('filters to failures and resends one', async () => {

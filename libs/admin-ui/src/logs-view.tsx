@@ -29,6 +29,8 @@ function retentionNote(retention: LogRetention): string {
 export function LogsView({ api, id, replayFrom }: { api: Api; id: string; replayFrom?: string }) {
   const [webhook, setWebhook] = useState<PublicWebhook>();
   const [outcome, setOutcome] = useState<OutcomeFilter>('');
+  /** The delivery the Logs are filtered to, as typed (a receiver's `webhook-id`), or '' for every delivery. */
+  const [delivery, setDelivery] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
   const [page, setPage] = useState<{ items: LogItem[]; nextCursor: string | null }>();
   const [message, setMessage] = useState<string>();
@@ -42,12 +44,13 @@ export function LogsView({ api, id, replayFrom }: { api: Api; id: string; replay
   const loadPage = useCallback(() => {
     const query = new URLSearchParams({ limit: '25' });
     if (outcome) query.set('outcome', outcome);
+    if (delivery) query.set('deliveryId', delivery);
     if (cursor) query.set('cursor', cursor);
     api<{ items: LogItem[]; nextCursor: string | null }>(`/api/webhooks/${id}/logs?${query}`).then(
       setPage,
       (error: Error) => setMessage(error.message),
     );
-  }, [api, id, outcome, cursor]);
+  }, [api, id, outcome, delivery, cursor]);
   const loadChart = useCallback(() => {
     api<ActivityHistory>(`/api/webhooks/${id}/activity/history?window=${chartWindow}`).then(setHistory, () =>
       setHistory(undefined),
@@ -97,6 +100,36 @@ export function LogsView({ api, id, replayFrom }: { api: Api; id: string; replay
           <option value="succeeded">succeeded</option>
           <option value="failed">failed</option>
         </select>
+        <form
+          className="delivery-filter"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const typed = new FormData(e.currentTarget).get('delivery');
+            setDelivery(typeof typed === 'string' ? typed.trim() : '');
+            setCursors([]);
+          }}
+        >
+          <label htmlFor="delivery-filter">Delivery</label>
+          <input
+            id="delivery-filter"
+            name="delivery"
+            placeholder="delivery id (webhook-id)"
+            defaultValue={delivery}
+            key={delivery}
+          />
+          <button type="submit">Find</button>
+          {delivery && (
+            <button
+              type="button"
+              onClick={() => {
+                setDelivery('');
+                setCursors([]);
+              }}
+            >
+              All deliveries
+            </button>
+          )}
+        </form>
         <button type="button" onClick={load}>
           Refresh
         </button>
@@ -136,7 +169,13 @@ export function LogsView({ api, id, replayFrom }: { api: Api; id: string; replay
       )}
       {retention && <p className="retention">{retentionNote(retention)}</p>}
       {message && <output className="message">{message}</output>}
-      {page && page.items.length === 0 && <p>No attempts{outcome ? ` that ${outcome}` : ''} yet.</p>}
+      {page && page.items.length === 0 && (
+        <p>
+          No attempts{delivery ? ` of delivery ${delivery}` : ''}
+          {outcome ? ` that ${outcome}` : ''}
+          {delivery ? ' within the retention.' : ' yet.'}
+        </p>
+      )}
       {page && page.items.length > 0 && (
         <table className="logs">
           <thead>
