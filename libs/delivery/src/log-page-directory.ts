@@ -18,8 +18,8 @@ import {
  *
  * A generation of the chain is only ever appended to until the next one begins. Once it has, the
  * retention's pass reads it whole, once, and stores its directory beside its chunks: the chunks holding
- * each delivery, in slots chosen by a hash of the delivery id, each found by its `_id` like a chunk. The
- * generation still written is read whole by a lookup; it holds at most 2,000 chunks.
+ * each delivery, in slots chosen by a hash of the delivery id, each found by its `_id` like a chunk. In
+ * the generation still written (at most 2,000 chunks) a lookup reads each chunk's delivery hashes instead.
  */
 const directorySlots = 64;
 const completeId = 'directory.complete';
