@@ -104,18 +104,21 @@ try {
   );
 
   const logs = new AttemptLogRepository(database, { retentionMs: 30 * day, now: () => end });
+  const pagesSize = async () => {
+    let bytes = 0;
+    let collections = 0;
+    for (const { name } of await database.listCollections({}, { nameOnly: true }).toArray()) {
+      if (!name.startsWith('webhook_pages.')) continue;
+      const collection = await database.command({ collStats: name });
+      bytes += Number(collection.storageSize ?? collection.size ?? 0);
+      collections += 1;
+    }
+    return `${(bytes / 1e6).toFixed(0)} MB in ${collections} collections, ${(bytes / attempts).toFixed(0)} bytes per attempt`;
+  };
   const stats = await logs.stats();
-  let pageBytes = 0;
-  let pageCollections = 0;
-  for (const { name } of await database.listCollections({}, { nameOnly: true }).toArray()) {
-    if (!name.startsWith('webhook_pages.')) continue;
-    const collection = await database.command({ collStats: name });
-    pageBytes += Number(collection.storageSize ?? collection.size ?? 0);
-    pageCollections += 1;
-  }
   console.log(
     `size: ${(stats.bytes / 1e6).toFixed(0)} MB in ${stats.buckets} buckets, ${(stats.bytes / attempts).toFixed(0)} bytes per attempt; ` +
-      `of which pages ${(pageBytes / 1e6).toFixed(0)} MB in ${pageCollections} collections, ${(pageBytes / attempts).toFixed(0)} bytes per attempt`,
+      `of which pages ${await pagesSize()}`,
   );
 
   const pages: number[] = [];
@@ -161,6 +164,7 @@ try {
   await retention.runOnce();
   await retention.stop();
   const indexMs = performance.now() - indexStarted;
+  const indexedPages = await pagesSize();
 
   // Deliveries of the log's oldest hour and its newest full one, of whichever webhooks they went to (the
   // newest bucket may hold a few attempts only, all among the newest rows).
@@ -208,7 +212,9 @@ try {
   console.log(`Logs of a delivery not in the log (the 10 busiest webhooks): ${summary(absentDeliveries)}`);
   console.log(`a resend's attempts of a delivery (no attempt id): ${summary(resends)}`);
   if (unfound > 0) console.log(`  ${unfound} sampled deliveries were not found: the lookup is wrong`);
-  console.log(`retention pass, indexing the closed generations of pages: ${indexMs.toFixed(0)} ms`);
+  console.log(
+    `retention pass, indexing the closed generations of pages: ${indexMs.toFixed(0)} ms; pages then ${indexedPages}`,
+  );
 
   // Retention of one day: everything older than a day is the first day of the log.
   const oneDay = new AttemptLogRepository(database, { retentionMs: day, now: () => end });
