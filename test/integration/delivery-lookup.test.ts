@@ -5,6 +5,7 @@ import {
   attemptsOf,
   bucketsIn,
   day,
+  logInHundreds,
   now,
   recentVersions,
   runRetentionOnce,
@@ -53,10 +54,7 @@ describe('when the Logs are filtered by a delivery whose attempts were cut into 
 
   beforeAll(async () => {
     await store.client.connect();
-    for (let next = 0; next < attempts.length; next += 100) {
-      await sender.writeLogs(attempts.slice(next, next + 100));
-      await sender.flush();
-    }
+    await logInHundreds(sender, attempts);
   });
   afterAll(async () => {
     await sender.stop();

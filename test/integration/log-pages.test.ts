@@ -6,6 +6,7 @@ import {
   bucketsIn,
   day,
   hour,
+  logInHundreds,
   newestFirst,
   now,
   pageThrough,
@@ -26,10 +27,7 @@ describe('when a webhook has logged far more attempts than its newest rows keep'
 
   beforeAll(async () => {
     await store.client.connect();
-    for (let next = 0; next < attempts.length; next += 100) {
-      await sender.writeLogs(attempts.slice(next, next + 100));
-      await sender.flush();
-    }
+    await logInHundreds(sender, attempts);
   });
   afterAll(async () => {
     await sender.stop();

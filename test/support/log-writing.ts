@@ -23,6 +23,14 @@ export function writer(database: Db, service: string, at: () => number = () => n
   });
 }
 
+/** Logs the attempts and merges them a hundred at a time, as a sender under steady traffic would. */
+export async function logInHundreds(sender: ReturnType<typeof writer>, attempts: readonly AttemptLog[]) {
+  for (let next = 0; next < attempts.length; next += 100) {
+    await sender.writeLogs(attempts.slice(next, next + 100));
+    await sender.flush();
+  }
+}
+
 /** `count` attempts of one webhook, oldest first, `every` ms apart up to `end`; every tenth failed. */
 export function attemptsOf(webhookId: string, count: number, { end = now, every = 15_000, offset = 0 } = {}) {
   return Array.from({ length: count }, (_, index) =>
