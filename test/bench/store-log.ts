@@ -160,6 +160,7 @@ try {
     now: () => end,
     onError: (error) => console.error('retention pass failed', error),
     onRemoved: () => undefined,
+    indexingBudgetMs: Number.POSITIVE_INFINITY,
   });
   await retention.runOnce();
   await retention.stop();

@@ -176,6 +176,11 @@ describe('when a webhook’s chain of pages spans generations', () => {
     ).toEqual(['d-300']);
   });
 
+  it('leaves the indexing to the next run once a run’s time for it is spent', async () => {
+    await runRetentionOnce(store.database, logs, { indexingBudgetMs: 0 });
+    expect(await generation(0).countDocuments({ _id: { $regex: /^directory\./ } })).toBe(0);
+  });
+
   it('indexes a closed generation once, then finds a delivery there by a lookup or two', async () => {
     await runRetentionOnce(store.database, logs);
     expect(await generation(0).countDocuments({ _id: { $regex: /^directory\./ } })).toBe(65);

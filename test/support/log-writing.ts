@@ -75,8 +75,13 @@ export function recentVersions(database: Db, webhookId: string) {
 }
 
 /** One run of the api's retention, as it runs every interval. */
-export async function runRetentionOnce(database: Db, logs: AttemptLogRepository) {
+export async function runRetentionOnce(
+  database: Db,
+  logs: AttemptLogRepository,
+  { indexingBudgetMs }: { indexingBudgetMs?: number } = {},
+) {
   const retention = keepLogRetention(database, logs, {
+    indexingBudgetMs,
     registry: new Registry(),
     intervalMs: 3_600_000,
     now: () => now,

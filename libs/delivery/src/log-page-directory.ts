@@ -138,18 +138,27 @@ async function buildDirectory(db: Db, name: string, generation: number) {
 
 /**
  * Stores the directory of every generation of a chain of every attempt that a newer one follows and that
- * has none. A generation a newer one follows is complete: a merge stores its chunks before it cuts past
- * them. `indexed` remembers the generations known to have one, so each is asked about once a process.
- * Returns how many directories were built.
+ * has none, newest first, until `budgetMs` is spent; the next call goes on, so that thousands of closed
+ * generations (after an upgrade) hold up no other work for long. A generation a newer one follows is
+ * complete: a merge stores its chunks before it cuts past them. `indexed` remembers the generations known
+ * to have one, so each is asked about once a process. Returns how many directories were built.
  */
-export async function indexClosedGenerations(db: Db, indexed: Set<string>): Promise<number> {
-  const generations = (await pageCollections(db)).filter((generation) => generation.kind === 'all');
+export async function indexClosedGenerations(
+  db: Db,
+  indexed: Set<string>,
+  budgetMs: number,
+): Promise<number> {
+  const started = performance.now();
+  const generations = (await pageCollections(db))
+    .filter((generation) => generation.kind === 'all')
+    .sort((a, b) => b.generation - a.generation);
   const newest = new Map<string, number>();
   for (const { webhookId, generation } of generations)
     newest.set(webhookId, Math.max(newest.get(webhookId) ?? 0, generation));
   let built = 0;
   for (const { name, webhookId, generation } of generations) {
     if (generation >= (newest.get(webhookId) ?? 0) || indexed.has(name)) continue;
+    if (performance.now() - started > budgetMs) break;
     if (!(await db.collection<{ _id: string }>(name).findOne({ _id: completeId }))) {
       await buildDirectory(db, name, generation);
       built += 1;

@@ -80,7 +80,7 @@ export function unpackRows(packed: string): LogItem[] {
 }
 
 export const generationOf = (no: number) => Math.floor(no / chunksPerGeneration);
-export const chunkId = (no: number) => String(no).padStart(12, '0');
+const chunkId = (no: number) => String(no).padStart(12, '0');
 
 const chainKey = (webhookId: string, kind: string) => `${webhookId}.${kind}`;
 
@@ -176,7 +176,7 @@ export async function removeStaged(db: Db, webhookId: string, staged: StagedChun
   await stagedCollection(db, webhookId, staged).deleteOne({ _id: staged.id });
 }
 
-export interface Generation {
+interface Generation {
   name: string;
   webhookId: string;
   kind: string;

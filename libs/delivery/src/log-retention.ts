@@ -15,6 +15,11 @@ export interface LogRetentionOptions {
   now?: () => number;
   onError: (error: unknown) => void;
   onRemoved: (buckets: string[]) => void;
+  /**
+   * How long one run may spend indexing closed generations of pages (log-page-directory.ts); the next run
+   * goes on. 15 s unless set: a bench indexing everything at once sets it to Infinity.
+   */
+  indexingBudgetMs?: number;
 }
 
 /**
@@ -68,7 +73,7 @@ export function keepLogRetention(db: Db, repository: AttemptLogRepository, optio
     await removeSilentWriters(db, now());
     await removeSilentReplayWriters(db, now());
     await claims.removeOlderThan(repository.horizon());
-    await indexClosedGenerations(db, indexedGenerations);
+    await indexClosedGenerations(db, indexedGenerations, options.indexingBudgetMs ?? 15_000);
     latest = await repository.stats();
     bytes.set(latest.bytes);
     buckets.set(latest.buckets);
