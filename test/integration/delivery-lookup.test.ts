@@ -118,11 +118,19 @@ describe('when the Logs are filtered by a delivery whose attempts were cut into 
 /** Rows as the chains store them (docs/delivery-logs.md): JSON, deflated, base64. */
 const packed = (rows: readonly LogItem[]) => deflateRawSync(JSON.stringify(rows)).toString('base64');
 
+/** A row's delivery hash as a chunk's `ids` holds it (docs/delivery-logs.md): FNV-1a, eight hex digits. */
+function deliveryHash(deliveryId: string) {
+  let hash = 0x811c9dc5;
+  for (const char of deliveryId) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 describe('when a webhook’s chain of pages spans generations', () => {
   const store = monitoredStore('it_lookup_generations');
   const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
   // 508 attempts, all succeeded: the newest 60 rows, and seven chunks numbered 1996–2002, the first four
   // the end of generation 0 and the last three the start of generation 1. The retention removed 0–1995.
+  // Chunks 1996 and 1997 carry their delivery hashes; the others were stored before there were any.
   const attempts = attemptsOf('wh-old', 508).map((attempt) => ({
     ...attempt,
     outcome: 'succeeded' as const,
@@ -146,6 +154,7 @@ describe('when a webhook’s chain of pages spans generations', () => {
         _id: String(no).padStart(12, '0'),
         rows: packed(rows),
         newest: (rows[0] as LogItem).startedAt,
+        ...(no <= 1_997 ? { ids: rows.map((row) => deliveryHash(row.deliveryId)).join('') } : {}),
       });
     }
     await store.database
@@ -166,7 +175,8 @@ describe('when a webhook’s chain of pages spans generations', () => {
   });
   afterAll(() => dropQuietly(store.database, store.client));
 
-  // d-10 is in chunk 1996, the oldest; d-300 in chunk 2000, the first of generation 1.
+  // d-10 is in chunk 1996, the oldest; d-80 in 1997; d-150 in 1998; d-300 in chunk 2000, the first of
+  // generation 1.
   it('finds a delivery in a generation not indexed yet by reading it whole', async () => {
     expect(
       (await logs.page('wh-old', { limit: 10, deliveryId: 'd-10' })).items.map((item) => item.deliveryId),
@@ -186,9 +196,11 @@ describe('when a webhook’s chain of pages spans generations', () => {
     expect(await generation(0).countDocuments({ _id: { $regex: /^directory\./ } })).toBe(65);
     expect(await generation(1).countDocuments({ _id: { $regex: /^directory\./ } })).toBe(0);
     const mark = store.mark();
-    expect(
-      (await logs.page('wh-old', { limit: 10, deliveryId: 'd-10' })).items.map((item) => item.deliveryId),
-    ).toEqual(['d-10']);
+    for (const deliveryId of ['d-10', 'd-150']) {
+      expect(
+        (await logs.page('wh-old', { limit: 10, deliveryId })).items.map((item) => item.deliveryId),
+      ).toEqual([deliveryId]);
+    }
     const finds = store.findsIn(mark);
     expect(wholeReadsOf(finds, 'webhook_pages.wh-old.all.0')).toEqual([]);
     expect(bucketsIn(finds.map(({ collection }) => collection))).toEqual([]);

@@ -6,6 +6,7 @@ import {
   collectionName,
   deliveryHash,
   idsInclude,
+  insertOnce,
   pageCollections,
   parseRows,
   readChunk,
@@ -100,32 +101,29 @@ export async function chunksHolding(
   return offsets.map((offset) => generation * chunksPerGeneration + offset);
 }
 
-async function insertIgnoringDuplicates(db: Db, name: string, documents: Array<{ _id: string }>) {
-  await db
-    .collection<{ _id: string }>(name)
-    .insertMany(documents, { ordered: false })
-    .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
-      if (!(error.writeErrors ?? [error]).every((failure) => failure.code === 11000)) throw error;
-    });
-}
-
 /**
  * Reads a closed generation whole and stores its directory: every slot, then the mark that it is
  * complete. Two processes may build one at once; both store the same slots, and the store keeps one.
  */
 async function buildDirectory(db: Db, name: string, generation: number) {
   const slots = Array.from({ length: directorySlots }, () => new Map<string, number[]>());
-  for await (const { no, text } of chunkTexts(db, name)) {
-    const offset = no - generation * chunksPerGeneration;
-    for (const { deliveryId } of JSON.parse(text) as Array<{ deliveryId: string }>) {
-      const hash = deliveryHash(deliveryId);
+  for await (const { _id, ids, rows } of db.collection<StoredChunk>(name).find({})) {
+    if (!isChunkId(_id) || !rows) continue;
+    const offset = Number(_id) - generation * chunksPerGeneration;
+    // A chunk stored before there were hashes is hashed here, from its rows.
+    const hashes =
+      ids?.match(/.{8}/g) ??
+      (JSON.parse(inflate(rows)) as Array<{ deliveryId: string }>).map(({ deliveryId }) =>
+        deliveryHash(deliveryId),
+      );
+    for (const hash of hashes) {
       const slot = slots[slotOf(hash)] as Map<string, number[]>;
       const offsets = slot.get(hash) ?? [];
       if (!offsets.includes(offset)) offsets.push(offset);
       slot.set(hash, offsets);
     }
   }
-  await insertIgnoringDuplicates(
+  await insertOnce(
     db,
     name,
     slots.map((entries, slot) => ({
@@ -133,7 +131,7 @@ async function buildDirectory(db: Db, name: string, generation: number) {
       entries: deflateRawSync(JSON.stringify(Object.fromEntries(entries))).toString('base64'),
     })),
   );
-  await insertIgnoringDuplicates(db, name, [{ _id: completeId }]);
+  await insertOnce(db, name, [{ _id: completeId }]);
 }
 
 /**

@@ -102,14 +102,17 @@ export async function insertChunks(db: Db, webhookId: string, chunks: readonly C
     });
     byCollection.set(name, documents);
   }
-  for (const [name, documents] of byCollection) {
-    await db
-      .collection<StoredChunk>(name)
-      .insertMany(documents, { ordered: false })
-      .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
-        if (!(error.writeErrors ?? [error]).every((failure) => failure.code === 11000)) throw error;
-      });
-  }
+  for (const [name, documents] of byCollection) await insertOnce(db, name, documents);
+}
+
+/** Inserts documents under fixed `_id`s; one already there (stored by another writer first) is passed over. */
+export async function insertOnce(db: Db, name: string, documents: ReadonlyArray<{ _id: string }>) {
+  await db
+    .collection<{ _id: string }>(name)
+    .insertMany([...documents], { ordered: false })
+    .catch((error: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+      if (!(error.writeErrors ?? [error]).every((failure) => failure.code === 11000)) throw error;
+    });
 }
 
 /** A chunk's rows, newest first, or undefined if it is not stored (yet, or any more). */
