@@ -5,7 +5,7 @@ import {
   attemptsOf,
   bucketsIn,
   day,
-  logInHundreds,
+  logBeforeAll,
   now,
   recentVersions,
   runRetentionOnce,
@@ -52,14 +52,7 @@ describe('when the Logs are filtered by a delivery whose attempts were cut into 
   const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
   const { attempts, retried } = retriedAmong('wh-lookup');
 
-  beforeAll(async () => {
-    await store.client.connect();
-    await logInHundreds(sender, attempts);
-  });
-  afterAll(async () => {
-    await sender.stop();
-    await dropQuietly(store.database, store.client);
-  });
+  logBeforeAll(store, sender, attempts);
 
   it('lists its attempts, newest first, page by page, without reading the log', async () => {
     const mark = store.mark();

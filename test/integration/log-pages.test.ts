@@ -6,7 +6,7 @@ import {
   bucketsIn,
   day,
   hour,
-  logInHundreds,
+  logBeforeAll,
   newestFirst,
   now,
   pageThrough,
@@ -25,14 +25,7 @@ describe('when a webhook has logged far more attempts than its newest rows keep'
   // 1,500 attempts over the last six hours, merged a hundred at a time as a sender would.
   const attempts = attemptsOf('wh-deep', 1_500);
 
-  beforeAll(async () => {
-    await store.client.connect();
-    await logInHundreds(sender, attempts);
-  });
-  afterAll(async () => {
-    await sender.stop();
-    await dropQuietly(store.database, store.client);
-  });
+  logBeforeAll(store, sender, attempts);
 
   it('pages through every attempt, newest first, each once, without reading the log', async () => {
     const mark = store.mark();

@@ -6,6 +6,8 @@ import {
 } from '@wms-webhooks/delivery';
 import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
+import { afterAll, beforeAll } from 'vitest';
+import { dropQuietly, type monitoredStore } from './monitored-store';
 import { sampleAttemptLog } from './sample-values';
 
 /** What the tests of the chains of pages share: a writer as the services make it, attempts and a retention run. */
@@ -24,11 +26,30 @@ export function writer(database: Db, service: string, at: () => number = () => n
 }
 
 /** Logs the attempts and merges them a hundred at a time, as a sender under steady traffic would. */
-export async function logInHundreds(sender: ReturnType<typeof writer>, attempts: readonly AttemptLog[]) {
+async function logInHundreds(sender: ReturnType<typeof writer>, attempts: readonly AttemptLog[]) {
   for (let next = 0; next < attempts.length; next += 100) {
     await sender.writeLogs(attempts.slice(next, next + 100));
     await sender.flush();
   }
+}
+
+/**
+ * For a describe block: connects the store and logs the attempts a hundred at a time before its tests,
+ * and stops the sender and drops the database after them.
+ */
+export function logBeforeAll(
+  store: ReturnType<typeof monitoredStore>,
+  sender: ReturnType<typeof writer>,
+  attempts: readonly AttemptLog[],
+) {
+  beforeAll(async () => {
+    await store.client.connect();
+    await logInHundreds(sender, attempts);
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
 }
 
 /** `count` attempts of one webhook, oldest first, `every` ms apart up to `end`; every tenth failed. */
