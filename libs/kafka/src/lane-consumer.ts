@@ -6,6 +6,7 @@ import {
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
 import { type ConsumedRecord, nextOffsetAfter, recordsOf } from './consumed-record';
+import { fetchPace } from './fetch-pace';
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
@@ -16,6 +17,16 @@ import { failureStreaks, retryDelayMs } from './retry-delay';
 const offsetOutOfRangeCode = 1;
 
 type FetchResponse = fetchV17.FetchResponse;
+
+/** The records a fetch brought, control records and those before the offset asked for included. */
+const recordsIn = (response: FetchResponse) =>
+  response.responses
+    .flatMap((entry) => entry.partitions)
+    .reduce(
+      (sum, partition) =>
+        sum + (partition.records ?? []).reduce((count, batch) => count + batch.records.length, 0),
+      0,
+    );
 
 /**
  * A consumer group member whose partitions never wait for each other. Each owned partition is a lane:
@@ -30,6 +41,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const now = options.now ?? Date.now;
   const { topic, logger } = options;
   const maxWaitTime = options.fetchMaxWaitMs ?? 25;
+  const pace = fetchPace({ minBytes: options.fetchMinBytes ?? 1, maxWaitMs: maxWaitTime, now });
   const concurrency = options.partitionsConsumedConcurrently ?? 12;
   const consumer = new Consumer({
     ...options.kafka.options(`consumer-${options.groupId}`),
@@ -276,7 +288,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       const response = await fetcher.fetch({
         node,
         maxWaitTime,
-        minBytes: options.fetchMinBytes ?? 1,
+        minBytes: pace.minBytes(node),
         maxBytes: 50 * 1_048_576,
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
         topics: [
@@ -293,6 +305,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
         ],
       });
       fetchFailures.succeeded(node, planning);
+      pace.received(node, recordsIn(response));
       receive(fetched, requested, response);
     } catch (error) {
       const response = (error as { response?: FetchResponse }).response;

@@ -73,7 +73,10 @@ export interface LaneConsumerOptions<T> {
    * how long it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
    */
   fetchMaxWaitMs?: number;
-  /** The fetch returns early once it holds this much; 1 returns as soon as anything arrives. */
+  /**
+   * Under load, a fetch returns early once it holds this much; 1 returns as soon as anything arrives. A
+   * leader whose traffic would not bring this much within the wait is fetched from with 1 (fetch-pace.ts).
+   */
   fetchMinBytes?: number;
   /** The most one partition's batch holds. */
   fetchMaxBytesPerPartition?: number;

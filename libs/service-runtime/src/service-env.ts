@@ -62,7 +62,7 @@ export const serviceEnv = {
     .min(1, 'must be at least 1')
     .default(16_384)
     .describe(
-      'A fetch returns once it holds this many bytes or has waited `KAFKA_FETCH_MAX_WAIT_MS`: fewer, larger batches under load, for at most that wait per hop. `1` returns as soon as anything arrives. Retriers fetch with 1 byte and 100 ms whatever this says.',
+      'Under load a fetch returns once it holds this many bytes or has waited `KAFKA_FETCH_MAX_WAIT_MS`: fewer, larger batches, for at most that wait per hop. While a wait would gather fewer than a few records (below about 160 records/s per broker at 25 ms), fetches return at the first record instead (docs/performance.md). `1` always returns as soon as anything arrives. Retriers fetch with 1 byte whatever this says.',
     ),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce
     .number()

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { fetchPace } from './fetch-pace';
+
+/** A pace at 16 KB and 25 ms after fetches from leader 1, each 25 ms long, brought `perSecond` records for `seconds`. */
+function paceAfter(perSecond: number, seconds: number, start?: ReturnType<typeof paced>) {
+  const run = start ?? paced();
+  for (let step = 0; step < seconds * 40; step++) {
+    run.pace.minBytes(1);
+    run.clock.ms += 25;
+    run.pace.received(1, perSecond / 40);
+  }
+  return run;
+}
+
+function paced(minBytes = 16_384) {
+  const clock = { ms: 0 };
+  return { clock, pace: fetchPace({ minBytes, maxWaitMs: 25, now: () => clock.ms }) };
+}
+
+describe('fetchPace', () => {
+  it('starts eager: the first fetch returns at the first record', () => {
+    expect(paced().pace.minBytes(1)).toBe(1);
+  });
+
+  describe('when a leader brings 1,000 records/s', () => {
+    it('waits for the configured minimum after a second', () => {
+      expect(paceAfter(1_000, 1).pace.minBytes(1)).toBe(16_384);
+    });
+
+    it('keeps other leaders eager until their own traffic says otherwise', () => {
+      expect(paceAfter(1_000, 1).pace.minBytes(2)).toBe(1);
+    });
+  });
+
+  describe('when a leader brings 100 records/s', () => {
+    it('stays eager, since a 25 ms wait would gather two or three records', () => {
+      expect(paceAfter(100, 5).pace.minBytes(1)).toBe(1);
+    });
+
+    it('turns eager again once a busy leader quietens down', () => {
+      const busy = paceAfter(1_000, 2);
+      expect(paceAfter(100, 2, busy).pace.minBytes(1)).toBe(1);
+    });
+  });
+
+  describe('between the two thresholds (250 records/s)', () => {
+    it('keeps batching once batching', () => {
+      const busy = paceAfter(1_000, 2);
+      expect(paceAfter(250, 5, busy).pace.minBytes(1)).toBe(16_384);
+    });
+
+    it('keeps eager once eager', () => {
+      expect(paceAfter(250, 5).pace.minBytes(1)).toBe(1);
+    });
+  });
+
+  it('judges nothing before a whole window has passed', () => {
+    const run = paced();
+    run.clock.ms += 500;
+    run.pace.received(1, 100_000);
+    expect(run.pace.minBytes(1)).toBe(1);
+  });
+
+  it('asks for 1 byte always when the configured minimum is 1', () => {
+    const run = paced(1);
+    expect(paceAfter(1_000, 2, run).pace.minBytes(1)).toBe(1);
+  });
+});

@@ -1,0 +1,63 @@
+/** How long the records fetched from a leader are counted before its traffic is judged again. */
+const windowMs = 1_000;
+/** Below this many records per wait, waiting saves too few requests to be worth its latency. */
+const eagerBelow = 4;
+/** From this many records per wait, fetches wait for the configured minimum again. */
+const batchingFrom = 8;
+
+export interface FetchPaceOptions {
+  /** The minimum a fetch waits for under load (`KAFKA_FETCH_MIN_BYTES`); 1 turns the pacing off. */
+  minBytes: number;
+  /** The longest a fetch waits for it (`KAFKA_FETCH_MAX_WAIT_MS`). */
+  maxWaitMs: number;
+  now: () => number;
+}
+
+interface LeaderTraffic {
+  records: number;
+  since: number;
+  batching: boolean;
+}
+
+/**
+ * The minimum each fetch asks a leader to wait for. Under load a fetch waits for `minBytes` (or the
+ * wait), so one request carries many records and every hop and the broker spend less per record. When a
+ * leader's traffic is so thin that a wait would gather only a record or two, the wait adds its whole
+ * length to each hop and saves next to nothing, so the fetch returns at the first record instead. The
+ * two thresholds are apart, so a rate between them keeps its mode rather than switching every second.
+ *
+ * A consumer starts eager: a backlog fills any fetch at once either way, and a quiet topic is served
+ * without the wait from the first record.
+ */
+export function fetchPace(options: FetchPaceOptions) {
+  const leaders = new Map<number, LeaderTraffic>();
+  const trafficOf = (node: number): LeaderTraffic => {
+    let traffic = leaders.get(node);
+    if (!traffic) {
+      traffic = { records: 0, since: options.now(), batching: false };
+      leaders.set(node, traffic);
+    }
+    return traffic;
+  };
+  return {
+    /** What the next fetch from this leader waits for. */
+    minBytes(node: number): number {
+      if (options.minBytes <= 1) return 1;
+      return trafficOf(node).batching ? options.minBytes : 1;
+    },
+    /** Counts the records a fetch from this leader brought, and judges its traffic once a window has passed. */
+    received(node: number, records: number) {
+      const traffic = trafficOf(node);
+      traffic.records += records;
+      const elapsed = options.now() - traffic.since;
+      if (elapsed < windowMs) return;
+      const perWait = (traffic.records / elapsed) * options.maxWaitMs;
+      if (traffic.batching && perWait < eagerBelow) traffic.batching = false;
+      else if (!traffic.batching && perWait >= batchingFrom) traffic.batching = true;
+      traffic.records = 0;
+      traffic.since = options.now();
+    },
+  };
+}
+
+export type FetchPace = ReturnType<typeof fetchPace>;
