@@ -223,6 +223,24 @@ describe('retention', () => {
     });
   });
 
+  describe('when the bucket still written was measured less than ten minutes ago', () => {
+    it('takes its size from that measurement, and asks the store again ten minutes on', async () => {
+      // FerretDB reads a collection whole to answer collStats: an hour's bucket each minute cost seconds.
+      const open = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: time.now });
+      await open.insertMany([sampleAttemptLog({ webhookId: 'wh-open', startedAt: new Date(time.now()) })]);
+      const first = await open.stats();
+      time.set(time.now() + 9 * 60_000);
+      const soon = store.mark();
+      expect((await open.stats()).bytes).toBe(first.bytes);
+      expect(store.commandsSince(soon, 'collStats')).toBe(0);
+      time.set(time.now() + 60_000);
+      const later = store.mark();
+      await open.stats();
+      expect(store.commandsSince(later, 'collStats')).toBeGreaterThan(0);
+      await Promise.all((await open.liveCollections()).map((bucket) => bucket.drop()));
+    });
+  });
+
   describe('when time passes the newest bucket too', () => {
     it('leaves no attempt and no bucket behind', async () => {
       time.set(time.now() + 30 * 60_000);

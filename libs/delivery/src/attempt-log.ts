@@ -14,11 +14,11 @@ import {
   toItem,
   toStored,
 } from './attempt-documents';
-import { collectionBytes } from './collection-bytes';
+import { type MeasuredSize, measuredBytes } from './collection-bytes';
 import { deliveryFromChains } from './delivery-from-chains';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
 import { pageFromChains } from './log-page-reader';
-import { measurePages, type PageSizes } from './log-pages';
+import { measurePages } from './log-pages';
 import { newestFirst, readRecent } from './recent-attempts';
 
 /** An attempt as its row lists it, with what every attempt of its delivery shares. */
@@ -47,8 +47,8 @@ export class AttemptLogRepository {
   readonly spanMs: number;
   private indexed: boolean | undefined;
   private readonly prepared = new Map<string, Promise<void>>();
-  private readonly closedSizes = new Map<string, number>();
-  private readonly pageSizes = new Map<string, PageSizes>();
+  private readonly bucketSizes = new Map<string, MeasuredSize>();
+  private readonly pageSizes = new Map<string, MeasuredSize>();
 
   constructor(
     private readonly db: Db,
@@ -343,20 +343,15 @@ export class AttemptLogRepository {
   async stats(): Promise<LogStats> {
     const buckets = await this.liveBuckets();
     // One at a time: FerretDB on SQLite refreshes its statistics for each, and concurrent refreshes of
-    // one database fail with SQLITE_BUSY (seen with 49 buckets at once).
-    // A bucket no longer written keeps its size, so each is measured once it has closed (with an
-    // attempt's longest run to spare) and remembered: a month of hourly buckets is not 720 commands a minute.
+    // one database fail with SQLITE_BUSY (seen with 49 buckets at once). A bucket closes an attempt's
+    // longest run after it ends; from then on its size is the one measured.
     let bytes = 0;
     for (const bucket of buckets) {
-      let size = this.closedSizes.get(bucket.name);
-      if (size === undefined) {
-        size = await collectionBytes(this.db, bucket.name);
-        if (bucketEnd(bucket) + maxAttemptMs < this.now()) this.closedSizes.set(bucket.name, size);
-      }
-      bytes += size;
+      const closed = bucketEnd(bucket) + maxAttemptMs < this.now();
+      bytes += await measuredBytes(this.db, bucket.name, this.bucketSizes, this.now(), closed);
     }
-    for (const name of this.closedSizes.keys()) {
-      if (!buckets.some((bucket) => bucket.name === name)) this.closedSizes.delete(name);
+    for (const name of this.bucketSizes.keys()) {
+      if (!buckets.some((bucket) => bucket.name === name)) this.bucketSizes.delete(name);
     }
     bytes += await measurePages(this.db, this.pageSizes, this.now());
     const oldest = buckets[buckets.length - 1];

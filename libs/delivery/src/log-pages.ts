@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
-import { collectionBytes } from './collection-bytes';
+import { type MeasuredSize, measuredBytes } from './collection-bytes';
 
 /**
  * A webhook's attempts past its newest rows, as the Logs list them: a chain of numbered chunks, each the
@@ -297,22 +297,16 @@ export async function removeExpiredPages(db: Db, horizon: number, known: Map<str
   }
 }
 
-/** How stale a generation still written may be measured: one `collStats` per chain every ten minutes. */
-const openRemeasureMs = 600_000;
-
-export interface PageSizes {
-  bytes: number;
-  at: number;
-  /** A newer generation follows it: it is no longer written, so it is measured once. */
-  closed: boolean;
-}
-
 /**
  * Bytes the pages take. A generation with a newer one after it is no longer written, so its size is
  * read once; the newest of each chain every ten minutes at most. The commands grow with the chains, not
  * with their length.
  */
-export async function measurePages(db: Db, measured: Map<string, PageSizes>, now: number): Promise<number> {
+export async function measurePages(
+  db: Db,
+  measured: Map<string, MeasuredSize>,
+  now: number,
+): Promise<number> {
   const generations = await pageCollections(db);
   const newest = new Map<string, number>();
   for (const { webhookId, kind, generation } of generations) {
@@ -323,13 +317,8 @@ export async function measurePages(db: Db, measured: Map<string, PageSizes>, now
   const present = new Set<string>();
   for (const { name, webhookId, kind, generation } of generations) {
     present.add(name);
-    let sizes = measured.get(name);
-    if (!sizes || (!sizes.closed && now - sizes.at >= openRemeasureMs)) {
-      const closed = generation < (newest.get(chainKey(webhookId, kind)) ?? 0);
-      sizes = { bytes: await collectionBytes(db, name), at: now, closed };
-      measured.set(name, sizes);
-    }
-    bytes += sizes.bytes;
+    const closed = generation < (newest.get(chainKey(webhookId, kind)) ?? 0);
+    bytes += await measuredBytes(db, name, measured, now, closed);
   }
   for (const name of measured.keys()) if (!present.has(name)) measured.delete(name);
   return bytes;
