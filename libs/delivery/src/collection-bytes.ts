@@ -8,8 +8,8 @@ export async function collectionBytes(db: Db, name: string): Promise<number> {
 
 /**
  * How stale the size of a collection still written may be. FerretDB on SQLite reads a collection whole
- * to answer `collStats` (about 2.5 µs a document), so an hour's bucket at 1,000 attempts/s measured every
- * minute cost seconds of its CPU each minute.
+ * to answer `collStats`, so a busy bucket measured every minute cost the store seconds of CPU each
+ * minute (docs/performance.md).
  */
 const openRemeasureMs = 600_000;
 
