@@ -1,4 +1,4 @@
-import { IS_CONTROL, type RecordsBatch } from '@platformatic/kafka';
+import { type fetchV17, IS_CONTROL, type RecordsBatch } from '@platformatic/kafka';
 
 /** One record as a lane receives it; offsets and timestamps as decimal strings, as they are committed. */
 export interface ConsumedRecord {
@@ -46,3 +46,13 @@ export function nextOffsetAfter(batches: readonly RecordsBatch[]): bigint | unde
   const last = batches.at(-1);
   return last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : undefined;
 }
+
+/** The records a fetch brought, control records and those before the offset asked for included. */
+export const recordsIn = (response: fetchV17.FetchResponse) =>
+  response.responses
+    .flatMap((entry) => entry.partitions)
+    .reduce(
+      (sum, partition) =>
+        sum + (partition.records ?? []).reduce((count, batch) => count + batch.records.length, 0),
+      0,
+    );

@@ -5,7 +5,7 @@ import {
   type fetchV17,
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
-import { type ConsumedRecord, nextOffsetAfter, recordsOf } from './consumed-record';
+import { type ConsumedRecord, nextOffsetAfter, recordsIn, recordsOf } from './consumed-record';
 import { fetchPace } from './fetch-pace';
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
@@ -17,16 +17,6 @@ import { failureStreaks, retryDelayMs } from './retry-delay';
 const offsetOutOfRangeCode = 1;
 
 type FetchResponse = fetchV17.FetchResponse;
-
-/** The records a fetch brought, control records and those before the offset asked for included. */
-const recordsIn = (response: FetchResponse) =>
-  response.responses
-    .flatMap((entry) => entry.partitions)
-    .reduce(
-      (sum, partition) =>
-        sum + (partition.records ?? []).reduce((count, batch) => count + batch.records.length, 0),
-      0,
-    );
 
 /**
  * A consumer group member whose partitions never wait for each other. Each owned partition is a lane:
