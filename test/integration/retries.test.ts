@@ -42,6 +42,20 @@ describe('retries on the tiered retry topics', () => {
     (
       (await (await pipeline.api(`/api/webhooks/${id}/logs?limit=200`)).json()) as { items: LogItem[] }
     ).items.reverse();
+  /**
+   * The Logs once the entry that ends the schedule is in and every attempt before it too: each retry tier
+   * is its own writer and merges its entries into the first page on its own second, so one that just wrote
+   * can show up before an earlier tier's.
+   */
+  const settledLogs = (id: string, ends: (entry: LogItem) => boolean, message: string) =>
+    waitFor(
+      async () => {
+        const items = await logsOf(id);
+        const last = items.at(-1);
+        return last && ends(last) && items.every((item, index) => item.attempt === index + 1) && items;
+      },
+      { message },
+    );
   const attemptsAt = (path: string) =>
     receiver.at(path).map((request) => Number(request.headers['webhook-attempt']));
 
@@ -148,12 +162,10 @@ describe('retries on the tiered retry topics', () => {
     receiver.respondInTurn('/third-time', [500, 500, 200]);
     const webhook = await create({ goodsOwnerIds: [304], url: receiver.url('/third-time') });
     await pipeline.publish([wmsEvent({ goodsOwnerId: 304 })]);
-    const logs = await waitFor(
-      async () => {
-        const items = await logsOf(webhook.id);
-        return items.some((item) => item.outcome === 'succeeded') && items;
-      },
-      { message: 'the successful 3rd attempt' },
+    const logs = await settledLogs(
+      webhook.id,
+      (entry) => entry.outcome === 'succeeded',
+      'the successful 3rd attempt after the two before it',
     );
     expect(logs.map((log) => [log.attempt, log.outcome, log.final])).toEqual([
       [1, 'failed', false],
@@ -182,12 +194,10 @@ describe('retries on the tiered retry topics', () => {
       }),
     });
     expect(update.status).toBe(200);
-    const logs = await waitFor(
-      async () => {
-        const items = await logsOf(webhook.id);
-        return items.at(-1)?.errorKind === 'webhook-disabled' && items;
-      },
-      { message: 'the final disabled entry' },
+    const logs = await settledLogs(
+      webhook.id,
+      (entry) => entry.errorKind === 'webhook-disabled',
+      'the final disabled entry after every attempt sent',
     );
     expect(logs.at(-1)).toMatchObject({ final: true, error: 'the webhook is disabled; delivery stopped' });
     expect(receiver.at('/disable-me').length).toBe(logs.length - 1);
