@@ -65,4 +65,23 @@ describe('fetchPace', () => {
     const run = paced(1);
     expect(paceAfter(1_000, 2, run).pace.minBytes(1)).toBe(1);
   });
+
+  describe('how long a fetch may wait', () => {
+    it('waits long when every partition is in a fetch that returns at the first record', () => {
+      expect(paced().pace.maxWaitMs(1, true)).toBe(500);
+    });
+
+    it('waits the configured time while a partition is not in a fetch, so it is not held back long', () => {
+      expect(paced().pace.maxWaitMs(1, false)).toBe(25);
+    });
+
+    it('waits the configured time when batching, since a long wait would hold the records gathered', () => {
+      expect(paceAfter(1_000, 1).pace.maxWaitMs(1, true)).toBe(25);
+    });
+
+    it('keeps a configured wait longer than the idle one', () => {
+      const pace = fetchPace({ minBytes: 1, maxWaitMs: 2_000, now: () => 0 });
+      expect(pace.maxWaitMs(1, true)).toBe(2_000);
+    });
+  });
 });

@@ -4,6 +4,8 @@ const windowMs = 1_000;
 const eagerBelow = 4;
 /** From this many records per wait, fetches wait for the configured minimum again. */
 const batchingFrom = 8;
+/** How long a fetch that holds back no record may wait: what an idle consumer costs is a fetch this often. */
+const idleWaitMs = 500;
 
 export interface FetchPaceOptions {
   /** The minimum a fetch waits for under load (`KAFKA_FETCH_MIN_BYTES`); 1 turns the pacing off. */
@@ -44,6 +46,16 @@ export function fetchPace(options: FetchPaceOptions) {
     minBytes(node: number): number {
       if (options.minBytes <= 1) return 1;
       return trafficOf(node).batching ? options.minBytes : 1;
+    },
+    /**
+     * How long the next fetch from this leader may wait. A partition that frees up while a fetch to its
+     * leader waits joins only the next one, so the wait is short while any is not in a fetch. When every
+     * partition of the member is, and the fetch returns at the first record, the wait holds nothing back:
+     * it ends as soon as any of them has a record, so it is long, and an idle consumer asks rarely.
+     */
+    maxWaitMs(node: number, everyPartitionInAFetch: boolean): number {
+      if (everyPartitionInAFetch && this.minBytes(node) === 1) return Math.max(options.maxWaitMs, idleWaitMs);
+      return options.maxWaitMs;
     },
     /** Counts the records a fetch from this leader brought, and judges its traffic once a window has passed. */
     received(node: number, records: number) {

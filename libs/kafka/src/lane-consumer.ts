@@ -30,8 +30,11 @@ type FetchResponse = fetchV17.FetchResponse;
 export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promise<RunningConsumer> {
   const now = options.now ?? Date.now;
   const { topic, logger } = options;
-  const maxWaitTime = options.fetchMaxWaitMs ?? 25;
-  const pace = fetchPace({ minBytes: options.fetchMinBytes ?? 1, maxWaitMs: maxWaitTime, now });
+  const pace = fetchPace({
+    minBytes: options.fetchMinBytes ?? 1,
+    maxWaitMs: options.fetchMaxWaitMs ?? 25,
+    now,
+  });
   const concurrency = options.partitionsConsumedConcurrently ?? 12;
   const consumer = new Consumer({
     ...options.kafka.options(`consumer-${options.groupId}`),
@@ -272,12 +275,12 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const fetchFailures = failureStreaks<number>();
   const planning = -1;
 
-  const fetchFrom = async (node: number, topicId: string, fetched: Lane[]) => {
+  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], everyLaneInAFetch: boolean) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
     try {
       const response = await fetcher.fetch({
         node,
-        maxWaitTime,
+        maxWaitTime: pace.maxWaitMs(node, everyLaneInAFetch),
         minBytes: pace.minBytes(node),
         maxBytes: 50 * 1_048_576,
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
@@ -353,11 +356,11 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
     const byNode = byLeader(chosen, (partition) => described.partitions[partition]?.leader, fetchingNodes);
     for (const [node, fetched] of byNode) {
-      if (stopping) return;
       fetchingNodes.add(node);
       for (const lane of fetched) lane.state = 'fetching';
-      void fetchFrom(node, described.id, fetched);
     }
+    const everyLaneInAFetch = [...lanes.values()].every((lane) => lane.state === 'fetching');
+    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, everyLaneInAFetch);
   };
 
   consumer.on('consumer:group:join', onJoin);

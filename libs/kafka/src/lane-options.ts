@@ -69,8 +69,9 @@ export interface LaneConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
   /**
-   * The fetch long-poll. A partition whose lane frees up joins the next fetch request only, so this bounds
-   * how long it waits; but an idle consumer sends a fetch this often, and each costs the broker CPU.
+   * The fetch long-poll while a partition is not in a fetch: a partition whose lane frees up joins the
+   * next fetch request only, so this bounds how long it waits. While every partition is in one that returns
+   * at the first record, nothing waits behind it, and it is longer (fetch-pace.ts).
    */
   fetchMaxWaitMs?: number;
   /**

@@ -70,7 +70,9 @@ export const serviceEnv = {
     .min(1, 'must be at least 1')
     .max(10_000)
     .default(25)
-    .describe('The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000).'),
+    .describe(
+      'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that holds every partition of its consumer and returns at the first record waits up to 500 ms instead, which holds nothing back and keeps an idle consumer cheap.',
+    ),
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
     .number()
     .int()
