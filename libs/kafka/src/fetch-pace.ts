@@ -41,12 +41,11 @@ export function fetchPace(options: FetchPaceOptions) {
     }
     return traffic;
   };
+  const minBytes = (node: number): number =>
+    options.minBytes > 1 && trafficOf(node).batching ? options.minBytes : 1;
   return {
     /** What the next fetch from this leader waits for. */
-    minBytes(node: number): number {
-      if (options.minBytes <= 1) return 1;
-      return trafficOf(node).batching ? options.minBytes : 1;
-    },
+    minBytes,
     /**
      * How long the next fetch from this leader may wait. A partition that frees up while a fetch to its
      * leader waits joins only the next one, so the wait is short while any is not in a fetch. When every
@@ -54,7 +53,7 @@ export function fetchPace(options: FetchPaceOptions) {
      * it ends as soon as any of them has a record, so it is long, and an idle consumer asks rarely.
      */
     maxWaitMs(node: number, everyPartitionInAFetch: boolean): number {
-      if (everyPartitionInAFetch && this.minBytes(node) === 1) return Math.max(options.maxWaitMs, idleWaitMs);
+      if (everyPartitionInAFetch && minBytes(node) === 1) return Math.max(options.maxWaitMs, idleWaitMs);
       return options.maxWaitMs;
     },
     /** Counts the records a fetch from this leader brought, and judges its traffic once a window has passed. */
