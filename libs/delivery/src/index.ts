@@ -11,6 +11,7 @@ export {
   type AttemptLog,
   InvalidCursorError,
   type LogItem,
+  toStored,
 } from './attempt-documents';
 export type { AttemptExchange } from './attempt-exchange';
 export { AttemptLogRepository, type LogStats } from './attempt-log';
