@@ -4,6 +4,7 @@ import {
   AttemptLogRepository,
   createAttemptLogWriter,
   keepLogRetention,
+  logMergeEnv,
   readActivity,
 } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
@@ -75,6 +76,7 @@ try {
   const writer = createAttemptLogWriter(database, {
     service: 'bench',
     retentionMs: 30 * day,
+    mergeDelayMs: logMergeEnv.WEBHOOKS_LOG_MERGE_DELAY_MS.parse(undefined),
     timedWrite: (_operation, write) => write(),
     onFlushError: (error) => console.error('activity not written', error),
   });

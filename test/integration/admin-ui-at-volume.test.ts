@@ -50,6 +50,7 @@ describe(`the admin UI with ${attempts} attempts logged`, () => {
     const writer = createAttemptLogWriter(client.db(pipeline.env.MONGODB_DATABASE), {
       service: 'ui-volume',
       retentionMs: retentionMsOf(30),
+      mergeDelayMs: 1_000,
       timedWrite: (_operation, write) => write(),
       onFlushError: () => undefined,
     });

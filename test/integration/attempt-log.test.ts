@@ -370,6 +370,7 @@ describe('a first Logs page', () => {
   const writerOptions = (service: string) => ({
     service,
     retentionMs: 30 * day,
+    mergeDelayMs: 1_000,
     timedWrite: <T>(_operation: string, write: () => Promise<T>) => write(),
     onFlushError: () => undefined,
     now: () => now,
@@ -474,6 +475,7 @@ describe('when a webhook logs more attempts between two merges than the merged r
   const writer = createAttemptLogWriter(store.database, {
     service: 'sender',
     retentionMs: 30 * day,
+    mergeDelayMs: 1_000,
     timedWrite: <T>(_operation: string, write: () => Promise<T>) => write(),
     onFlushError: () => undefined,
     now: () => now,

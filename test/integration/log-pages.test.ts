@@ -284,6 +284,7 @@ describe('when the oldest pages are past the retention', () => {
   const sender = createAttemptLogWriter(store.database, {
     service: 'sender',
     retentionMs,
+    mergeDelayMs: 1_000,
     timedWrite: (_operation, write) => write(),
     onFlushError: () => undefined,
     now: () => now,

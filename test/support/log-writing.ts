@@ -19,6 +19,7 @@ export function writer(database: Db, service: string, at: () => number = () => n
   return createAttemptLogWriter(database, {
     service,
     retentionMs: 30 * day,
+    mergeDelayMs: 1_000,
     timedWrite: (_operation, write) => write(),
     onFlushError: () => undefined,
     now: at,

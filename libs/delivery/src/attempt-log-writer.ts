@@ -1,17 +1,32 @@
 import { groupCommit } from '@wms-webhooks/kafka';
 import type { Db } from 'mongodb';
+import { z } from 'zod';
 import type { AttemptLog, LogItem } from './attempt-documents';
 import { AttemptLogRepository } from './attempt-log';
 import { RecentAttempts } from './recent-attempts';
 import { ReplayOutcomeRecorder } from './replay-outcomes';
 import { ActivityRecorder } from './webhook-activity';
 
-/** How stale the webhook list and a first Logs page may be: each writer merges its news this often. */
+/** How stale the webhook list may be, and how often a writer merges the Logs rows that are due. */
 const summaryFlushMs = 1_000;
+
+export const logMergeEnv = {
+  WEBHOOKS_LOG_MERGE_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(summaryFlushMs, `must be at least ${summaryFlushMs}`)
+    .max(60_000, 'must be at most 60000')
+    .default(5_000)
+    .describe(
+      "How long a webhook's attempts may wait before a writer merges them into its Logs pages; a test delivery waits at most a second. Longer saves the store a read and an insert per webhook and merge; a writer killed without its shutdown loses that long of the pages' rows, which the log keeps (docs/delivery-logs.md).",
+    ),
+};
 
 export interface AttemptLogWriterOptions {
   service: string;
   retentionMs: number;
+  /** WEBHOOKS_LOG_MERGE_DELAY_MS. */
+  mergeDelayMs: number;
   /** Wraps each store write, for its metrics. */
   timedWrite: <T>(operation: string, write: () => Promise<T>) => Promise<T>;
   onFlushError: (error: unknown) => void;
@@ -20,14 +35,19 @@ export interface AttemptLogWriterOptions {
 
 /**
  * What a delivering service writes after each attempt: the attempt log, in shared writes (one store round
- * trip serves every lane that has logs waiting); then, every second, its counts for the webhook list, the
- * newest attempts for a first Logs page and how replayed deliveries ended, so none of them reads the log.
+ * trip serves every lane that has logs waiting); then, every second, its counts for the webhook list and
+ * how replayed deliveries ended, and within the merge delay each webhook's newest attempts for its Logs
+ * pages, so none of them reads the log.
  */
 export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions) {
   const now = options.now ?? Date.now;
   const repository = new AttemptLogRepository(db, { retentionMs: options.retentionMs, now });
   const activity = new ActivityRecorder(db, { service: options.service, now });
-  const recent = new RecentAttempts(db, now);
+  const recent = new RecentAttempts(db, {
+    now,
+    mergeDelayMs: options.mergeDelayMs,
+    flushEveryMs: summaryFlushMs,
+  });
   const replays = new ReplayOutcomeRecorder(db, { service: options.service, now });
   const writeLogs = groupCommit<AttemptLog>(async (logs) => {
     const written = await options.timedWrite('insert_attempt_logs', () => repository.insertMany(logs));
@@ -45,14 +65,14 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
   // skipped while one runs, so a slow store delays the summaries instead of queueing them up.
   let last: Promise<void> = Promise.resolve();
   let busy = false;
-  const flush = (): Promise<void> => {
+  const flush = (recentRows: { dueOnly: boolean }): Promise<void> => {
     const run = last
       .catch(() => undefined)
       .then(async () => {
         busy = true;
         try {
           await options.timedWrite('write_log_summaries', () =>
-            Promise.all([activity.flush(), recent.flush(), replays.flush()]),
+            Promise.all([activity.flush(), recent.flush(recentRows), replays.flush()]),
           );
         } finally {
           busy = false;
@@ -62,7 +82,7 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     return run;
   };
   const timer = setInterval(() => {
-    if (!busy) flush().catch(options.onFlushError);
+    if (!busy) flush({ dueOnly: true }).catch(options.onFlushError);
   }, summaryFlushMs);
   timer.unref();
   return {
@@ -71,9 +91,9 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     /** A shutdown step, once the consumer has stopped: writes the last summaries. */
     stop: async () => {
       clearInterval(timer);
-      await flush();
+      await flush({ dueOnly: false });
     },
-    /** Writes the summaries now, for a caller that cannot wait for the next second. */
-    flush,
+    /** Writes the summaries and merges every held row now, for a caller that cannot wait for them. */
+    flush: () => flush({ dueOnly: false }),
   };
 }

@@ -36,6 +36,7 @@ type FollowedDefinitions = Awaited<ReturnType<typeof followServiceDefinitions>>;
 export type DeliveryWorkerConfig = Parameters<typeof targetPolicyOf>[0] & {
   OPS_HOST: string;
   WEBHOOKS_LOG_RETENTION_DAYS: number;
+  WEBHOOKS_LOG_MERGE_DELAY_MS: number;
   WEBHOOKS_TIME_SCALE: number;
   METRICS_PER_GOODS_OWNER: boolean;
   RETRY_AFTER_MAX_WAIT_MS: number;
@@ -77,6 +78,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
   const attemptLogs = createAttemptLogWriter(context.db, {
     service,
     retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
+    mergeDelayMs: config.WEBHOOKS_LOG_MERGE_DELAY_MS,
     timedWrite: createStoreMetrics(metrics),
     onFlushError: (error) => logger.warn({ err: error }, 'webhook activity not written; tries again'),
   });

@@ -15,7 +15,7 @@ export {
 } from './attempt-documents';
 export type { AttemptExchange } from './attempt-exchange';
 export { AttemptLogRepository, type LogStats } from './attempt-log';
-export { createAttemptLogWriter } from './attempt-log-writer';
+export { createAttemptLogWriter, logMergeEnv } from './attempt-log-writer';
 export { deliveryIdFor, testDeliveryId } from './delivery-id';
 export { deliveryLane } from './delivery-lane';
 export { buildDeliveryRequest } from './delivery-request';

@@ -134,6 +134,18 @@ export async function readRecent(db: Db, webhookId: string): Promise<RecentRows 
 interface Pending {
   rows: LogItem[];
   failures: LogItem[];
+  /** When the oldest of them was held: the merge is due before they have waited the merge delay. */
+  since: number;
+  /** It holds a test delivery, which an operator is waiting to see: merged at the next flush. */
+  urgent: boolean;
+}
+
+export interface RecentAttemptsOptions {
+  now: () => number;
+  /** How long a webhook's rows may wait to be merged: each merge costs a read and an insert, however few rows it carries. */
+  mergeDelayMs: number;
+  /** How often the writer flushes what is due. */
+  flushEveryMs: number;
 }
 
 function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
@@ -144,38 +156,56 @@ function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
 /**
  * The newest attempts of each webhook, merged by every writer into one small collection per webhook, so a
  * first Logs page reads a document, not the log; and the chains of pages past them. A writer holds only
- * what it logged since its last flush.
+ * what it logged of each webhook since it last merged that webhook, for up to the merge delay.
  */
 export class RecentAttempts {
-  private pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, Pending>();
   /** The version of each webhook whose cut chunks this writer stored: the next merge on it skips them. */
   private readonly stored = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
-    private readonly now: () => number,
-  ) {}
+    private readonly options: RecentAttemptsOptions,
+  ) {
+    this.now = options.now;
+  }
 
   /** Holds a webhook's rows and, apart from them, its failures, for the chain of failures. */
   record(webhookId: string, items: readonly LogItem[]) {
-    this.hold(
-      webhookId,
-      items,
-      items.filter((item) => item.outcome === 'failed'),
-    );
+    this.hold(webhookId, {
+      rows: [...items],
+      failures: items.filter((item) => item.outcome === 'failed'),
+      since: this.now(),
+      urgent: items.some((item) => item.test),
+    });
   }
 
-  private hold(webhookId: string, rows: readonly LogItem[], failures: readonly LogItem[]) {
-    const pending = this.pending.get(webhookId) ?? { rows: [], failures: [] };
-    pending.rows = keepHeld(pending.rows, rows);
-    pending.failures = keepHeld(pending.failures, failures);
-    this.pending.set(webhookId, pending);
+  private hold(webhookId: string, added: Pending) {
+    const pending = this.pending.get(webhookId);
+    if (!pending) {
+      this.pending.set(webhookId, added);
+      return;
+    }
+    pending.rows = keepHeld(pending.rows, added.rows);
+    pending.failures = keepHeld(pending.failures, added.failures);
+    pending.since = Math.min(pending.since, added.since);
+    pending.urgent ||= added.urgent;
   }
 
-  /** Merges what was logged since the last flush. The attempt-log writer never overlaps two. */
-  async flush(): Promise<void> {
-    const batch = [...this.pending];
-    this.pending = new Map();
+  /** Whether a webhook's rows would wait longer than the merge delay if left for the next flush. */
+  private due(pending: Pending): boolean {
+    const { mergeDelayMs, flushEveryMs } = this.options;
+    return pending.urgent || this.now() - pending.since + flushEveryMs > mergeDelayMs;
+  }
+
+  /**
+   * Merges what was logged since the last merge of each webhook: of every webhook, or with `dueOnly` of
+   * those whose rows are due. The attempt-log writer never overlaps two.
+   */
+  async flush({ dueOnly = false }: { dueOnly?: boolean } = {}): Promise<void> {
+    const batch = [...this.pending].filter(([, pending]) => !dueOnly || this.due(pending));
+    for (const [webhookId] of batch) this.pending.delete(webhookId);
     const failed: Array<[string, Pending]> = [];
     let unstored = 0;
     for (let next = 0; next < batch.length; next += mergeConcurrency) {
@@ -187,7 +217,7 @@ export class RecentAttempts {
         }),
       );
     }
-    for (const [webhookId, added] of failed) this.hold(webhookId, added.rows, added.failures);
+    for (const [webhookId, added] of failed) this.hold(webhookId, added);
     if (failed.length > 0)
       throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
     if (unstored > 0) throw new Error(`pages of ${unstored} webhooks not stored; the next merge stores them`);

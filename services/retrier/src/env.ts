@@ -1,5 +1,5 @@
 import { positiveInt } from '@wms-webhooks/config';
-import { attemptLogEnv, pacingEnv, retryTiers } from '@wms-webhooks/delivery';
+import { attemptLogEnv, logMergeEnv, pacingEnv, retryTiers } from '@wms-webhooks/delivery';
 import { secretKeyEnv } from '@wms-webhooks/secrets';
 import { serviceEnv } from '@wms-webhooks/service-runtime';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ export const retrierEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
   ...attemptLogEnv,
+  ...logMergeEnv,
   ...pacingEnv,
   RETRY_TIER: z
     .enum(retryTiers, { error: `must be one of ${retryTiers.join(', ')}` })

@@ -1,5 +1,5 @@
 import { positiveInt } from '@wms-webhooks/config';
-import { attemptLogEnv, pacingEnv } from '@wms-webhooks/delivery';
+import { attemptLogEnv, logMergeEnv, pacingEnv } from '@wms-webhooks/delivery';
 import { secretKeyEnv } from '@wms-webhooks/secrets';
 import { opsPort, serviceEnv } from '@wms-webhooks/service-runtime';
 import { definitionsEnv } from '@wms-webhooks/webhooks';
@@ -9,6 +9,7 @@ export const senderEnv = z.object({
   ...serviceEnv,
   ...secretKeyEnv,
   ...attemptLogEnv,
+  ...logMergeEnv,
   ...pacingEnv,
   OPS_PORT: opsPort(9103),
   SENDER_GROUP_ID: z
