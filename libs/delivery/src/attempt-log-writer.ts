@@ -18,7 +18,7 @@ export const logMergeEnv = {
     .max(60_000, 'must be at most 60000')
     .default(5_000)
     .describe(
-      "How long a webhook's attempts may wait before a writer merges them into its Logs pages; a test delivery waits at most a second. Longer saves the store a read and an insert per webhook and merge; a writer killed without its shutdown loses that long of the pages' rows, which the log keeps (docs/delivery-logs.md).",
+      "How long a webhook's attempts may wait before a writer merges them into its Logs pages; a test delivery or a Resend waits at most a second. Longer saves the store a read and an insert per webhook and merge; a writer killed without its shutdown loses that long of the pages' rows, which the log keeps (docs/delivery-logs.md).",
     ),
 };
 

@@ -112,6 +112,14 @@ describe('when a webhook logs less than the merge delay brings together', () => 
     expect(merges(state.writes)).toEqual(['insert webhook_recent.wh-2']);
   });
 
+  it('merges an operator’s Resend at the next flush, and not a scheduled retry', async () => {
+    const { recent, state } = quietWebhook({ mergeDelayMs: 5_000 });
+    recent.record('wh-1', [{ ...item, attempt: 2, dueAt: new Date(60_000) }]);
+    recent.record('wh-2', [{ ...item, attempt: 6, dueAt: null }]);
+    await recent.flush({ dueOnly: true });
+    expect(merges(state.writes)).toEqual(['insert webhook_recent.wh-2']);
+  });
+
   it('merges every webhook at each flush when the delay is the time between flushes', async () => {
     const { recent, state, clock } = quietWebhook({ mergeDelayMs: 1_000 });
     recent.record('wh-1', [item]);

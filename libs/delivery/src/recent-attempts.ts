@@ -15,6 +15,7 @@ import {
   stageChunks,
   unpackRows,
 } from './log-pages';
+import { awaitedByOperator } from './settle-attempt';
 
 /** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
 export const recentKept = 60;
@@ -136,7 +137,7 @@ interface Pending {
   failures: LogItem[];
   /** When the oldest of them was held: the merge is due before they have waited the merge delay. */
   since: number;
-  /** It holds a test delivery, which an operator is waiting to see: merged at the next flush. */
+  /** It holds a test delivery or a Resend, which an operator is waiting to see: merged at the next flush. */
   urgent: boolean;
 }
 
@@ -177,7 +178,7 @@ export class RecentAttempts {
       rows: [...items],
       failures: items.filter((item) => item.outcome === 'failed'),
       since: this.now(),
-      urgent: items.some((item) => item.test),
+      urgent: items.some(awaitedByOperator),
     });
   }
 

@@ -1,8 +1,17 @@
+import type { DeliveryTask } from '@wms-webhooks/contracts';
 import { testWebhook } from '@wms-webhooks/webhooks/testing';
 import { describe, expect, it } from 'vitest';
 import type { AttemptOutcome } from './http-client';
+import { resendTask, testTask } from './manual-tasks';
+import { sampleAttempt } from './sample-attempt.fixture';
 import { sampleTask } from './sample-task.fixture';
-import { readyToSend, type SentAttempt, settleAttempt } from './settle-attempt';
+import {
+  awaitedByOperator,
+  isManualTry,
+  readyToSend,
+  type SentAttempt,
+  settleAttempt,
+} from './settle-attempt';
 
 const minute = 60_000;
 const failed = (statusCode: number, retryAfterMs?: number): AttemptOutcome => ({
@@ -230,5 +239,42 @@ describe('readyToSend', () => {
     expect(readyToSend(sampleTask('wh-1', 'ev-1'), sealed, 0)).toMatchObject({
       refused: { kind: 'quarantined', reason: 'sealed with key k9, which the keyring lacks' },
     });
+  });
+});
+
+describe('when an operator waits to see an attempt, told from its log alone', () => {
+  const webhook = testWebhook({ id: 'wh-1', retryPolicy: 'one-day' });
+  const finalFailure = sampleAttempt({
+    webhookId: 'wh-1',
+    attempt: 5,
+    outcome: 'failed',
+    final: true,
+    event: { occurredAt: new Date(0), warehouseId: null, entityId: 'ORD', payload: '{}' },
+  });
+  const retried = settleAttempt(attempt());
+  const tasks = {
+    'a first attempt': sampleTask('wh-1', 'ev-1'),
+    'a retry': retried.kind === 'retry' ? retried.next : undefined,
+    'a test': testTask(webhook, 0),
+    'a Resend': resendTask([finalFailure], 0),
+    'a replayed failure': resendTask([finalFailure], 0, 'replay-1'),
+  };
+
+  const logOf = (task: DeliveryTask | undefined) => {
+    if (!task) throw new Error('no task was made');
+    return settleAttempt(attempt({ task, webhook })).log;
+  };
+
+  it.each(Object.entries(tasks))('agrees with its task for %s', (_kind, task) => {
+    const manualTry = task !== undefined && isManualTry(task);
+    expect(awaitedByOperator(logOf(task))).toBe(manualTry && task.replayId === null);
+  });
+
+  it('counts a test and a Resend, and nothing a schedule or a replay made', () => {
+    expect(
+      Object.entries(tasks)
+        .filter(([, task]) => awaitedByOperator(logOf(task)))
+        .map(([kind]) => kind),
+    ).toEqual(['a test', 'a Resend']);
   });
 });

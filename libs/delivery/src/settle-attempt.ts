@@ -64,6 +64,15 @@ export function isManualTry(task: DeliveryTask): boolean {
   return task.test || task.origin === manualResendOrigin;
 }
 
+/**
+ * Whether an operator is waiting to see this attempt, told from its log, which does not keep the task's
+ * origin: a test, or a Resend an operator pressed, the only attempt after the first that neither a retry's
+ * schedule (`dueAt`) nor a replay made. A replay's resends are manual tries too, but many, and unwatched.
+ */
+export function awaitedByOperator(log: Pick<AttemptLog, 'test' | 'attempt' | 'dueAt' | 'replayId'>): boolean {
+  return log.test || (log.attempt > 1 && log.dueAt === null && log.replayId === undefined);
+}
+
 export const manualResendOrigin = 'api-resend';
 
 function notSentLog(
