@@ -36,7 +36,8 @@ function storeCpuMs(): number | undefined {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
 }
 
-type Shape = (db: Db, logs: ReturnType<typeof sampleAttemptLog>[]) => Promise<unknown>;
+/** Makes a shape's writer for one database: given a batch of attempts, writes them. */
+type Shape = (db: Db) => (logs: ReturnType<typeof sampleAttemptLog>[]) => Promise<unknown>;
 
 const groupsOf = <T>(items: T[]) =>
   Array.from({ length: Math.ceil(items.length / group) }, (_, index) =>
@@ -44,9 +45,11 @@ const groupsOf = <T>(items: T[]) =>
   );
 
 const shapes: Record<string, Shape> = {
-  'one document per attempt': (db, logs) =>
-    new AttemptLogRepository(db, { retentionMs: 86_400_000 }).insertMany(logs),
-  [`${group} attempts per document, as fields`]: (db, logs) =>
+  'one document per attempt': (db) => {
+    const repository = new AttemptLogRepository(db, { retentionMs: 86_400_000 });
+    return (logs) => repository.insertMany(logs);
+  },
+  [`${group} attempts per document, as fields`]: (db) => (logs) =>
     db.collection('shapes').insertMany(
       groupsOf(logs.map(toStored)).map((attemptsOfGroup) => ({
         _id: new ObjectId(),
@@ -54,7 +57,7 @@ const shapes: Record<string, Shape> = {
       })),
       { ordered: false },
     ),
-  [`${group} attempts per document, as one string`]: (db, logs) =>
+  [`${group} attempts per document, as one string`]: (db) => (logs) =>
     db.collection('shapes').insertMany(
       groupsOf(logs.map(toStored)).map((attemptsOfGroup) => ({
         _id: new ObjectId(),
@@ -69,14 +72,14 @@ const client = await MongoClient.connect(endpoints.mongodbUri);
 console.log(`${attempts} attempts a shape, ${batch} a write, into ${endpoints.mongodbUri}`);
 try {
   for (let round = 1; round <= rounds; round++) {
-    for (const [name, write] of Object.entries(shapes)) {
+    for (const [name, writerOf] of Object.entries(shapes)) {
       const db = client.db(`store_shapes_${Date.now()}`);
+      const write = writerOf(db);
       const cpuBefore = storeCpuMs();
       const started = performance.now();
       for (let written = 0; written < attempts; written += batch) {
         const count = Math.min(batch, attempts - written);
         await write(
-          db,
           Array.from({ length: count }, (_, index) =>
             sampleAttemptLog({ webhookId: `webhook-${index % 100}` }),
           ),
