@@ -8,13 +8,18 @@ export interface ProcessSample {
   rssBytes: number;
 }
 
+/** A process's CPU time so far (user and system), in seconds, from /proc; throws if it is not running. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
 function read(pid: number): Omit<ProcessSample, 'at'> | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const cpuSeconds = cpuSecondsOf(pid);
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return { cpuSeconds: ticks / ticksPerSecond, rssBytes: Number(rss ?? 0) * 1024 };
+    return { cpuSeconds, rssBytes: Number(rss ?? 0) * 1024 };
   } catch {
     return undefined;
   }

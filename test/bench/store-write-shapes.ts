@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AttemptLogRepository, toStored } from '@wms-webhooks/delivery';
 import { resolveEndpoints } from '@wms-webhooks/endpoints';
 import { type Db, MongoClient, ObjectId } from 'mongodb';
 import { sampleAttemptLog } from '../support/sample-values';
+import { cpuSecondsOf } from './process-sampler';
 
 /**
  * `npm run bench:store-shapes -- [--attempts N] [--batch N] [--group N] [--store-pid PID] [--rounds N]`:
@@ -29,12 +29,7 @@ const rounds = Number(values.rounds);
 const storePid = values['store-pid'];
 
 /** The store process's CPU time so far, in ms; undefined when it is not on this machine. */
-function storeCpuMs(): number | undefined {
-  if (!storePid) return undefined;
-  const fields = readFileSync(`/proc/${storePid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticksPerSecond = 100;
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
+const storeCpuMs = () => (storePid ? cpuSecondsOf(Number(storePid)) * 1000 : undefined);
 
 /** Makes a shape's writer for one database: given a batch of attempts, writes them. */
 type Shape = (db: Db) => (logs: ReturnType<typeof sampleAttemptLog>[]) => Promise<unknown>;

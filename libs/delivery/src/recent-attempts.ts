@@ -163,13 +163,14 @@ export class RecentAttempts {
   private readonly pending = new Map<string, Pending>();
   /** The version of each webhook whose cut chunks this writer stored: the next merge on it skips them. */
   private readonly stored = new Map<string, number>();
-  private readonly now: () => number;
 
   constructor(
     private readonly db: Db,
     private readonly options: RecentAttemptsOptions,
-  ) {
-    this.now = options.now;
+  ) {}
+
+  private now(): number {
+    return this.options.now();
   }
 
   /** Holds a webhook's rows and, apart from them, its failures, for the chain of failures. */
