@@ -147,11 +147,15 @@ async function main() {
     await waitForArrivals(receiver, expected, settings.drainSeconds, 'every delivery to reach the receiver');
     const drainedAt = Date.now();
     const log = new AttemptLogRepository(mongo.db(database), { retentionMs: retentionMsOf(30) });
+    // A pack of successes lists the delivery of each attempt it holds; any other document is one attempt.
     const countAttempts = async (filter: Filter<Document> = {}) => {
-      const counts = await Promise.all(
-        (await log.liveCollections()).map((bucket) => bucket.countDocuments(filter)),
-      );
-      return counts.reduce((sum, count) => sum + count, 0);
+      let count = 0;
+      for (const bucket of await log.liveCollections()) {
+        for await (const document of bucket.find(filter, { projection: { deliveryIds: 1 } })) {
+          count += 'deliveryIds' in document ? document.deliveryIds.length : 1;
+        }
+      }
+      return count;
     };
     await waitUntil(
       async () => (await countAttempts()) >= receiver.requests,
@@ -182,7 +186,8 @@ async function main() {
       for (const attempt of await bucket
         .find({ final: false }, { projection: { deliveryId: 1 } })
         .toArray()) {
-        retrying.add(attempt.deliveryId as string);
+        // Only attempts of their own match: a pack holds successes, which are final.
+        if ('deliveryId' in attempt && attempt.deliveryId) retrying.add(attempt.deliveryId);
       }
     }
     for (const id of receiver.delivered) retrying.delete(id);

@@ -175,13 +175,19 @@ try {
     .map(({ name }) => name)
     .filter((name) => name.startsWith('delivery_attempts.'))
     .sort();
+  // One delivery a document: a failure names its own, a pack of successes lists those of its attempts.
   const sampled = async (bucket: string | undefined) =>
     bucket
-      ? await database
-          .collection<{ webhookId: string; deliveryId: string }>(bucket)
-          .find({}, { projection: { webhookId: 1, deliveryId: 1 } })
-          .limit(reads)
-          .toArray()
+      ? (
+          await database
+            .collection<{ webhookId: string; deliveryId?: string; deliveryIds?: string[] }>(bucket)
+            .find({}, { projection: { webhookId: 1, deliveryId: 1, deliveryIds: 1 } })
+            .limit(reads)
+            .toArray()
+        ).map(({ webhookId, deliveryId, deliveryIds }) => ({
+          webhookId,
+          deliveryId: deliveryId ?? deliveryIds?.[0] ?? '',
+        }))
       : [];
   const oldestDeliveries: number[] = [];
   const newestDeliveries: number[] = [];

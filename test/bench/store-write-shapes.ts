@@ -7,9 +7,10 @@ import { cpuSecondsOf } from './process-sampler';
 
 /**
  * `npm run bench:store-shapes -- [--attempts N] [--batch N] [--group N] [--store-pid PID] [--rounds N]`:
- * what one write of the attempt log costs the store in three shapes, each given the same attempts, a
- * batch of them a write: one document per attempt (the log as it is stored), `group` attempts per
- * document with their fields, and `group` attempts per document as one JSON string. With `--store-pid`
+ * what one write of the attempt log costs the store in four shapes, each given the same successes, a
+ * batch of them a write: the log's own (a pack per webhook, attempt-packs.ts), one document per attempt
+ * (the log before packs), `group` attempts per document with their fields, and `group` attempts per
+ * document as one JSON string. With `--store-pid`
  * (a store on this machine) it reports the store's own CPU per attempt, read from /proc. The shapes run
  * in turn, `rounds` times, so a noisy machine shows in the spread. See docs/performance.md.
  */
@@ -40,10 +41,12 @@ const groupsOf = <T>(items: T[]) =>
   );
 
 const shapes: Record<string, Shape> = {
-  'one document per attempt': (db) => {
+  'the log as it stores successes: a pack per webhook and write': (db) => {
     const repository = new AttemptLogRepository(db, { retentionMs: 86_400_000 });
     return (logs) => repository.insertMany(logs);
   },
+  'one document per attempt': (db) => (logs) =>
+    db.collection('shapes').insertMany(logs.map(toStored), { ordered: false }),
   [`${group} attempts per document, as fields`]: (db) => (logs) =>
     db.collection('shapes').insertMany(
       groupsOf(logs.map(toStored)).map((attemptsOfGroup) => ({

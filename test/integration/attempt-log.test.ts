@@ -9,6 +9,7 @@ import {
   readActivity,
   removeSilentWriters,
 } from '@wms-webhooks/delivery';
+import { ObjectId } from 'mongodb';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropQuietly, monitoredStore } from '../support/monitored-store';
@@ -65,13 +66,17 @@ describe('the attempt log on the store', () => {
 
   afterAll(() => dropQuietly(store.database, store.client));
 
-  describe('when an attempt has empty fields', () => {
-    it('stores it without them', async () => {
+  describe('when an attempt succeeded', () => {
+    it('stores it in its webhook’s pack, as text without its empty fields', async () => {
       const [bucket] = await store.database.listCollections({}, { nameOnly: true }).toArray();
-      const stored = await store.database
+      const pack = await store.database
         .collection(bucket?.name ?? '')
-        .findOne({ deliveryId: 'd-ok' }, { projection: { _id: 0 } });
-      expect(Object.keys(stored ?? {}).sort()).toEqual(
+        .findOne({ deliveryIds: 'd-ok' }, { projection: { _id: 0 } });
+      expect(Object.keys(pack ?? {}).sort()).toEqual(
+        ['attempts', 'deliveryIds', 'firstStartedAt', 'outcome', 'startedAt', 'webhookId'].sort(),
+      );
+      const [entry] = JSON.parse(String(pack?.attempts)) as Array<Record<string, unknown>>;
+      expect(Object.keys(entry ?? {}).sort()).toEqual(
         [
           'attempt',
           'deliveryId',
@@ -80,11 +85,9 @@ describe('the attempt log on the store', () => {
           'eventType',
           'final',
           'goodsOwnerId',
-          'outcome',
           'startedAt',
           'statusCode',
           'url',
-          'webhookId',
         ].sort(),
       );
     });
@@ -97,6 +100,12 @@ describe('the attempt log on the store', () => {
   describe('when an attempt has every field set', () => {
     it('reads it back as written', async () => {
       expect(await logs.attemptsOf('wh-1', 'd-failed')).toEqual([retriedFailure]);
+    });
+
+    it('stores it as a document of its own', async () => {
+      const [bucket] = await store.database.listCollections({}, { nameOnly: true }).toArray();
+      const stored = await store.database.collection(bucket?.name ?? '').findOne({ deliveryId: 'd-failed' });
+      expect(stored).toMatchObject({ outcome: 'failed', errorKind: 'timeout', attempt: 2 });
     });
   });
 
@@ -171,6 +180,81 @@ describe('when the log spans several hours', () => {
   it('finds every attempt of a delivery retried over several hours, oldest first', async () => {
     const found = await logs.attemptsOf('wh-busy', 'd-long');
     expect(found.map((attempt) => attempt.attempt)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('when one write logs a webhook’s successes among its failures', () => {
+  const store = monitoredStore('it_attempt_packs');
+  // An attempt is read by its id where the id's time puts it: these start in the hour they are written.
+  const hourStart = Math.floor(Date.now() / hour) * hour;
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day });
+  // Fifteen attempts a second apart, oldest first; every third failed.
+  const attempts = Array.from({ length: 15 }, (_, index) =>
+    sampleAttemptLog({
+      webhookId: 'wh-mixed',
+      deliveryId: `d-${index}`,
+      startedAt: new Date(hourStart + index * 1_000),
+      ...(index % 3 === 0
+        ? { outcome: 'failed' as const, statusCode: 503, errorKind: 'status' as const, error: '503' }
+        : {}),
+    }),
+  );
+  const bucket = () => store.database.collection(`delivery_attempts.60m.${hourStart}`);
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await logs.insertMany(attempts);
+  });
+  afterAll(() => dropQuietly(store.database, store.client));
+
+  it('stores the successes as one document and each failure as its own', async () => {
+    expect(await bucket().countDocuments({ outcome: 'failed' })).toBe(5);
+    expect(await bucket().countDocuments({ outcome: 'succeeded' })).toBe(1);
+  });
+
+  it('pages through them from the log with the cursor, newest first, each attempt once', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await logs.page('wh-mixed', { limit: 4, cursor });
+      seen.push(...page.items.map((item) => item.deliveryId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(attempts.map((attempt) => attempt.deliveryId).reverse());
+  });
+
+  it('pages through the successes alone', async () => {
+    const first = await logs.page('wh-mixed', { limit: 6, outcome: 'succeeded' });
+    const rest = await logs.page('wh-mixed', {
+      limit: 6,
+      outcome: 'succeeded',
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect([...first.items, ...rest.items].map((item) => item.deliveryId)).toEqual(
+      attempts
+        .filter((attempt) => attempt.outcome === 'succeeded')
+        .map((attempt) => attempt.deliveryId)
+        .reverse(),
+    );
+    expect(rest.nextCursor).toBeNull();
+  });
+
+  it('answers a page of one delivery whose attempt is in the pack', async () => {
+    const page = await logs.page('wh-mixed', { limit: 10, deliveryId: 'd-7' });
+    expect(page.items.map((item) => [item.deliveryId, item.outcome])).toEqual([['d-7', 'succeeded']]);
+  });
+
+  it('opens a packed attempt by its id, and no other webhook’s', async () => {
+    const [listed] = (await logs.page('wh-mixed', { limit: 1, deliveryId: 'd-8' })).items;
+    const detail = await logs.attemptDetail('wh-mixed', listed?.id ?? '');
+    expect(detail).toMatchObject({ id: listed?.id, deliveryId: 'd-8', outcome: 'succeeded', exchange: null });
+    expect(await logs.attemptDetail('wh-other', listed?.id ?? '')).toBeUndefined();
+  });
+
+  it('finds a packed attempt for a resend by the id the operator saw', async () => {
+    const [listed] = (await logs.page('wh-mixed', { limit: 1, deliveryId: 'd-10' })).items;
+    const found = await logs.attemptsForResend('wh-mixed', 'd-10', listed?.id);
+    expect(found).toEqual([attempts[10]]);
   });
 });
 
@@ -527,7 +611,11 @@ describe('when an earlier version logged into one collection', () => {
         ...[5, 3, 1].map((hoursAgo) =>
           sampleAttemptLog({ webhookId: 'wh-l', deliveryId: `d-${hoursAgo}`, startedAt: at(hoursAgo) }),
         ),
-      ].map(({ dueAt, error, errorKind, nextAttemptAt, test, ...stored }) => stored),
+      ].map(({ dueAt, error, errorKind, nextAttemptAt, test, ...stored }) => ({
+        // Made when the attempt was logged, as the driver makes ids: its time, then a counter.
+        _id: new ObjectId(Math.floor(stored.startedAt.getTime() / 1000)),
+        ...stored,
+      })),
     );
   });
   afterAll(() => dropQuietly(store.database, store.client));
@@ -539,6 +627,18 @@ describe('when an earlier version logged into one collection', () => {
     const page = await logs.page('wh-l', { limit: 10 });
     expect(page.items.map((item) => item.deliveryId)).toEqual(['d-1', 'd-3', 'd-5']);
     expect(page.items[0]).toMatchObject({ dueAt: null, error: null, test: false });
+  });
+
+  it('opens each moved attempt by the id it had, whatever its last byte', async () => {
+    const { items } = await logs.page('wh-l', { limit: 10 });
+    // Ids the driver made: consecutive, so at most one of them ends in the zero byte a pack's id has.
+    expect(items.filter((item) => !item.id.endsWith('00')).length).toBeGreaterThanOrEqual(2);
+    for (const item of items) {
+      expect(await logs.attemptDetail('wh-l', item.id)).toMatchObject({
+        id: item.id,
+        deliveryId: item.deliveryId,
+      });
+    }
   });
 
   describe('when the import is run again after an interruption', () => {
@@ -575,7 +675,12 @@ describe('the attempt log’s indexes', () => {
       .sort();
     expect(names).toEqual(
       storeUsesIndexes
-        ? ['_id_', 'webhookId_1_deliveryId_1_attempt_1', 'webhookId_1_startedAt_-1__id_-1']
+        ? [
+            '_id_',
+            'webhookId_1_deliveryId_1_attempt_1',
+            'webhookId_1_deliveryIds_1',
+            'webhookId_1_startedAt_-1__id_-1',
+          ]
         : ['_id_'],
     );
   });

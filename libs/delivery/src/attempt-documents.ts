@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { AttemptExchange } from './attempt-exchange';
+import { newDocumentId } from './attempt-packs';
 import type { FailureKind } from './http-client';
 
 /**
@@ -77,7 +78,7 @@ const emptyFields = {
 } satisfies Partial<AttemptLog>;
 
 export function toStored(log: AttemptLog): StoredAttempt {
-  const stored: Record<string, unknown> = { _id: new ObjectId() };
+  const stored: Record<string, unknown> = { _id: newDocumentId() };
   for (const field in log) {
     const value = log[field as keyof AttemptLog];
     if (value !== null && value !== undefined && !(field === 'test' && value === false))

@@ -32,7 +32,7 @@ describe('the attempt log’s indexes', () => {
   const ten = new Date(Date.UTC(2026, 11, 2, 10, 5));
 
   describe('on a store that reads through them (MongoDB: its explain has no filterPushdown)', () => {
-    it('makes both on each bucket as it is first written, once', async () => {
+    it('makes all three on each bucket as it is first written, once', async () => {
       const store = recordingStore({ queryPlanner: {} });
       const logs = new AttemptLogRepository(store.db, { retentionMs: 30 * 86_400_000 });
       await logs.insertMany([log(nine), log(ten)]);
@@ -43,8 +43,10 @@ describe('the attempt log’s indexes', () => {
         [
           `${bucket(nine)} {"webhookId":1,"startedAt":-1,"_id":-1}`,
           `${bucket(nine)} {"webhookId":1,"deliveryId":1,"attempt":1}`,
+          `${bucket(nine)} {"webhookId":1,"deliveryIds":1}`,
           `${bucket(ten)} {"webhookId":1,"startedAt":-1,"_id":-1}`,
           `${bucket(ten)} {"webhookId":1,"deliveryId":1,"attempt":1}`,
+          `${bucket(ten)} {"webhookId":1,"deliveryIds":1}`,
         ].sort(),
       );
       expect(store.inserted.sort()).toEqual(

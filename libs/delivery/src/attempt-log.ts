@@ -1,5 +1,5 @@
 import { redactCredentials } from '@wms-webhooks/config';
-import { type Collection, type Db, ObjectId } from 'mongodb';
+import { type Collection, type Db, type Filter, ObjectId } from 'mongodb';
 import {
   type AttemptDetail,
   type AttemptLog,
@@ -14,6 +14,7 @@ import {
   toItem,
   toStored,
 } from './attempt-documents';
+import { attemptsIn, isPack, isPackable, type LogDocument, packAttempts, packIdOf } from './attempt-packs';
 import { type MeasuredSize, measuredBytes } from './collection-bytes';
 import { deliveryFromChains } from './delivery-from-chains';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
@@ -25,6 +26,11 @@ import { newestFirst, readRecent } from './recent-attempts';
 function attemptFromRow({ id: _, resendable: __, ...row }: LogItem, of: AttemptLog): AttemptLog {
   return { ...row, webhookId: of.webhookId, goodsOwnerId: of.goodsOwnerId, url: null };
 }
+
+/** The documents that may hold an attempt of the delivery: its own, or a pack that lists it. */
+const ofDelivery = (deliveryId: string): Filter<LogDocument> => ({
+  $or: [{ deliveryId }, { deliveryIds: deliveryId }],
+});
 
 /** Longer than any attempt runs (connect, send and the response timeout), with room to spare. */
 const maxAttemptMs = 5 * 60_000;
@@ -38,9 +44,10 @@ export interface LogStats {
 }
 
 /**
- * One document per attempt, in a collection per time bucket (see log-buckets.ts): retention drops whole
- * buckets, so removing a day costs the same at any size, and a read walks the newest buckets first and
- * stops once its page is full.
+ * The attempts in a collection per time bucket (see log-buckets.ts): retention drops whole buckets, so
+ * removing a day costs the same at any size, and a read walks the newest buckets first and stops once its
+ * page is full. A failure is a document of its own; a webhook's successes of one write share one
+ * (attempt-packs.ts).
  */
 export class AttemptLogRepository {
   readonly retentionMs: number;
@@ -61,8 +68,8 @@ export class AttemptLogRepository {
 
   private readonly now: () => number;
 
-  collectionOf(bucket: LogBucket): Collection<StoredAttempt> {
-    return this.db.collection<StoredAttempt>(bucket.name);
+  collectionOf(bucket: LogBucket): Collection<LogDocument> {
+    return this.db.collection<LogDocument>(bucket.name);
   }
 
   /**
@@ -87,6 +94,7 @@ export class AttemptLogRepository {
         const collection = this.collectionOf(bucket);
         await collection.createIndex({ webhookId: 1, startedAt: -1, _id: -1 });
         await collection.createIndex({ webhookId: 1, deliveryId: 1, attempt: 1 });
+        await collection.createIndex({ webhookId: 1, deliveryIds: 1 });
       })();
       ready.catch(() => this.prepared.delete(bucket.name));
       this.prepared.set(bucket.name, ready);
@@ -99,19 +107,34 @@ export class AttemptLogRepository {
   /** Writes the logs and returns each as the Logs view lists it, with the id it was stored under. */
   async insertMany(logs: readonly AttemptLog[]): Promise<Array<{ webhookId: string; item: LogItem }>> {
     const stored = logs.map(toStored);
-    await this.insertStored(stored);
-    return stored.map((document, index) => ({
+    const documents: LogDocument[] = [];
+    const packed = new Map<string, { webhookId: string; attempts: StoredAttempt[] }>();
+    logs.forEach((log, index) => {
+      const attempt = stored[index] as StoredAttempt;
+      if (!isPackable(log)) {
+        documents.push(attempt);
+        return;
+      }
+      const key = `${bucketFor(log.startedAt.getTime(), this.spanMs).name} ${log.webhookId}`;
+      const pack = packed.get(key) ?? { webhookId: log.webhookId, attempts: [] };
+      pack.attempts.push(attempt);
+      packed.set(key, pack);
+    });
+    for (const { webhookId, attempts } of packed.values())
+      documents.push(...packAttempts(webhookId, attempts));
+    await this.insertStored(documents);
+    return stored.map((attempt, index) => ({
       webhookId: (logs[index] as AttemptLog).webhookId,
-      item: toItem(document),
+      item: toItem(attempt),
     }));
   }
 
   /**
-   * Writes stored attempts into the buckets their start times name. With `skipDuplicates`, an attempt
-   * already there under its id is passed over (an import run again).
+   * Writes documents of the log into the buckets their start times name. With `skipDuplicates`, a
+   * document already there under its id is passed over (an import run again).
    */
-  async insertStored(documents: readonly StoredAttempt[], options: { skipDuplicates?: boolean } = {}) {
-    const byBucket = new Map<string, { bucket: LogBucket; documents: StoredAttempt[] }>();
+  async insertStored(documents: readonly LogDocument[], options: { skipDuplicates?: boolean } = {}) {
+    const byBucket = new Map<string, { bucket: LogBucket; documents: LogDocument[] }>();
     for (const document of documents) {
       const bucket = bucketFor(document.startedAt.getTime(), this.spanMs);
       const group = byBucket.get(bucket.name) ?? { bucket, documents: [] };
@@ -143,7 +166,7 @@ export class AttemptLogRepository {
   }
 
   /** The collection of each bucket within the retention, newest first: for tools that read the log whole. */
-  async liveCollections(): Promise<Array<Collection<StoredAttempt>>> {
+  async liveCollections(): Promise<Array<Collection<LogDocument>>> {
     return (await this.liveBuckets()).map((bucket) => this.collectionOf(bucket));
   }
 
@@ -176,7 +199,10 @@ export class AttemptLogRepository {
   private async searchBuckets(webhookId: string, deliveryId: string): Promise<AttemptLog[]> {
     const found: StoredAttempt[] = [];
     for (const bucket of await this.liveBuckets()) {
-      found.push(...(await this.collectionOf(bucket).find({ webhookId, deliveryId }).toArray()));
+      const documents = await this.collectionOf(bucket)
+        .find({ webhookId, ...ofDelivery(deliveryId) })
+        .toArray();
+      found.push(...documents.flatMap(attemptsIn).filter((attempt) => attempt.deliveryId === deliveryId));
       // Attempts are numbered from 1 and logged in order: once the first is found, the older buckets hold none.
       if (found.some((attempt) => attempt.attempt === 1)) break;
     }
@@ -208,7 +234,8 @@ export class AttemptLogRepository {
           startedAt: { $gte: from, $lte: to },
         })
         .sort({ startedAt: 1, _id: 1 });
-      for await (const document of found) yield fromStored(document);
+      for await (const document of found)
+        for (const attempt of attemptsIn(document)) yield fromStored(attempt);
     }
   }
 
@@ -245,9 +272,24 @@ export class AttemptLogRepository {
   }
 
   /** A listed attempt, read in the bucket its start names. */
-  private async findListed(row: LogItem): Promise<StoredAttempt | undefined> {
-    const bucket = bucketFor(row.startedAt.getTime(), this.spanMs);
-    return (await this.collectionOf(bucket).findOne({ _id: new ObjectId(row.id) })) ?? undefined;
+  private findListed(row: LogItem): Promise<StoredAttempt | undefined> {
+    return this.findIn(bucketFor(row.startedAt.getTime(), this.spanMs), new ObjectId(row.id));
+  }
+
+  /**
+   * An attempt in one bucket by its id: in the pack its id names, or as a document of its own (a failure,
+   * or any attempt logged before packs, whose id may name a pack that does not exist).
+   */
+  private async findIn(bucket: LogBucket, id: ObjectId): Promise<StoredAttempt | undefined> {
+    const collection = this.collectionOf(bucket);
+    const packId = packIdOf(id);
+    if (packId) {
+      const pack = await collection.findOne({ _id: packId });
+      const found = pack && attemptsIn(pack).find((attempt) => attempt._id.equals(id));
+      if (found) return found;
+    }
+    const document = await collection.findOne({ _id: id });
+    return document && !isPack(document) ? document : undefined;
   }
 
   /**
@@ -265,7 +307,7 @@ export class AttemptLogRepository {
       ]),
     );
     for (const bucket of candidates.values()) {
-      const found = await this.collectionOf(bucket).findOne({ _id: id });
+      const found = await this.findIn(bucket, id);
       if (found) return found;
     }
     return undefined;
@@ -280,31 +322,19 @@ export class AttemptLogRepository {
     webhookId: string,
     options: { outcome?: 'succeeded' | 'failed'; deliveryId?: string; limit: number; cursor?: string },
   ): Promise<LogPage> {
-    const filter: Record<string, unknown> = { webhookId };
-    if (options.outcome) filter.outcome = options.outcome;
-    if (options.deliveryId) filter.deliveryId = options.deliveryId;
     let after: LogCursor | undefined;
     if (options.cursor) {
       after = decodeCursor(options.cursor);
       if (!after) throw new InvalidCursorError('cursor is not one this API returned');
-      filter.$or = [
-        { startedAt: { $lt: after.startedAt } },
-        { startedAt: after.startedAt, _id: { $lt: after.id } },
-      ];
     }
+    const cursorRow = after && ({ startedAt: after.startedAt, id: after.id.toHexString() } as LogItem);
+    const wanted = (row: LogItem) =>
+      (options.outcome === undefined || row.outcome === options.outcome) &&
+      (options.deliveryId === undefined || row.deliveryId === options.deliveryId) &&
+      (!cursorRow || newestFirst(cursorRow, row) < 0);
     if (options.deliveryId) {
       const rows = await this.deliveryRows(webhookId, options.deliveryId);
-      if (rows) {
-        const cursorRow = after && ({ startedAt: after.startedAt, id: after.id.toHexString() } as LogItem);
-        return pageOf(
-          rows.filter(
-            (row) =>
-              (options.outcome === undefined || row.outcome === options.outcome) &&
-              (!cursorRow || newestFirst(cursorRow, row) < 0),
-          ),
-          options.limit,
-        );
-      }
+      if (rows) return pageOf(rows.filter(wanted), options.limit);
     } else {
       const recent = await readRecent(this.db, webhookId);
       const answered =
@@ -318,18 +348,35 @@ export class AttemptLogRepository {
         ));
       if (answered) return answered;
     }
-    const documents: StoredAttempt[] = [];
+    const filters: Filter<LogDocument>[] = [{ webhookId }];
+    if (options.outcome) filters.push({ outcome: options.outcome });
+    if (options.deliveryId) filters.push(ofDelivery(options.deliveryId));
+    if (after) {
+      filters.push({
+        $or: [
+          { startedAt: { $lt: after.startedAt } },
+          { startedAt: after.startedAt, _id: { $lt: after.id } },
+          { firstStartedAt: { $lte: after.startedAt } },
+        ],
+      });
+    }
+    const items: LogItem[] = [];
     for (const bucket of await this.liveBuckets()) {
       if (after && bucket.start > after.startedAt.getTime()) continue;
-      const found = await this.collectionOf(bucket)
-        .find(filter)
-        .sort({ startedAt: -1, _id: -1 })
-        .limit(options.limit + 1 - documents.length)
-        .toArray();
-      documents.push(...found);
-      if (documents.length > options.limit) break;
+      const documents = this.collectionOf(bucket).find({ $and: filters }).sort({ startedAt: -1, _id: -1 });
+      for await (const document of documents) {
+        items.push(...attemptsIn(document).map(toItem).filter(wanted));
+        // A pack starts no later than its newest attempt, and the documents still to come no later than
+        // this one: what started after it is in its place.
+        if (
+          items.length > options.limit &&
+          items.filter((item) => item.startedAt > document.startedAt).length > options.limit
+        )
+          break;
+      }
+      if (items.length > options.limit) break;
     }
-    return pageOf(documents.map(toItem), options.limit);
+    return pageOf(items.sort(newestFirst), options.limit);
   }
 
   /** Drops every bucket that ended before the retention, a whole bucket at a time, whatever it holds. */
