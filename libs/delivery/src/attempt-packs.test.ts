@@ -51,25 +51,6 @@ describe('packs of successes', () => {
     expect(packs.map((pack) => pack.deliveryIds.length)).toEqual([255, 45]);
     expect(packs.flatMap(attemptsIn)).toEqual(attempts);
   });
-
-  it('store no empty field, nor what the pack itself says', () => {
-    const [pack] = packAttempts('wh-p', successes(1));
-    const [entry] = JSON.parse(pack?.attempts ?? '[]') as Array<Record<string, unknown>>;
-    expect(Object.keys(entry ?? {}).sort()).toEqual(
-      [
-        'attempt',
-        'deliveryId',
-        'dueAt',
-        'durationMs',
-        'eventId',
-        'eventType',
-        'final',
-        'goodsOwnerId',
-        'startedAt',
-        'statusCode',
-      ].sort(),
-    );
-  });
 });
 
 describe('what is packed', () => {
