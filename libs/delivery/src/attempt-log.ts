@@ -366,8 +366,8 @@ export class AttemptLogRepository {
       const documents = this.collectionOf(bucket).find({ $and: filters }).sort({ startedAt: -1, _id: -1 });
       for await (const document of documents) {
         items.push(...attemptsIn(document).map(toItem).filter(wanted));
-        // A pack starts no later than its newest attempt, and the documents still to come no later than
-        // this one: what started after it is in its place.
+        // No attempt of a document started after its startedAt (a pack's is its newest attempt's), and
+        // the documents still to come have none later than this one's: what started after it is all here.
         if (
           items.length > options.limit &&
           items.filter((item) => item.startedAt > document.startedAt).length > options.limit
