@@ -4,10 +4,9 @@ import type { AttemptLog, StoredAttempt } from './attempt-documents';
 
 /**
  * A webhook's successes logged in one write, as one document: their fields as one JSON text, beside the
- * few fields reads filter on. FerretDB converts every field of every document it stores, which made an
- * attempt stored on its own cost it four times as much as one of a pack (docs/performance.md). Failures
- * stay documents of their own: they hold the request and answer an operator opens, and a replay searches
- * them.
+ * few fields reads filter on. FerretDB converts every field of every document it stores, so an attempt
+ * stored on its own costs it far more than one in a pack (docs/performance.md). Failures stay documents
+ * of their own: they hold the request and answer an operator opens, and a replay searches them.
  */
 export interface AttemptPack {
   _id: ObjectId;
