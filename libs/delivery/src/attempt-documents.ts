@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { AttemptExchange } from './attempt-exchange';
-import { newDocumentId } from './attempt-packs';
 import type { FailureKind } from './http-client';
+import { newDocumentId } from './log-document-ids';
 
 /**
  * An attempt as the log keeps it, as the Logs list it, and the cursor that pages through them: what

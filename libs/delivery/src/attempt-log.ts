@@ -12,12 +12,12 @@ import {
   pageOf,
   type StoredAttempt,
   toItem,
-  toStored,
 } from './attempt-documents';
-import { attemptsIn, isPack, isPackable, type LogDocument, packAttempts, packIdOf } from './attempt-packs';
+import { attemptsIn, documentsOfWrite, isPack, type LogDocument } from './attempt-packs';
 import { type MeasuredSize, measuredBytes } from './collection-bytes';
 import { deliveryFromChains } from './delivery-from-chains';
 import { bucketEnd, bucketFor, bucketSpanFor, type LogBucket, listBuckets } from './log-buckets';
+import { packIdOf } from './log-document-ids';
 import { pageFromChains } from './log-page-reader';
 import { measurePages } from './log-pages';
 import { newestFirst, readRecent } from './recent-attempts';
@@ -106,24 +106,9 @@ export class AttemptLogRepository {
 
   /** Writes the logs and returns each as the Logs view lists it, with the id it was stored under. */
   async insertMany(logs: readonly AttemptLog[]): Promise<Array<{ webhookId: string; item: LogItem }>> {
-    const stored = logs.map(toStored);
-    const documents: LogDocument[] = [];
-    const packed = new Map<string, { webhookId: string; attempts: StoredAttempt[] }>();
-    logs.forEach((log, index) => {
-      const attempt = stored[index] as StoredAttempt;
-      if (!isPackable(log)) {
-        documents.push(attempt);
-        return;
-      }
-      const key = `${bucketFor(log.startedAt.getTime(), this.spanMs).name} ${log.webhookId}`;
-      const pack = packed.get(key) ?? { webhookId: log.webhookId, attempts: [] };
-      pack.attempts.push(attempt);
-      packed.set(key, pack);
-    });
-    for (const { webhookId, attempts } of packed.values())
-      documents.push(...packAttempts(webhookId, attempts));
+    const { documents, attempts } = documentsOfWrite(logs, this.spanMs);
     await this.insertStored(documents);
-    return stored.map((attempt, index) => ({
+    return attempts.map((attempt, index) => ({
       webhookId: (logs[index] as AttemptLog).webhookId,
       item: toItem(attempt),
     }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toStored } from './attempt-documents';
-import { attemptsIn, isPack, isPackable, newDocumentId, packAttempts, packIdOf } from './attempt-packs';
+import { attemptsIn, isPack, isPackable, packAttempts } from './attempt-packs';
+import { newDocumentId, packIdOf } from './log-document-ids';
 import { sampleAttempt } from './sample-attempt.fixture';
 
 const startedAt = new Date(Date.UTC(2026, 11, 3, 9));

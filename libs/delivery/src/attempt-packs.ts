@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { ObjectId } from 'mongodb';
-import type { AttemptLog, StoredAttempt } from './attempt-documents';
+import type { ObjectId } from 'mongodb';
+import { type AttemptLog, type StoredAttempt, toStored } from './attempt-documents';
+import { bucketFor } from './log-buckets';
+import { attemptIdOf, newDocumentId } from './log-document-ids';
 
 /**
  * A webhook's successes logged in one write, as one document: their fields as one JSON text, beside the
@@ -38,39 +39,6 @@ export function isPack(document: LogDocument): document is AttemptPack {
   return typeof (document as Partial<AttemptPack>).attempts === 'string';
 }
 
-let processPart = randomBytes(5);
-let sequence = randomBytes(2).readUInt16BE(0);
-
-/**
- * A new id for a document of the log, as an ObjectId is made (the time in seconds, five random bytes of
- * this process, a sequence), with its last byte 0: an attempt of a pack takes the pack's id with its
- * place, from 1, in that byte, so the attempt's id alone says which document holds it.
- */
-export function newDocumentId(): ObjectId {
-  const bytes = Buffer.alloc(12);
-  bytes.writeUInt32BE(Math.floor(Date.now() / 1000), 0);
-  processPart.copy(bytes, 4);
-  bytes.writeUInt16BE(sequence, 9);
-  sequence = (sequence + 1) & 0xffff;
-  // The sequence came round within a second, perhaps: ids from here on differ in the process part.
-  if (sequence === 0) processPart = randomBytes(5);
-  return new ObjectId(bytes);
-}
-
-/** The id of the pack that would hold an attempt of this id, or undefined when the id names a document of its own. */
-export function packIdOf(attemptId: ObjectId): ObjectId | undefined {
-  const bytes = Buffer.from(attemptId.id);
-  if (bytes[11] === 0) return undefined;
-  bytes[11] = 0;
-  return new ObjectId(bytes);
-}
-
-function attemptIdOf(packId: ObjectId, place: number): ObjectId {
-  const bytes = Buffer.from(packId.id);
-  bytes[11] = place;
-  return new ObjectId(bytes);
-}
-
 /**
  * Packs one webhook's stored successes of one bucket, at most 255 to a pack, and gives each attempt its id
  * within its pack (the stored attempts passed in take those ids).
@@ -99,6 +67,33 @@ export function packAttempts(webhookId: string, attempts: StoredAttempt[]): Atte
     });
   }
   return packs;
+}
+
+/**
+ * What one write of the log stores: each attempt that is not packable as a document of its own, and each
+ * webhook's packable attempts of one bucket in packs; and every attempt as stored, with its id, in the
+ * order of `logs`.
+ */
+export function documentsOfWrite(
+  logs: readonly AttemptLog[],
+  spanMs: number,
+): { documents: LogDocument[]; attempts: StoredAttempt[] } {
+  const attempts = logs.map(toStored);
+  const documents: LogDocument[] = [];
+  const packed = new Map<string, { webhookId: string; attempts: StoredAttempt[] }>();
+  logs.forEach((log, index) => {
+    const attempt = attempts[index] as StoredAttempt;
+    if (!isPackable(log)) {
+      documents.push(attempt);
+      return;
+    }
+    const key = `${bucketFor(log.startedAt.getTime(), spanMs).name} ${log.webhookId}`;
+    const pack = packed.get(key) ?? { webhookId: log.webhookId, attempts: [] };
+    pack.attempts.push(attempt);
+    packed.set(key, pack);
+  });
+  for (const pack of packed.values()) documents.push(...packAttempts(pack.webhookId, pack.attempts));
+  return { documents, attempts };
 }
 
 /** The attempts a document of the log holds, each with its id. */
