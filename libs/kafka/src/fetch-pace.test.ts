@@ -68,20 +68,49 @@ describe('fetchPace', () => {
 
   describe('how long a fetch may wait', () => {
     it('waits long when every partition is in a fetch that returns at the first record', () => {
-      expect(paced().pace.maxWaitMs(1, true)).toBe(500);
+      expect(paced().pace.maxWaitMs(1, 'none')).toBe(500);
     });
 
-    it('waits the configured time while a partition is not in a fetch, so it is not held back long', () => {
-      expect(paced().pace.maxWaitMs(1, false)).toBe(25);
+    describe('when a partition is handling a batch and the fetch returns at the first record', () => {
+      it('waits 5 ms, so the partition joins the next fetch soon after it frees up', () => {
+        expect(paced().pace.maxWaitMs(1, 'working')).toBe(5);
+      });
+
+      it('waits 5 ms while the leader brings 100 records/s, too few to end a wait soon', () => {
+        expect(paceAfter(100, 2).pace.maxWaitMs(1, 'working')).toBe(5);
+      });
+
+      it('waits the configured time at 250 records/s, where the next record ends the wait soon anyway', () => {
+        expect(paceAfter(250, 2).pace.maxWaitMs(1, 'working')).toBe(25);
+      });
+
+      it('keeps a configured wait shorter than that', () => {
+        const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 2, now: () => 0 });
+        expect(pace.maxWaitMs(1, 'working')).toBe(2);
+      });
+
+      it('waits the configured time where the pacing is off, as the retry tiers fetch', () => {
+        expect(paced(1).pace.maxWaitMs(1, 'working')).toBe(25);
+      });
     });
 
-    it('waits the configured time when batching, since a long wait would hold the records gathered', () => {
-      expect(paceAfter(1_000, 1).pace.maxWaitMs(1, true)).toBe(25);
+    it('waits the configured time while the partitions outside the fetch are held or idle', () => {
+      expect(paced().pace.maxWaitMs(1, 'waiting')).toBe(25);
+    });
+
+    describe('when batching', () => {
+      it('waits the configured time, since a long wait would hold the records gathered', () => {
+        expect(paceAfter(1_000, 1).pace.maxWaitMs(1, 'none')).toBe(25);
+      });
+
+      it('waits the configured time while a partition works, since records fill the fetch anyway', () => {
+        expect(paceAfter(1_000, 1).pace.maxWaitMs(1, 'working')).toBe(25);
+      });
     });
 
     it('keeps a configured wait longer than the idle one', () => {
       const pace = fetchPace({ minBytes: 1, maxWaitMs: 2_000, now: () => 0 });
-      expect(pace.maxWaitMs(1, true)).toBe(2_000);
+      expect(pace.maxWaitMs(1, 'none')).toBe(2_000);
     });
   });
 });

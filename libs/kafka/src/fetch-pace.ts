@@ -1,3 +1,5 @@
+import type { OutOfFetch } from './lane-plan';
+
 /** How long the records fetched from a leader are counted before its traffic is judged again. */
 const windowMs = 1_000;
 /** Below this many records per wait, waiting saves too few requests to be worth its latency. */
@@ -6,6 +8,8 @@ const eagerBelow = 4;
 const batchingFrom = 8;
 /** How long a fetch that holds back no record may wait: what an idle consumer costs is a fetch this often. */
 const idleWaitMs = 500;
+/** How long a fetch that returns at the first record may wait while a partition works: how late that partition's next record may be. */
+const workingWaitMs = 5;
 
 export interface FetchPaceOptions {
   /** The minimum a fetch waits for under load (`KAFKA_FETCH_MIN_BYTES`); 1 turns the pacing off. */
@@ -19,6 +23,8 @@ interface LeaderTraffic {
   records: number;
   since: number;
   batching: boolean;
+  /** Too few records per wait to end one soon: below the eager threshold. */
+  thin: boolean;
 }
 
 /**
@@ -36,7 +42,7 @@ export function fetchPace(options: FetchPaceOptions) {
   const trafficOf = (node: number): LeaderTraffic => {
     let traffic = leaders.get(node);
     if (!traffic) {
-      traffic = { records: 0, since: options.now(), batching: false };
+      traffic = { records: 0, since: options.now(), batching: false, thin: true };
       leaders.set(node, traffic);
     }
     return traffic;
@@ -48,12 +54,18 @@ export function fetchPace(options: FetchPaceOptions) {
     minBytes,
     /**
      * How long the next fetch from this leader may wait. A partition that frees up while a fetch to its
-     * leader waits joins only the next one, so the wait is short while any is not in a fetch. When every
-     * partition of the member is, and the fetch returns at the first record, the wait holds nothing back:
-     * it ends as soon as any of them has a record, so it is long, and an idle consumer asks rarely.
+     * leader waits joins only the next one. Under load the records end the wait anyway. When the fetch
+     * returns at the first record and no partition is out of one, nothing waits behind it: the wait is
+     * long, and an idle consumer asks rarely. While a partition works on a batch it frees up any moment:
+     * where the traffic is thin, the wait is short, so that the partition's next record is not held back
+     * for the whole of it (where records come every few milliseconds, they end the wait soon anyway). Not
+     * where the pacing is off (the retry tiers): their records are due minutes on.
      */
-    maxWaitMs(node: number, everyPartitionInAFetch: boolean): number {
-      if (everyPartitionInAFetch && minBytes(node) === 1) return Math.max(options.maxWaitMs, idleWaitMs);
+    maxWaitMs(node: number, outOfFetch: OutOfFetch): number {
+      if (minBytes(node) > 1) return options.maxWaitMs;
+      if (outOfFetch === 'none') return Math.max(options.maxWaitMs, idleWaitMs);
+      if (outOfFetch === 'working' && options.minBytes > 1 && trafficOf(node).thin)
+        return Math.min(options.maxWaitMs, workingWaitMs);
       return options.maxWaitMs;
     },
     /** Counts the records a fetch from this leader brought, and judges its traffic once a window has passed. */
@@ -63,6 +75,7 @@ export function fetchPace(options: FetchPaceOptions) {
       const elapsed = options.now() - traffic.since;
       if (elapsed < windowMs) return;
       const perWait = (traffic.records / elapsed) * options.maxWaitMs;
+      traffic.thin = perWait < eagerBelow;
       if (traffic.batching && perWait < eagerBelow) traffic.batching = false;
       else if (!traffic.batching && perWait >= batchingFrom) traffic.batching = true;
       traffic.records = 0;

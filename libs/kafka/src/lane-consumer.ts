@@ -10,7 +10,15 @@ import { fetchPace } from './fetch-pace';
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
-import { byLeader, type Lane, lanesToFetch, latestPerPartition, orderedCommits } from './lane-plan';
+import {
+  byLeader,
+  type Lane,
+  lanesToFetch,
+  latestPerPartition,
+  type OutOfFetch,
+  orderedCommits,
+  outOfFetch,
+} from './lane-plan';
 import { failureStreaks, retryDelayMs } from './retry-delay';
 
 /** Kafka's error code for a fetch offset the partition does not hold. */
@@ -275,12 +283,12 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const fetchFailures = failureStreaks<number>();
   const planning = -1;
 
-  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], everyLaneInAFetch: boolean) => {
+  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], outside: OutOfFetch) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
     try {
       const response = await fetcher.fetch({
         node,
-        maxWaitTime: pace.maxWaitMs(node, everyLaneInAFetch),
+        maxWaitTime: pace.maxWaitMs(node, outside),
         minBytes: pace.minBytes(node),
         maxBytes: 50 * 1_048_576,
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
@@ -359,8 +367,8 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       fetchingNodes.add(node);
       for (const lane of fetched) lane.state = 'fetching';
     }
-    const everyLaneInAFetch = [...lanes.values()].every((lane) => lane.state === 'fetching');
-    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, everyLaneInAFetch);
+    const outside = outOfFetch(lanes.values());
+    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, outside);
   };
 
   consumer.on('consumer:group:join', onJoin);

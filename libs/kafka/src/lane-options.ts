@@ -70,8 +70,9 @@ export interface LaneConsumerOptions<T> {
   sessionTimeout?: number;
   /**
    * The fetch long-poll while a partition is not in a fetch: a partition whose lane frees up joins the
-   * next fetch request only, so this bounds how long it waits. While every partition is in one that returns
-   * at the first record, nothing waits behind it, and it is longer (fetch-pace.ts).
+   * next fetch request only, so this bounds how long it waits. A fetch that returns at the first record
+   * waits longer while every partition is in one, and shorter while one works on a batch and the traffic
+   * is thin (fetch-pace.ts).
    */
   fetchMaxWaitMs?: number;
   /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { byLeader, type Lane, lanesToFetch, latestPerPartition, orderedCommits } from './lane-plan';
+import {
+  byLeader,
+  type Lane,
+  lanesToFetch,
+  latestPerPartition,
+  orderedCommits,
+  outOfFetch,
+} from './lane-plan';
 
 /** A lane at offset 0; `placed: false` for one whose committed offset is not known yet. */
 const lane = (partition: number, state: Lane['state'], placed = true): Lane => ({
@@ -24,6 +31,23 @@ describe('lanesToFetch', () => {
 
   it('takes none while every slot is busy', () => {
     expect(lanesToFetch([lane(0, 'busy'), lane(1, 'busy'), lane(2, 'idle')], 2)).toEqual([]);
+  });
+});
+
+describe('outOfFetch', () => {
+  it('says none when every lane is in a fetch', () => {
+    expect(outOfFetch([lane(0, 'fetching'), lane(1, 'fetching')])).toBe('none');
+  });
+
+  it('says working when a lane is handling a batch, however the others wait', () => {
+    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching'), lane(2, 'busy'), lane(3, 'idle')])).toBe(
+      'working',
+    );
+  });
+
+  it('says waiting when the lanes outside are held or idle, and none works', () => {
+    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching')])).toBe('waiting');
+    expect(outOfFetch([lane(0, 'idle'), lane(1, 'fetching')])).toBe('waiting');
   });
 });
 

@@ -19,6 +19,21 @@ export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[]
 }
 
 /**
+ * What the lanes not in a fetch are doing: none is out of one; some handle a batch and free up any
+ * moment; or the ones out wait (held until a record is due, or idle behind a fetch in flight).
+ */
+export type OutOfFetch = 'none' | 'working' | 'waiting';
+
+export function outOfFetch(lanes: Iterable<Lane>): OutOfFetch {
+  let waiting = false;
+  for (const lane of lanes) {
+    if (lane.state === 'busy') return 'working';
+    if (lane.state !== 'fetching') waiting = true;
+  }
+  return waiting ? 'waiting' : 'none';
+}
+
+/**
  * Lanes grouped by their partition's leader, one fetch per leader. A lane without a leader, or whose
  * leader a fetch is already in flight to, waits for the next plan.
  */
