@@ -72,12 +72,12 @@ describe('fetchPace', () => {
     });
 
     describe('when a partition is handling a batch and the fetch returns at the first record', () => {
-      it('waits 5 ms, so the partition joins the next fetch soon after it frees up', () => {
-        expect(paced().pace.maxWaitMs(1, 'working')).toBe(5);
+      it('waits 2 ms, so the partition joins the next fetch soon after it frees up', () => {
+        expect(paced().pace.maxWaitMs(1, 'working')).toBe(2);
       });
 
-      it('waits 5 ms while the leader brings 100 records/s, too few to end a wait soon', () => {
-        expect(paceAfter(100, 2).pace.maxWaitMs(1, 'working')).toBe(5);
+      it('waits 2 ms while the leader brings 100 records/s, too few to end a wait soon', () => {
+        expect(paceAfter(100, 2).pace.maxWaitMs(1, 'working')).toBe(2);
       });
 
       it('waits the configured time at 250 records/s, where the next record ends the wait soon anyway', () => {
@@ -85,8 +85,8 @@ describe('fetchPace', () => {
       });
 
       it('keeps a configured wait shorter than that', () => {
-        const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 2, now: () => 0 });
-        expect(pace.maxWaitMs(1, 'working')).toBe(2);
+        const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 1, now: () => 0 });
+        expect(pace.maxWaitMs(1, 'working')).toBe(1);
       });
 
       it('waits the configured time where the pacing is off, as the retry tiers fetch', () => {

@@ -9,7 +9,7 @@ const batchingFrom = 8;
 /** How long a fetch that holds back no record may wait: what an idle consumer costs is a fetch this often. */
 const idleWaitMs = 500;
 /** How long a fetch that returns at the first record may wait while a partition works: how late that partition's next record may be. */
-const workingWaitMs = 5;
+const workingWaitMs = 2;
 
 export interface FetchPaceOptions {
   /** The minimum a fetch waits for under load (`KAFKA_FETCH_MIN_BYTES`); 1 turns the pacing off. */
