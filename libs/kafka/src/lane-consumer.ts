@@ -176,6 +176,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
 
   const startWork = (lane: Lane, records: ConsumedRecord[]) => {
     lane.state = 'busy';
+    lane.busySince = now();
     const running: Promise<void> = work(lane, records)
       .catch((error: unknown) =>
         logger.error({ err: kafkaErrorMessage(error), topic, partition: lane.partition }, 'lane failed'),
@@ -367,7 +368,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       fetchingNodes.add(node);
       for (const lane of fetched) lane.state = 'fetching';
     }
-    const outside = outOfFetch(lanes.values());
+    const outside = outOfFetch(lanes.values(), now());
     for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, outside);
   };
 

@@ -35,19 +35,34 @@ describe('lanesToFetch', () => {
 });
 
 describe('outOfFetch', () => {
-  it('says none when every lane is in a fetch', () => {
-    expect(outOfFetch([lane(0, 'fetching'), lane(1, 'fetching')])).toBe('none');
+  const now = 10_000;
+  const working = (partition: number, busyForMs: number): Lane => ({
+    ...lane(partition, 'busy'),
+    busySince: now - busyForMs,
   });
 
-  it('says working when a lane is handling a batch, however the others wait', () => {
-    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching'), lane(2, 'busy'), lane(3, 'idle')])).toBe(
-      'working',
-    );
+  it('says none when every lane is in a fetch', () => {
+    expect(outOfFetch([lane(0, 'fetching'), lane(1, 'fetching')], now)).toBe('none');
+  });
+
+  it('says working when a lane began a batch a moment ago, however the others wait', () => {
+    const lanes = [lane(0, 'held'), lane(1, 'fetching'), working(2, 10), lane(3, 'idle')];
+    expect(outOfFetch(lanes, now)).toBe('working');
   });
 
   it('says waiting when the lanes outside are held or idle, and none works', () => {
-    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching')])).toBe('waiting');
-    expect(outOfFetch([lane(0, 'idle'), lane(1, 'fetching')])).toBe('waiting');
+    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching')], now)).toBe('waiting');
+    expect(outOfFetch([lane(0, 'idle'), lane(1, 'fetching')], now)).toBe('waiting');
+  });
+
+  describe('when a lane has worked on its batch for long, as behind a receiver that hangs', () => {
+    it('says waiting: the lane is not about to free up, and short fetches would only ask again and again', () => {
+      expect(outOfFetch([working(0, 5_000), lane(1, 'fetching')], now)).toBe('waiting');
+    });
+
+    it('says working while another lane began a batch a moment ago', () => {
+      expect(outOfFetch([working(0, 5_000), working(1, 10), lane(2, 'fetching')], now)).toBe('working');
+    });
   });
 });
 

@@ -8,7 +8,15 @@ export interface Lane {
   /** The next offset to fetch; undefined until the committed offset is known. */
   position?: bigint;
   state: 'idle' | 'fetching' | 'busy' | 'held';
+  /** When the lane took the batch it is busy with. */
+  busySince?: number;
 }
+
+/**
+ * A lane busy longer than this waits on something slow (a receiver, up to its timeout), not about to free
+ * up: short fetches for it would only ask again and again.
+ */
+const freesUpWithinMs = 25;
 
 /** The idle lanes that may be fetched now: placed, and as many as the busy ones leave room for. */
 export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[] {
@@ -19,15 +27,16 @@ export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[]
 }
 
 /**
- * What the lanes not in a fetch are doing: none is out of one; some handle a batch and free up any
- * moment; or the ones out wait (held until a record is due, or idle behind a fetch in flight).
+ * What the lanes not in a fetch are doing: none is out of one; some took a batch a moment ago and free
+ * up any moment; or the ones out wait (held until a record is due, idle behind a fetch in flight, or
+ * busy for long).
  */
 export type OutOfFetch = 'none' | 'working' | 'waiting';
 
-export function outOfFetch(lanes: Iterable<Lane>): OutOfFetch {
+export function outOfFetch(lanes: Iterable<Lane>, now: number): OutOfFetch {
   let waiting = false;
   for (const lane of lanes) {
-    if (lane.state === 'busy') return 'working';
+    if (lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs) return 'working';
     if (lane.state !== 'fetching') waiting = true;
   }
   return waiting ? 'waiting' : 'none';
