@@ -1,30 +1,12 @@
-import {
-  Consumer,
-  type ConsumerGroupJoinPayload,
-  FetchIsolationLevels,
-  type fetchV17,
-  ListOffsetTimestamps,
-} from '@platformatic/kafka';
-import { type ConsumedRecord, nextOffsetAfter, recordsIn, recordsOf } from './consumed-record';
+import { Consumer, type ConsumerGroupJoinPayload, ListOffsetTimestamps } from '@platformatic/kafka';
+import type { ConsumedRecord } from './consumed-record';
 import { fetchPace } from './fetch-pace';
 import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
+import { laneFetchLoop } from './lane-fetch-loop';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
-import {
-  byLeader,
-  type Lane,
-  lanesToFetch,
-  latestPerPartition,
-  type OutOfFetch,
-  orderedCommits,
-  outOfFetch,
-} from './lane-plan';
-import { failureStreaks, retryDelayMs } from './retry-delay';
-
-/** Kafka's error code for a fetch offset the partition does not hold. */
-const offsetOutOfRangeCode = 1;
-
-type FetchResponse = fetchV17.FetchResponse;
+import { type Lane, latestPerPartition, orderedCommits } from './lane-plan';
+import { retryDelayMs } from './retry-delay';
 
 /**
  * A consumer group member whose partitions never wait for each other. Each owned partition is a lane:
@@ -71,7 +53,6 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const batches = orderedCommits();
   const working = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
-  const fetchingNodes = new Set<number>();
   let claims = 0;
   let memberId: string | null = null;
   let joined = false;
@@ -247,130 +228,27 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     void placed.then(() => pump());
   };
 
-  /**
-   * Applies a fetch response to the lanes it was for: records go to their lane, a lane with none idles.
-   * Returns the lanes whose offset the partition no longer holds; a lane with another error stays fetching.
-   */
-  const receive = (fetched: Lane[], requested: Map<number, bigint>, response: FetchResponse) => {
-    const partitions = response.responses.flatMap((entry) => entry.partitions);
-    const outOfRange: Lane[] = [];
-    if (stopping) return outOfRange;
-    for (const lane of fetched) {
-      const from = requested.get(lane.partition);
-      if (!owns(lane) || from === undefined) continue;
-      const answer = partitions.find((entry) => entry.partitionIndex === lane.partition);
-      if (answer && answer.errorCode !== 0) {
-        if (answer.errorCode === offsetOutOfRangeCode) outOfRange.push(lane);
-        continue;
-      }
-      const batches = answer?.records ?? [];
-      const records = recordsOf(topic, lane.partition, batches, from);
-      const after = nextOffsetAfter(batches);
-      if (records.length > 0) {
-        startWork(lane, records);
-      } else {
-        // Batches of nothing but control records or compacted-away offsets: step over them.
-        if (after !== undefined && after > from) {
-          lane.position = after;
-          options.onSteppedOver?.(lane.partition, after);
-        }
-        lane.state = 'idle';
-      }
-    }
-    return outOfRange;
-  };
-
-  /** Fetch failures per leader; planning, which asks any broker, counts as node -1. */
-  const fetchFailures = failureStreaks<number>();
-  const planning = -1;
-
-  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], outside: OutOfFetch) => {
-    const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
-    try {
-      const response = await fetcher.fetch({
-        node,
-        maxWaitTime: pace.maxWaitMs(node, outside),
-        minBytes: pace.minBytes(node),
-        maxBytes: 50 * 1_048_576,
-        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-        topics: [
-          {
-            topicId,
-            partitions: fetched.map((lane) => ({
-              partition: lane.partition,
-              fetchOffset: requested.get(lane.partition) ?? 0n,
-              partitionMaxBytes: options.fetchMaxBytesPerPartition ?? 1_048_576,
-              currentLeaderEpoch: -1,
-              lastFetchedEpoch: -1,
-            })),
-          },
-        ],
-      });
-      fetchFailures.succeeded(node, planning);
-      pace.received(node, recordsIn(response));
-      receive(fetched, requested, response);
-    } catch (error) {
-      const response = (error as { response?: FetchResponse }).response;
-      const outOfRange = response ? receive(fetched, requested, response) : [];
-      if (outOfRange.length > 0) {
-        logger.warn(
-          { topic, partitions: outOfRange.map((lane) => lane.partition) },
-          'offset no longer on the partition (deleted by retention); starting at its first record',
-        );
-        await untilDone(() => position(outOfRange, true), outOfRange, 'resetting offsets failed');
-      }
-      const failed = fetched.filter(
-        (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
-      );
-      if (failed.length > 0 && !stopping) {
-        const backoff = fetchFailures.failed(node);
-        logger.warn({ err: kafkaErrorMessage(error), topic, node, ...backoff }, 'fetch failed; retrying');
-        fetcher.clearMetadata();
-        // Held, not idle: another leader's fetch returning must not plan these again before their wait.
-        for (const lane of failed) lane.state = 'held';
-        later(backoff.retryInMs, () => {
-          for (const lane of failed) if (owns(lane) && lane.state === 'held') lane.state = 'idle';
-          pump();
-        });
-      }
-      for (const lane of fetched) if (lane.state === 'fetching') lane.state = 'idle';
-    } finally {
-      fetchingNodes.delete(node);
-    }
-    pump();
-  };
-
-  let pumping = false;
-  /** Sends a fetch to each leader whose idle partitions may take more work. */
+  const loop = laneFetchLoop({
+    topic,
+    fetcher,
+    lanes,
+    pace,
+    logger,
+    concurrency,
+    maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1_048_576,
+    now,
+    owns,
+    isStopping: () => stopping,
+    startWork,
+    restartAtFirst: async (outOfRange) => {
+      await untilDone(() => position(outOfRange, true), outOfRange, 'resetting offsets failed');
+    },
+    later,
+    onSteppedOver: options.onSteppedOver,
+  });
   function pump() {
-    if (stopping || pumping) return;
-    pumping = true;
-    queueMicrotask(() => {
-      pumping = false;
-      void fetchIdle().catch((error: unknown) => {
-        const backoff = fetchFailures.failed(planning);
-        logger.warn({ err: kafkaErrorMessage(error), topic, ...backoff }, 'fetch planning failed; retrying');
-        later(backoff.retryInMs, pump);
-      });
-    });
+    loop.pump();
   }
-
-  const fetchIdle = async () => {
-    if (stopping || ![...lanes.values()].some((lane) => lane.state === 'idle')) return;
-    const metadata = await fetcher.metadata({ topics: [topic] });
-    // Lanes are chosen after the wait, so two plans in a row never fetch the same lane twice.
-    const chosen = lanesToFetch(lanes.values(), concurrency);
-    if (stopping || chosen.length === 0) return;
-    const described = metadata.topics.get(topic);
-    if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
-    const byNode = byLeader(chosen, (partition) => described.partitions[partition]?.leader, fetchingNodes);
-    for (const [node, fetched] of byNode) {
-      fetchingNodes.add(node);
-      for (const lane of fetched) lane.state = 'fetching';
-    }
-    const outside = outOfFetch(lanes.values(), now());
-    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, outside);
-  };
 
   consumer.on('consumer:group:join', onJoin);
   consumer.on('consumer:heartbeat:error', (payload) => {
