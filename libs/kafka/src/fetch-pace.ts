@@ -25,6 +25,8 @@ interface LeaderTraffic {
   batching: boolean;
   /** Too few records per wait to end one soon: below the eager threshold. */
   thin: boolean;
+  /** The last fetch from this leader returned when its wait ran out, not at its minimum. */
+  waitedOut: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function fetchPace(options: FetchPaceOptions) {
   const trafficOf = (node: number): LeaderTraffic => {
     let traffic = leaders.get(node);
     if (!traffic) {
-      traffic = { records: 0, since: options.now(), batching: false, thin: true };
+      traffic = { records: 0, since: options.now(), batching: false, thin: true, waitedOut: false };
       leaders.set(node, traffic);
     }
     return traffic;
@@ -68,10 +70,23 @@ export function fetchPace(options: FetchPaceOptions) {
         return Math.min(options.maxWaitMs, workingWaitMs);
       return options.maxWaitMs;
     },
-    /** Counts the records a fetch from this leader brought, and judges its traffic once a window has passed. */
-    received(node: number, records: number) {
+    /**
+     * Whether the next fetch from this leader should wait for the partitions that took a batch from it a
+     * moment ago. Where its fetches wait out the whole wait for the minimum, a partition that frees up just
+     * after one went out would wait for it and then the whole of the next: up to two waits on every hop.
+     * Not where the records fill a fetch at once (a backlog): there the fetch returns before they free up.
+     */
+    gathers(node: number): boolean {
+      return minBytes(node) > 1 && trafficOf(node).waitedOut;
+    },
+    /**
+     * Counts the records a fetch from this leader brought, and whether it returned only when its wait ran
+     * out; judges the leader's traffic once a window has passed.
+     */
+    received(node: number, records: number, waitedOut = false) {
       const traffic = trafficOf(node);
       traffic.records += records;
+      traffic.waitedOut = waitedOut;
       const elapsed = options.now() - traffic.since;
       if (elapsed < windowMs) return;
       const perWait = (traffic.records / elapsed) * options.maxWaitMs;

@@ -3,7 +3,7 @@ import { type ConsumedRecord, nextOffsetAfter, recordsIn, recordsOf } from './co
 import type { FetchPace } from './fetch-pace';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneLogger } from './lane-options';
-import { byLeader, type Lane, lanesToFetch, type OutOfFetch, outOfFetch } from './lane-plan';
+import { byLeader, type Lane, lanesToFetch, type OutOfFetch, outOfFetch, workingUntil } from './lane-plan';
 import { failureStreaks } from './retry-delay';
 
 /** Kafka's error code for a fetch offset the partition does not hold. */
@@ -80,10 +80,12 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
 
   const fetchFrom = async (node: number, topicId: string, fetched: Lane[], outside: OutOfFetch) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
+    const maxWaitTime = pace.maxWaitMs(node, outside);
+    const sentAt = deps.now();
     try {
       const response = await fetcher.fetch({
         node,
-        maxWaitTime: pace.maxWaitMs(node, outside),
+        maxWaitTime,
         minBytes: pace.minBytes(node),
         maxBytes: 50 * 1_048_576,
         isolationLevel: FetchIsolationLevels.READ_COMMITTED,
@@ -101,7 +103,7 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
         ],
       });
       fetchFailures.succeeded(node, planning);
-      pace.received(node, recordsIn(response));
+      pace.received(node, recordsIn(response), deps.now() - sentAt >= maxWaitTime);
       receive(fetched, requested, response);
     } catch (error) {
       const response = (error as { response?: FetchResponse }).response;
@@ -134,6 +136,17 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
     pump();
   };
 
+  /** When a fetch put off for working lanes is planned again, if one is. */
+  let wakeAt: number | undefined;
+  const wakeUpAt = (at: number) => {
+    if (wakeAt !== undefined && wakeAt <= at) return;
+    wakeAt = at;
+    deps.later(Math.max(0, at - deps.now()), () => {
+      wakeAt = undefined;
+      pump();
+    });
+  };
+
   let pumping = false;
   /** Sends a fetch to each leader whose idle partitions may take more work. */
   function pump() {
@@ -157,7 +170,16 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
     if (deps.isStopping() || chosen.length === 0) return;
     const described = metadata.topics.get(topic);
     if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
-    const byNode = byLeader(chosen, (partition) => described.partitions[partition]?.leader, fetchingNodes);
+    const leaderOf = (partition: number) => described.partitions[partition]?.leader;
+    const byNode = byLeader(chosen, leaderOf, fetchingNodes);
+    const working = workingUntil(lanes.values(), leaderOf, deps.now());
+    for (const node of byNode.keys()) {
+      const until = working.get(node);
+      if (until === undefined || !pace.gathers(node)) continue;
+      // Its working lanes free up any moment, or are slow by `until`; a lane freeing up plans again.
+      byNode.delete(node);
+      wakeUpAt(until);
+    }
     for (const [node, fetched] of byNode) {
       fetchingNodes.add(node);
       for (const lane of fetched) lane.state = 'fetching';

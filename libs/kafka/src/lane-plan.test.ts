@@ -6,6 +6,7 @@ import {
   latestPerPartition,
   orderedCommits,
   outOfFetch,
+  workingUntil,
 } from './lane-plan';
 
 /** A lane at offset 0; `placed: false` for one whose committed offset is not known yet. */
@@ -63,6 +64,30 @@ describe('outOfFetch', () => {
     it('says working while another lane began a batch a moment ago', () => {
       expect(outOfFetch([working(0, 5_000), working(1, 10), lane(2, 'fetching')], now)).toBe('working');
     });
+  });
+});
+
+describe('workingUntil', () => {
+  const now = 10_000;
+  const working = (partition: number, busyForMs: number): Lane => ({
+    ...lane(partition, 'busy'),
+    busySince: now - busyForMs,
+  });
+  const leaders: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 1 };
+
+  it('gives each leader the time its last lane that took a batch a moment ago stops counting as about to free up', () => {
+    const lanes = [working(0, 10), working(1, 3), working(2, 20), lane(3, 'idle')];
+    expect(workingUntil(lanes, (p) => leaders[p], now)).toEqual(
+      new Map([
+        [1, now - 3 + 25],
+        [2, now - 20 + 25],
+      ]),
+    );
+  });
+
+  it('leaves out lanes busy for long, held, idle or fetching, and partitions without a leader', () => {
+    const lanes = [working(0, 5_000), lane(1, 'held'), lane(2, 'idle'), lane(4, 'fetching'), working(9, 1)];
+    expect(workingUntil(lanes, (p) => leaders[p], now).size).toBe(0);
   });
 });
 

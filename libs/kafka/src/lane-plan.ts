@@ -33,13 +33,34 @@ export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[]
  */
 export type OutOfFetch = 'none' | 'working' | 'waiting';
 
+const freesUpSoon = (lane: Lane, now: number) =>
+  lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs;
+
 export function outOfFetch(lanes: Iterable<Lane>, now: number): OutOfFetch {
   let waiting = false;
   for (const lane of lanes) {
-    if (lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs) return 'working';
+    if (freesUpSoon(lane, now)) return 'working';
     if (lane.state !== 'fetching') waiting = true;
   }
   return waiting ? 'waiting' : 'none';
+}
+
+/**
+ * The leaders with a lane that took a batch from them a moment ago, each with the time its last such lane
+ * stops counting as about to free up: how long a fetch that waits for them may be put off.
+ */
+export function workingUntil(
+  lanes: Iterable<Lane>,
+  leaderOf: (partition: number) => number | undefined,
+  now: number,
+): Map<number, number> {
+  const until = new Map<number, number>();
+  for (const lane of lanes) {
+    const leader = leaderOf(lane.partition);
+    if (!freesUpSoon(lane, now) || leader === undefined) continue;
+    until.set(leader, Math.max(until.get(leader) ?? 0, (lane.busySince ?? 0) + freesUpWithinMs));
+  }
+  return until;
 }
 
 /**
