@@ -156,6 +156,68 @@ describe('when two writers merge attempts of one webhook at once', () => {
   });
 });
 
+describe('when a writer merges a webhook it merged last', () => {
+  const store = monitoredStore('it_pages_remembered');
+  const sender = writer(store.database, 'sender');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-remembered', 300);
+  let readsOfNewestRows = 0;
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(attempts.slice(0, 100));
+    await sender.flush();
+    const mark = store.mark();
+    for (const next of [100, 200]) {
+      await sender.writeLogs(attempts.slice(next, next + 100));
+      await sender.flush();
+    }
+    readsOfNewestRows = store.foundIn(mark).filter((name) => name === 'webhook_recent.wh-remembered').length;
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('builds on what it inserted, without reading the newest rows back', () => {
+    expect(readsOfNewestRows).toBe(0);
+  });
+
+  it('pages through every attempt, newest first, each once', async () => {
+    expect(await pageThrough(logs, 'wh-remembered')).toEqual(newestFirst(attempts));
+  });
+});
+
+describe('when another writer merged a webhook since this one did', () => {
+  const store = monitoredStore('it_pages_overtaken');
+  const sender = writer(store.database, 'sender');
+  const retrier = writer(store.database, 'retrier-1m');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-overtaken', 300);
+  let readsOfNewestRows = 0;
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(attempts.slice(0, 100));
+    await sender.flush();
+    await retrier.writeLogs(attempts.slice(100, 200));
+    await retrier.flush();
+    const mark = store.mark();
+    await sender.writeLogs(attempts.slice(200));
+    await sender.flush();
+    readsOfNewestRows = store.foundIn(mark).filter((name) => name === 'webhook_recent.wh-overtaken').length;
+  });
+  afterAll(async () => {
+    await Promise.all([sender.stop(), retrier.stop()]);
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('finds its version number taken, reads the newest rows and merges on top of them', async () => {
+    expect(readsOfNewestRows).toBe(1);
+    expect(await pageThrough(logs, 'wh-overtaken')).toEqual(newestFirst(attempts));
+  });
+});
+
 /** The store as a writer sees it when it stops right after inserting its version: its pages never arrive. */
 function stoppingBeforePages(database: Db): Db {
   return new Proxy(database, {

@@ -47,6 +47,7 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     now,
     mergeDelayMs: options.mergeDelayMs,
     flushEveryMs: summaryFlushMs,
+    retentionMs: options.retentionMs,
   });
   const replays = new ReplayOutcomeRecorder(db, { service: options.service, now });
   const writeLogs = groupCommit<AttemptLog>(async (logs) => {

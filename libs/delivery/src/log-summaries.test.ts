@@ -8,13 +8,16 @@ import { ActivityRecorder } from './webhook-activity';
 
 /** A stand-in store whose writes fail while `down` is set, and which records those that succeed. */
 function flakyStore() {
-  const state = { down: true, writes: [] as string[] };
+  const state = { down: true, writes: [] as string[], reads: [] as string[] };
   const db = {
     collection: (name: string) => ({
-      find: () => ({
-        sort: () => ({ limit: () => ({ next: async () => null }) }),
-        explain: async () => ({ filterPushdown: false }),
-      }),
+      find: () => {
+        state.reads.push(name);
+        return {
+          sort: () => ({ limit: () => ({ next: async () => null }) }),
+          explain: async () => ({ filterPushdown: false }),
+        };
+      },
       insertMany: async () => undefined,
       insertOne: async () => {
         if (state.down) throw new Error('store unreachable');
@@ -36,7 +39,12 @@ const item: LogItem = { ...listed, id: '0123456789abcdef01234567', resendable: f
 describe('when a summary write fails while the store is unreachable', () => {
   it('the newest attempts are merged at the next flush once it is back', async () => {
     const { db, state } = flakyStore();
-    const recent = new RecentAttempts(db, { now: Date.now, mergeDelayMs: 1_000, flushEveryMs: 1_000 });
+    const recent = new RecentAttempts(db, {
+      now: Date.now,
+      mergeDelayMs: 1_000,
+      flushEveryMs: 1_000,
+      retentionMs: 86_400_000,
+    });
     recent.record('wh-1', [item]);
     await expect(recent.flush()).rejects.toThrow('not merged');
     state.down = false;
@@ -77,7 +85,12 @@ describe('when a webhook logs less than the merge delay brings together', () => 
     const { db, state } = flakyStore();
     state.down = false;
     const clock = { at: 0 };
-    const recent = new RecentAttempts(db, { now: () => clock.at, flushEveryMs: 1_000, ...options });
+    const recent = new RecentAttempts(db, {
+      now: () => clock.at,
+      flushEveryMs: 1_000,
+      retentionMs: 86_400_000,
+      ...options,
+    });
     return { recent, state, clock };
   };
 
@@ -146,6 +159,41 @@ describe('when a webhook logs less than the merge delay brings together', () => 
     clock.at = 5_001;
     await recent.flush({ dueOnly: true });
     expect(merges(state.writes)).toEqual(['insert webhook_recent.wh-1']);
+  });
+});
+
+describe('when a writer merges a webhook it merged last', () => {
+  const reads = (names: string[]) => names.filter((name) => name === 'webhook_recent.wh-1').length;
+  const mergedOnce = () => {
+    const { db, state } = flakyStore();
+    state.down = false;
+    const clock = { at: 0 };
+    const recent = new RecentAttempts(db, {
+      now: () => clock.at,
+      flushEveryMs: 1_000,
+      mergeDelayMs: 1_000,
+      retentionMs: 86_400_000,
+    });
+    return { recent, state, clock };
+  };
+
+  it('builds on the rows it inserted, without reading them back', async () => {
+    const { recent, state } = mergedOnce();
+    for (const id of ['0123456789abcdef01234567', '0123456789abcdef01234568']) {
+      recent.record('wh-1', [{ ...item, id }]);
+      await recent.flush();
+    }
+    expect(reads(state.reads)).toBe(1);
+  });
+
+  it('reads them anew once its merge is half the retention old, since the retention may drop them', async () => {
+    const { recent, state, clock } = mergedOnce();
+    recent.record('wh-1', [item]);
+    await recent.flush();
+    clock.at = 43_200_000;
+    recent.record('wh-1', [{ ...item, id: '0123456789abcdef01234568' }]);
+    await recent.flush();
+    expect(reads(state.reads)).toBe(2);
   });
 });
 

@@ -125,6 +125,21 @@ async function storeStaged(db: Db, webhookId: string, staged: StagedChunks) {
   await removeStaged(db, webhookId, staged);
 }
 
+/**
+ * What a writer last inserted for a webhook, its chunks stored: its next merge builds on it without
+ * reading it back, and reads only if another writer inserted a version since (the number is taken).
+ */
+interface LastMerged {
+  version: number;
+  at: number;
+  rows: string;
+  failures: string;
+  chains: Record<ChainKind, ChainState>;
+}
+
+/** Webhooks whose last merge a writer remembers; the least recently merged are forgotten past this. */
+const lastMergedKept = 2_000;
+
 /** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
 export async function readRecent(db: Db, webhookId: string): Promise<RecentRows | undefined> {
   const latest = await latestVersion(recentCollection(db, webhookId));
@@ -147,6 +162,11 @@ export interface RecentAttemptsOptions {
   mergeDelayMs: number;
   /** How often the writer flushes what is due. */
   flushEveryMs: number;
+  /**
+   * How long attempts are kept. The retention drops a webhook's newest rows once no writer merged them
+   * within it, so a merge remembered for less than half of it is still the newest there.
+   */
+  retentionMs: number;
 }
 
 function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
@@ -163,6 +183,8 @@ export class RecentAttempts {
   private readonly pending = new Map<string, Pending>();
   /** The version of each webhook whose cut chunks this writer stored: the next merge on it skips them. */
   private readonly stored = new Map<string, number>();
+  /** Oldest merge first: a webhook merged again moves to the end. */
+  private readonly lastMerged = new Map<string, LastMerged>();
 
   constructor(
     private readonly db: Db,
@@ -225,30 +247,52 @@ export class RecentAttempts {
     if (unstored > 0) throw new Error(`pages of ${unstored} webhooks not stored; the next merge stores them`);
   }
 
+  private remember(webhookId: string, last: LastMerged | undefined) {
+    this.lastMerged.delete(webhookId);
+    if (!last) return;
+    this.lastMerged.set(webhookId, last);
+    if (this.lastMerged.size > lastMergedKept)
+      this.lastMerged.delete(this.lastMerged.keys().next().value as string);
+  }
+
+  /** The webhook's newest version and the number of the next: as this writer last inserted it, or read. */
+  private async latest(webhookId: string, collection: Collection<RecentVersion>, readAnew: boolean) {
+    const last = readAnew ? undefined : this.lastMerged.get(webhookId);
+    if (last && this.now() - last.at < this.options.retentionMs / 2) {
+      const kept = { rows: unpackRows(last.rows), failures: unpackRows(last.failures), chains: last.chains };
+      return { version: last.version + 1, kept };
+    }
+    const latest = await latestVersion(collection);
+    const kept = latest && readVersion(latest);
+    if (latest && kept?.staged && this.stored.get(webhookId) !== latest._id)
+      await storeStaged(this.db, webhookId, kept.staged);
+    return { version: (latest?._id ?? 0) + 1, kept };
+  }
+
   private async merge(webhookId: string, added: Pending): Promise<'merged' | 'chunks-not-stored' | 'failed'> {
     const collection = recentCollection(this.db, webhookId);
     for (let tries = 0; tries < mergeTries; tries++) {
-      const latest = await latestVersion(collection);
-      const kept = latest && readVersion(latest);
-      if (latest && kept?.staged && this.stored.get(webhookId) !== latest._id)
-        await storeStaged(this.db, webhookId, kept.staged);
-      const version = (latest?._id ?? 0) + 1;
+      const { version, kept } = await this.latest(webhookId, collection, tries > 0);
       const chains = kept?.chains ?? { all: newChain(), failed: newChain() };
       const all = advance('all', kept?.rows ?? [], added.rows, chains.all);
       const failures = advance('failed', kept?.failures ?? [], added.failures, chains.failed);
       const cut = [...all.cut, ...failures.cut];
       const staged =
         cut.length > 0 ? await stageChunks(this.db, webhookId, cut, `${version}.${randomUUID()}`) : undefined;
+      const rows = packRows(all.rows);
+      const failed = packRows(failures.rows);
+      const after = { all: all.chain, failed: failures.chain };
       try {
         await collection.insertOne({
           _id: version,
           updatedAt: new Date(this.now()),
-          rows: packRows(all.rows),
-          failures: packRows(failures.rows),
-          chains: JSON.stringify({ all: all.chain, failed: failures.chain }),
+          rows,
+          failures: failed,
+          chains: JSON.stringify(after),
           ...(staged ? { staged: JSON.stringify(staged) } : {}),
         });
       } catch (error) {
+        this.remember(webhookId, undefined);
         // Only a version refused for its number is certainly not stored; after any other error it may
         // be, and then its staged chunks are all there is of them until the next merge stores them.
         if ((error as { code?: number }).code !== 11000) throw error;
@@ -263,6 +307,8 @@ export class RecentAttempts {
         return true;
       })().catch(() => false);
       if (stored) this.stored.set(webhookId, version);
+      const last = { version, at: this.now(), rows, failures: failed, chains: after };
+      this.remember(webhookId, stored ? last : undefined);
       // Old versions go every few merges rather than every time, which saves a command per merge; the one
       // before stays for a reader that found it a moment ago.
       if (version % versionsBetweenCleanups === 0)
