@@ -71,54 +71,26 @@ describe('fetchPace', () => {
 
   describe('how long a fetch may wait', () => {
     it('waits long when every partition is in a fetch that returns at the first record', () => {
-      expect(paced().pace.maxWaitMs(1, 'none')).toBe(500);
+      expect(paced().pace.maxWaitMs(1, true)).toBe(500);
     });
 
-    describe('when a partition is handling a batch and the fetch returns at the first record', () => {
-      it('waits 2 ms, so the partition joins the next fetch soon after it frees up', () => {
-        expect(paced().pace.maxWaitMs(1, 'working')).toBe(2);
-      });
-
-      it('waits 2 ms while the leader brings 100 records/s, too few to end a wait soon', () => {
-        expect(paceAfter(100, 2).pace.maxWaitMs(1, 'working')).toBe(2);
-      });
-
-      it('waits the configured time at 250 records/s, where the next record ends the wait soon anyway', () => {
-        expect(paceAfter(250, 2).pace.maxWaitMs(1, 'working')).toBe(25);
-      });
-
-      it('keeps a configured wait shorter than that', () => {
-        const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 1, now: () => 0 });
-        expect(pace.maxWaitMs(1, 'working')).toBe(1);
-      });
-
-      it('waits the configured time where the pacing is off, as the retry tiers fetch', () => {
-        expect(paced(1).pace.maxWaitMs(1, 'working')).toBe(25);
-      });
+    it('waits the configured time while a partition is out of the fetch', () => {
+      expect(paced().pace.maxWaitMs(1, false)).toBe(25);
     });
 
-    it('waits the configured time while the partitions outside the fetch are held or idle', () => {
-      expect(paced().pace.maxWaitMs(1, 'waiting')).toBe(25);
-    });
-
-    describe('when batching', () => {
-      it('waits the configured time, since a long wait would hold the records gathered', () => {
-        expect(paceAfter(1_000, 1).pace.maxWaitMs(1, 'none')).toBe(25);
-      });
-
-      it('waits the configured time while a partition works, since records fill the fetch anyway', () => {
-        expect(paceAfter(1_000, 1).pace.maxWaitMs(1, 'working')).toBe(25);
-      });
+    it('waits the configured time when batching, since a long wait would hold the records gathered', () => {
+      expect(paceAfter(1_000, 1).pace.maxWaitMs(1, true)).toBe(25);
     });
 
     it('keeps a configured wait longer than the idle one', () => {
       const pace = fetchPace({ minBytes: 1, maxWaitMs: 2_000, now: () => 0 });
-      expect(pace.maxWaitMs(1, 'none')).toBe(2_000);
+      expect(pace.maxWaitMs(1, true)).toBe(2_000);
     });
   });
-  describe('whether a fetch waits for the partitions that took a batch a moment ago', () => {
+
+  describe('whether a fetch is put off for the partitions that took a batch a moment ago', () => {
     describe("when a leader's fetches at 1,000 records/s return only as their wait runs out", () => {
-      it('waits for them, so that they are in it rather than two waits later', () => {
+      it('puts it off, so that they are in it rather than two waits later', () => {
         expect(paceAfter(1_000, 1, undefined, true).pace.gathers(1)).toBe(true);
       });
 
@@ -129,15 +101,20 @@ describe('fetchPace', () => {
       });
     });
 
-    it('does not wait where the records fill each fetch before its wait runs out (a backlog)', () => {
+    it('does not where the records fill each fetch before its wait runs out (a backlog)', () => {
       expect(paceAfter(1_000, 1, undefined, false).pace.gathers(1)).toBe(false);
     });
 
-    it('does not wait where the fetch returns at the first record (thin traffic)', () => {
-      expect(paceAfter(100, 2, undefined, true).pace.gathers(1)).toBe(false);
+    it('puts it off where the traffic is too thin to end a fetch soon (100 records/s)', () => {
+      expect(paceAfter(100, 2).pace.gathers(1)).toBe(true);
     });
 
-    it('does not wait where the pacing is off, as the retry tiers fetch', () => {
+    it('does not at 250 records/s, where the next record ends a fetch soon anyway', () => {
+      expect(paceAfter(250, 2).pace.gathers(1)).toBe(false);
+    });
+
+    it('does not where the pacing is off, as the retry tiers fetch', () => {
+      expect(paceAfter(100, 2, paced(1)).pace.gathers(1)).toBe(false);
       expect(paceAfter(1_000, 2, paced(1), true).pace.gathers(1)).toBe(false);
     });
   });

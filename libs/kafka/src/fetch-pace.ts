@@ -1,5 +1,3 @@
-import type { OutOfFetch } from './lane-plan';
-
 /** How long the records fetched from a leader are counted before its traffic is judged again. */
 const windowMs = 1_000;
 /** Below this many records per wait, waiting saves too few requests to be worth its latency. */
@@ -8,8 +6,6 @@ const eagerBelow = 4;
 const batchingFrom = 8;
 /** How long a fetch that holds back no record may wait: what an idle consumer costs is a fetch this often. */
 const idleWaitMs = 500;
-/** How long a fetch that returns at the first record may wait while a partition works: how late that partition's next record may be. */
-const workingWaitMs = 2;
 
 export interface FetchPaceOptions {
   /** The minimum a fetch waits for under load (`KAFKA_FETCH_MIN_BYTES`); 1 turns the pacing off. */
@@ -55,29 +51,27 @@ export function fetchPace(options: FetchPaceOptions) {
     /** What the next fetch from this leader waits for. */
     minBytes,
     /**
-     * How long the next fetch from this leader may wait. A partition that frees up while a fetch to its
-     * leader waits joins only the next one. Under load the records end the wait anyway. When the fetch
-     * returns at the first record and no partition is out of one, nothing waits behind it: the wait is
-     * long, and an idle consumer asks rarely. While a partition works on a batch it frees up any moment:
-     * where the traffic is thin, the wait is short, so that the partition's next record is not held back
-     * for the whole of it (where records come every few milliseconds, they end the wait soon anyway). Not
-     * where the pacing is off (the retry tiers): their records are due minutes on.
+     * How long the next fetch from this leader may wait. When it returns at the first record and every
+     * partition of the consumer is in it, nothing waits behind it: the wait is long, and an idle consumer
+     * asks rarely.
      */
-    maxWaitMs(node: number, outOfFetch: OutOfFetch): number {
-      if (minBytes(node) > 1) return options.maxWaitMs;
-      if (outOfFetch === 'none') return Math.max(options.maxWaitMs, idleWaitMs);
-      if (outOfFetch === 'working' && options.minBytes > 1 && trafficOf(node).thin)
-        return Math.min(options.maxWaitMs, workingWaitMs);
+    maxWaitMs(node: number, everyLaneInFetch: boolean): number {
+      if (minBytes(node) === 1 && everyLaneInFetch) return Math.max(options.maxWaitMs, idleWaitMs);
       return options.maxWaitMs;
     },
     /**
-     * Whether the next fetch from this leader should wait for the partitions that took a batch from it a
-     * moment ago. Where its fetches wait out the whole wait for the minimum, a partition that frees up just
-     * after one went out would wait for it and then the whole of the next: up to two waits on every hop.
-     * Not where the records fill a fetch at once (a backlog): there the fetch returns before they free up.
+     * Whether the next fetch from this leader should be put off while a partition that took a batch from
+     * it a moment ago works. A partition that frees up just after a fetch went out joins only the next
+     * one, after the one in flight: that is a whole wait on every hop where the fetches wait out their
+     * wait for the minimum (under load), and where the traffic is too thin to end a fetch soon. Not where
+     * records end the fetches soon anyway (a backlog fills them at once; between the two thresholds records
+     * come every few milliseconds), nor where the pacing is off (the retry tiers: their records are due
+     * minutes on).
      */
     gathers(node: number): boolean {
-      return minBytes(node) > 1 && trafficOf(node).waitedOut;
+      if (options.minBytes <= 1) return false;
+      const traffic = trafficOf(node);
+      return minBytes(node) > 1 ? traffic.waitedOut : traffic.thin;
     },
     /**
      * Counts the records a fetch from this leader brought, and whether it returned only when its wait ran

@@ -38,10 +38,11 @@ interface FetchRequest {
 }
 
 /**
- * One leader (node 1) of partitions 0 and 1, and a consumer's fetch loop on it whose pace is batching:
- * its last fetches brought 1,000 records/s, each returning only as its wait ran out.
+ * One leader (node 1) of partitions 0 and 1, and a consumer's fetch loop on it. Batching: its last
+ * fetches brought 1,000 records/s, each returning only as its wait ran out. Thin: 10 records/s, each
+ * fetch returning at the first record.
  */
-function loopOnOneLeader() {
+function loopOnOneLeader(traffic: 'batching' | 'thin' = 'batching') {
   const clock = { ms: 0 };
   const requests: FetchRequest[] = [];
   const wakeUps: number[] = [];
@@ -72,7 +73,8 @@ function loopOnOneLeader() {
   const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 25, now: () => clock.ms });
   pace.minBytes(1);
   clock.ms += 1_000;
-  pace.received(1, 1_000, true);
+  if (traffic === 'batching') pace.received(1, 1_000, true);
+  else pace.received(1, 10, false);
   const lanes = new Map<number, Lane>(
     [0, 1].map((partition) => [partition, { partition, claim: 1, state: 'idle', position: 0n }]),
   );
@@ -138,6 +140,23 @@ describe('laneFetchLoop', () => {
       run.timers[0]?.();
       await vi.waitFor(() => expect(run.requests).toHaveLength(2));
       expect(run.requests[1]?.partitions).toEqual([1]);
+    });
+  });
+
+  describe('when the traffic is too thin to end a fetch soon', () => {
+    it('puts the next fetch off until the partition that took a record frees up, so it is in that fetch', async () => {
+      const run = loopOnOneLeader('thin');
+      run.loop.pump();
+      await vi.waitFor(() => expect(run.requests).toHaveLength(1));
+      run.clock.ms += 7;
+      run.requests[0]?.answer({ 0: 1 });
+      await vi.waitFor(() => expect(run.wakeUps).toEqual([25]));
+      expect(run.requests).toHaveLength(1);
+
+      run.clock.ms += 2;
+      run.free(0);
+      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
+      expect(run.requests[1]?.partitions).toEqual([0, 1]);
     });
   });
 

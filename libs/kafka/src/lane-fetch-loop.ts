@@ -3,7 +3,7 @@ import { type ConsumedRecord, nextOffsetAfter, recordsIn, recordsOf } from './co
 import type { FetchPace } from './fetch-pace';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneLogger } from './lane-options';
-import { byLeader, type Lane, lanesToFetch, type OutOfFetch, outOfFetch, workingUntil } from './lane-plan';
+import { byLeader, everyLaneInFetch, type Lane, lanesToFetch, workingUntil } from './lane-plan';
 import { failureStreaks } from './retry-delay';
 
 /** Kafka's error code for a fetch offset the partition does not hold. */
@@ -78,9 +78,9 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
   const fetchFailures = failureStreaks<number>();
   const planning = -1;
 
-  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], outside: OutOfFetch) => {
+  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], allInFetch: boolean) => {
     const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
-    const maxWaitTime = pace.maxWaitMs(node, outside);
+    const maxWaitTime = pace.maxWaitMs(node, allInFetch);
     const sentAt = deps.now();
     try {
       const response = await fetcher.fetch({
@@ -184,8 +184,8 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
       fetchingNodes.add(node);
       for (const lane of fetched) lane.state = 'fetching';
     }
-    const outside = outOfFetch(lanes.values(), deps.now());
-    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, outside);
+    const allInFetch = everyLaneInFetch(lanes.values());
+    for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, allInFetch);
   };
 
   return { pump };

@@ -71,9 +71,9 @@ export interface LaneConsumerOptions<T> {
   /**
    * The fetch long-poll while a partition is not in a fetch: a partition whose lane frees up joins the
    * next fetch request only, so this bounds how long it waits. A fetch that returns at the first record
-   * waits longer while every partition is in one, and shorter while one works on a batch and the traffic
-   * is thin; under load, a fetch that would wait it out is put off while a partition works on a batch it
-   * took a moment ago (fetch-pace.ts, lane-fetch-loop.ts).
+   * waits longer while every partition is in one; a fetch that would wait it out (under load, or traffic
+   * too thin to end one soon) is put off while a partition works on a batch it took a moment ago
+   * (fetch-pace.ts, lane-fetch-loop.ts).
    */
   fetchMaxWaitMs?: number;
   /**

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   byLeader,
+  everyLaneInFetch,
   type Lane,
   lanesToFetch,
   latestPerPartition,
   orderedCommits,
-  outOfFetch,
   workingUntil,
 } from './lane-plan';
 
@@ -35,35 +35,14 @@ describe('lanesToFetch', () => {
   });
 });
 
-describe('outOfFetch', () => {
-  const now = 10_000;
-  const working = (partition: number, busyForMs: number): Lane => ({
-    ...lane(partition, 'busy'),
-    busySince: now - busyForMs,
+describe('everyLaneInFetch', () => {
+  it('says so when every lane is in a fetch', () => {
+    expect(everyLaneInFetch([lane(0, 'fetching'), lane(1, 'fetching')])).toBe(true);
   });
 
-  it('says none when every lane is in a fetch', () => {
-    expect(outOfFetch([lane(0, 'fetching'), lane(1, 'fetching')], now)).toBe('none');
-  });
-
-  it('says working when a lane began a batch a moment ago, however the others wait', () => {
-    const lanes = [lane(0, 'held'), lane(1, 'fetching'), working(2, 10), lane(3, 'idle')];
-    expect(outOfFetch(lanes, now)).toBe('working');
-  });
-
-  it('says waiting when the lanes outside are held or idle, and none works', () => {
-    expect(outOfFetch([lane(0, 'held'), lane(1, 'fetching')], now)).toBe('waiting');
-    expect(outOfFetch([lane(0, 'idle'), lane(1, 'fetching')], now)).toBe('waiting');
-  });
-
-  describe('when a lane has worked on its batch for long, as behind a receiver that hangs', () => {
-    it('says waiting: the lane is not about to free up, and short fetches would only ask again and again', () => {
-      expect(outOfFetch([working(0, 5_000), lane(1, 'fetching')], now)).toBe('waiting');
-    });
-
-    it('says working while another lane began a batch a moment ago', () => {
-      expect(outOfFetch([working(0, 5_000), working(1, 10), lane(2, 'fetching')], now)).toBe('working');
-    });
+  it('says not when a lane works, is held or idles', () => {
+    for (const state of ['busy', 'held', 'idle'] as const)
+      expect(everyLaneInFetch([lane(0, state), lane(1, 'fetching')]), state).toBe(false);
   });
 });
 

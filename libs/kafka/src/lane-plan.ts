@@ -14,7 +14,7 @@ export interface Lane {
 
 /**
  * A lane busy longer than this waits on something slow (a receiver, up to its timeout), not about to free
- * up: short fetches for it would only ask again and again.
+ * up: its leader's next fetch is put off for it no longer.
  */
 const freesUpWithinMs = 25;
 
@@ -26,23 +26,13 @@ export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[]
   return idle.slice(0, Math.max(0, capacity));
 }
 
-/**
- * What the lanes not in a fetch are doing: none is out of one; some took a batch a moment ago and free
- * up any moment; or the ones out wait (held until a record is due, idle behind a fetch in flight, or
- * busy for long).
- */
-export type OutOfFetch = 'none' | 'working' | 'waiting';
-
 const freesUpSoon = (lane: Lane, now: number) =>
   lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs;
 
-export function outOfFetch(lanes: Iterable<Lane>, now: number): OutOfFetch {
-  let waiting = false;
-  for (const lane of lanes) {
-    if (freesUpSoon(lane, now)) return 'working';
-    if (lane.state !== 'fetching') waiting = true;
-  }
-  return waiting ? 'waiting' : 'none';
+/** Whether every lane is in a fetch: then none waits behind one that returns at its first record. */
+export function everyLaneInFetch(lanes: Iterable<Lane>): boolean {
+  for (const lane of lanes) if (lane.state !== 'fetching') return false;
+  return true;
 }
 
 /**

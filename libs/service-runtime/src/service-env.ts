@@ -71,7 +71,7 @@ export const serviceEnv = {
     .max(10_000)
     .default(25)
     .describe(
-      'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap, and, while the traffic is too thin to end a wait soon, at most 2 ms in the first 25 ms a partition works on a batch, so the next record of that partition is not held back. Where fetches under load return only as their wait runs out, the next one is put off while a partition works on a batch it took under 25 ms ago, so that partition is in it rather than two waits later.',
+      'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap. Where fetches would wait out this wait (under load, or traffic too thin to end one soon), the next is put off while a partition works on a batch it took under 25 ms ago, so that partition is in it rather than a whole wait later.',
     ),
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
     .number()
