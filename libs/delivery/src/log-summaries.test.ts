@@ -79,20 +79,22 @@ describe('when a summary write fails while the store is unreachable', () => {
   });
 });
 
+/** Newest attempts merged into a stand-in store that is up, on a clock the test moves. */
+function quietWebhook(options: { mergeDelayMs: number }) {
+  const { db, state } = flakyStore();
+  state.down = false;
+  const clock = { at: 0 };
+  const recent = new RecentAttempts(db, {
+    now: () => clock.at,
+    flushEveryMs: 1_000,
+    retentionMs: 86_400_000,
+    ...options,
+  });
+  return { recent, state, clock };
+}
+
 describe('when a webhook logs less than the merge delay brings together', () => {
   const merges = (writes: string[]) => writes.filter((write) => write.startsWith('insert webhook_recent.'));
-  const quietWebhook = (options: { mergeDelayMs: number }) => {
-    const { db, state } = flakyStore();
-    state.down = false;
-    const clock = { at: 0 };
-    const recent = new RecentAttempts(db, {
-      now: () => clock.at,
-      flushEveryMs: 1_000,
-      retentionMs: 86_400_000,
-      ...options,
-    });
-    return { recent, state, clock };
-  };
 
   it('merges its rows at the last flush before they would wait longer than the delay', async () => {
     const { recent, state, clock } = quietWebhook({ mergeDelayMs: 5_000 });
@@ -164,18 +166,7 @@ describe('when a webhook logs less than the merge delay brings together', () => 
 
 describe('when a writer merges a webhook it merged last', () => {
   const reads = (names: string[]) => names.filter((name) => name === 'webhook_recent.wh-1').length;
-  const mergedOnce = () => {
-    const { db, state } = flakyStore();
-    state.down = false;
-    const clock = { at: 0 };
-    const recent = new RecentAttempts(db, {
-      now: () => clock.at,
-      flushEveryMs: 1_000,
-      mergeDelayMs: 1_000,
-      retentionMs: 86_400_000,
-    });
-    return { recent, state, clock };
-  };
+  const mergedOnce = () => quietWebhook({ mergeDelayMs: 1_000 });
 
   it('builds on the rows it inserted, without reading them back', async () => {
     const { recent, state } = mergedOnce();

@@ -111,14 +111,19 @@ function loopOnOneLeader(traffic: 'batching' | 'thin' = 'batching') {
   return { clock, requests, wakeUps, timers, worked, loop, free };
 }
 
+/** Sends the loop's first fetch and answers it after `ms`, with `records` for partition 0 alone. */
+async function answerFirstFetch(run: ReturnType<typeof loopOnOneLeader>, ms: number, records = 3) {
+  run.loop.pump();
+  await vi.waitFor(() => expect(run.requests).toHaveLength(1));
+  run.clock.ms += ms;
+  run.requests[0]?.answer({ 0: records });
+}
+
 describe('laneFetchLoop', () => {
   describe("when a leader's fetches return only as their wait runs out", () => {
     it('puts the next fetch off until a partition that took a batch frees up, so it is in that fetch', async () => {
       const run = loopOnOneLeader();
-      run.loop.pump();
-      await vi.waitFor(() => expect(run.requests).toHaveLength(1));
-      run.clock.ms += 25;
-      run.requests[0]?.answer({ 0: 3 });
+      await answerFirstFetch(run, 25);
       await vi.waitFor(() => expect(run.wakeUps).toEqual([25]));
       expect(run.requests).toHaveLength(1);
 
@@ -130,10 +135,7 @@ describe('laneFetchLoop', () => {
 
     it('fetches the others once that partition has worked for long, as behind a slow receiver', async () => {
       const run = loopOnOneLeader();
-      run.loop.pump();
-      await vi.waitFor(() => expect(run.requests).toHaveLength(1));
-      run.clock.ms += 25;
-      run.requests[0]?.answer({ 0: 3 });
+      await answerFirstFetch(run, 25);
       await vi.waitFor(() => expect(run.timers).toHaveLength(1));
 
       run.clock.ms += 25;
@@ -146,10 +148,7 @@ describe('laneFetchLoop', () => {
   describe('when the traffic is too thin to end a fetch soon', () => {
     it('puts the next fetch off until the partition that took a record frees up, so it is in that fetch', async () => {
       const run = loopOnOneLeader('thin');
-      run.loop.pump();
-      await vi.waitFor(() => expect(run.requests).toHaveLength(1));
-      run.clock.ms += 7;
-      run.requests[0]?.answer({ 0: 1 });
+      await answerFirstFetch(run, 7, 1);
       await vi.waitFor(() => expect(run.wakeUps).toEqual([25]));
       expect(run.requests).toHaveLength(1);
 
@@ -163,10 +162,7 @@ describe('laneFetchLoop', () => {
   describe('when the records fill a fetch before its wait runs out, as in a backlog', () => {
     it('fetches the idle partitions at once', async () => {
       const run = loopOnOneLeader();
-      run.loop.pump();
-      await vi.waitFor(() => expect(run.requests).toHaveLength(1));
-      run.clock.ms += 2;
-      run.requests[0]?.answer({ 0: 3 });
+      await answerFirstFetch(run, 2);
       await vi.waitFor(() => expect(run.requests).toHaveLength(2));
       expect(run.requests[1]?.partitions).toEqual([1]);
       expect(run.wakeUps).toEqual([]);
