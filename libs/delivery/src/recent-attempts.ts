@@ -181,9 +181,10 @@ function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
  */
 export class RecentAttempts {
   private readonly pending = new Map<string, Pending>();
-  /** The version of each webhook whose cut chunks this writer stored: the next merge on it skips them. */
-  private readonly stored = new Map<string, number>();
-  /** Oldest merge first: a webhook merged again moves to the end. */
+  /**
+   * Oldest merge first: a webhook merged again moves to the end. A version found here had its cut chunks
+   * stored by this writer, so a merge that reads it back skips them.
+   */
   private readonly lastMerged = new Map<string, LastMerged>();
 
   constructor(
@@ -264,7 +265,7 @@ export class RecentAttempts {
     }
     const latest = await latestVersion(collection);
     const kept = latest && readVersion(latest);
-    if (latest && kept?.staged && this.stored.get(webhookId) !== latest._id)
+    if (latest && kept?.staged && this.lastMerged.get(webhookId)?.version !== latest._id)
       await storeStaged(this.db, webhookId, kept.staged);
     return { version: (latest?._id ?? 0) + 1, kept };
   }
@@ -306,7 +307,6 @@ export class RecentAttempts {
         await removeStaged(this.db, webhookId, staged);
         return true;
       })().catch(() => false);
-      if (stored) this.stored.set(webhookId, version);
       const last = { version, at: this.now(), rows, failures: failed, chains: after };
       this.remember(webhookId, stored ? last : undefined);
       // Old versions go every few merges rather than every time, which saves a command per merge; the one
