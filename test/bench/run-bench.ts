@@ -24,6 +24,7 @@ import { newSecretKey } from '@wms-webhooks/secrets';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import { type Document, type Filter, MongoClient } from 'mongodb';
 import { BenchReceiver } from './bench-receiver';
+import { printReport } from './bench-report';
 import { launchBenchServices, scrapeGauge } from './bench-services';
 import { expectedDeliveryIds, webhookBodies } from './bench-webhooks';
 import { buildChart, renderPng } from './chart';
@@ -360,69 +361,6 @@ function stackPids(): Array<[string, number]> {
   } catch {
     return [];
   }
-}
-
-function printReport(
-  results: {
-    settings: { preset: string };
-    ledger: ReturnType<typeof balanceLedger>;
-    throughput: {
-      sustainedDeliveriesPerSecond: number;
-      peakDeliveriesPerSecond: number;
-      wholeRunDeliveriesPerSecond: number;
-      best60sDeliveriesPerSecond: number | null;
-    };
-    latencyMs: { firstAttempt: Record<string, number | undefined> };
-    producing: { eventsPerSecond: number };
-    benchEventLoop: ReturnType<LoopMonitor['summary']>;
-    processes: Array<{ name: string; cpuPercent: number; peakRssMb: number; rssGrowthMbPerMinute: number }>;
-    cpu: { msPerDelivery: number | null; seconds: number; deliveries: number };
-    expectedPerEvent: number;
-  },
-  resultsDir: string,
-  pngProblem: string | undefined,
-) {
-  const { ledger } = results;
-  const first = results.latencyMs.firstAttempt;
-  console.log('');
-  console.log(
-    `ledger      expected ${ledger.expected} = delivered ${ledger.delivered} + failed-final ${ledger.failedFinal} + in retry ${ledger.stillInRetry}`,
-  );
-  console.log(
-    `            missing ${ledger.missing}, unexpected ${ledger.unexpected}, duplicates ${ledger.duplicates}: ${ledger.balanced ? 'BALANCED' : 'DOES NOT BALANCE: run invalid'}`,
-  );
-  console.log(
-    `load        ${results.producing.eventsPerSecond} events/s produced, ${results.expectedPerEvent} deliveries per event`,
-  );
-  console.log(
-    `throughput  ${results.throughput.sustainedDeliveriesPerSecond} deliveries/s sustained (peak ${results.throughput.peakDeliveriesPerSecond}; ${results.throughput.wholeRunDeliveriesPerSecond} over the whole run; best 60 s ${results.throughput.best60sDeliveriesPerSecond ?? 'n/a: shorter run'})`,
-  );
-  console.log(
-    `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
-  );
-  console.log(
-    `cpu         ${results.cpu.msPerDelivery ?? 'n/a'} ms per delivery, whole box (${results.cpu.seconds} CPU s of every process over ${results.cpu.deliveries} requests answered)`,
-  );
-  const loop = results.benchEventLoop;
-  console.log(
-    `bench loop  longest delay ${loop.worstMs} ms; ${loop.stalls.length} second(s) with ${loop.thresholdMs} ms or more (the generator and receiver's own event loop)`,
-  );
-  console.log('');
-  console.log(
-    `${'process'.padEnd(30)}${'cpu %'.padStart(7)}${'peak MB'.padStart(9)}${'MB/min'.padStart(9)}  (RSS trend over the second half)`,
-  );
-  for (const entry of results.processes) {
-    console.log(
-      `${entry.name.padEnd(30)}${String(entry.cpuPercent).padStart(7)}${String(entry.peakRssMb).padStart(9)}${entry.rssGrowthMbPerMinute.toFixed(1).padStart(9)}`,
-    );
-  }
-  console.log('');
-  console.log(`results: ${join(resultsDir, 'results.json')}`);
-  console.log(
-    pngProblem
-      ? `chart: ${join(resultsDir, 'chart.svg')} (${pngProblem})`
-      : `chart: ${join(resultsDir, 'chart.png')}`,
-  );
 }
 
 main().catch((error: unknown) => {
