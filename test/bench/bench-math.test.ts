@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { failsFirstAttempt } from './bench-receiver';
 import { balanceLedger } from './ledger';
 import {
+  askedRates,
   bestWindowRate,
   cpuMsPerDelivery,
   percentile,
@@ -89,6 +90,18 @@ describe('the statistics', () => {
     }));
     expect(sustainedRate(series, 1)).toBe(100);
     expect(wholeRunRate(series)).toBe(64);
+  });
+
+  it('asks for every delivery per second, and for fewer first attempts by the share the receiver fails', () => {
+    const ids = Array.from({ length: 1_000 }, (_, index) => `delivery-${index}`);
+    expect(askedRates(ids, 2, () => false)).toEqual({
+      deliveriesPerSecond: 500,
+      firstAttemptsPerSecond: 500,
+    });
+    expect(askedRates(ids, 2, (id) => id.endsWith('0'))).toEqual({
+      deliveriesPerSecond: 500,
+      firstAttemptsPerSecond: 450,
+    });
   });
 
   it('finds the best run of consecutive seconds, and none in a run shorter than the window', () => {

@@ -5,7 +5,6 @@ import type { LoopMonitor } from './loop-monitor';
 /** The run's figures as the terminal shows them; results.json holds every one of them. */
 export function printReport(
   results: {
-    settings: { preset: string };
     ledger: ReturnType<typeof balanceLedger>;
     throughput: {
       sustainedDeliveriesPerSecond: number;
@@ -15,6 +14,8 @@ export function printReport(
     };
     latencyMs: { firstAttempt: Record<string, number | undefined> };
     producing: { eventsPerSecond: number };
+    asked: { deliveriesPerSecond: number; firstAttemptsPerSecond: number };
+    settings: { preset: string; failShare: number };
     benchEventLoop: ReturnType<LoopMonitor['summary']>;
     processes: Array<{ name: string; cpuPercent: number; peakRssMb: number; rssGrowthMbPerMinute: number }>;
     cpu: { msPerDelivery: number | null; seconds: number; deliveries: number };
@@ -33,7 +34,10 @@ export function printReport(
     `            missing ${ledger.missing}, unexpected ${ledger.unexpected}, duplicates ${ledger.duplicates}: ${ledger.balanced ? 'BALANCED' : 'DOES NOT BALANCE: run invalid'}`,
   );
   console.log(
-    `load        ${results.producing.eventsPerSecond} events/s produced, ${results.expectedPerEvent} deliveries per event`,
+    `load        ${results.producing.eventsPerSecond} events/s produced, ${results.expectedPerEvent} deliveries per event: ${results.asked.deliveriesPerSecond} deliveries/s asked`,
+  );
+  console.log(
+    `            ${results.asked.firstAttemptsPerSecond}/s of them succeed at the first attempt (the receiver fails ${results.settings.failShare * 100}% first), the most the throughput below can show`,
   );
   console.log(
     `throughput  ${results.throughput.sustainedDeliveriesPerSecond} deliveries/s sustained (peak ${results.throughput.peakDeliveriesPerSecond}; ${results.throughput.wholeRunDeliveriesPerSecond} over the whole run; best 60 s ${results.throughput.best60sDeliveriesPerSecond ?? 'n/a: shorter run'})`,

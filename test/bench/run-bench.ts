@@ -23,7 +23,7 @@ import { loadStackLayout } from '@wms-webhooks/local-stack';
 import { newSecretKey } from '@wms-webhooks/secrets';
 import type { Webhook } from '@wms-webhooks/webhooks';
 import { type Document, type Filter, MongoClient } from 'mongodb';
-import { BenchReceiver } from './bench-receiver';
+import { BenchReceiver, failsFirstAttempt } from './bench-receiver';
 import { printReport } from './bench-report';
 import { launchBenchServices, scrapeGauge } from './bench-services';
 import { expectedDeliveryIds, webhookBodies } from './bench-webhooks';
@@ -35,6 +35,7 @@ import { LoopMonitor } from './loop-monitor';
 import { type BenchSettings, BenchUsageError, parseBenchArgs } from './presets';
 import { ProcessSampler } from './process-sampler';
 import {
+  askedRates,
   bestWindowRate,
   cpuMsPerDelivery,
   percentile,
@@ -135,9 +136,11 @@ async function main() {
     const expected = new Set<string>();
     const warmup = await warmUp(settings, wms, webhooks, expected, receiver);
     benchLoop.measureFrom(Date.now());
+    const measured: string[] = [];
     const load = await produceLoad(wms, settings, (event) => {
       for (const id of expectedDeliveryIds(webhooks, event)) {
         expected.add(id);
+        measured.push(id);
         scheduledAt.set(id, event.occurredAt);
       }
     });
@@ -218,6 +221,7 @@ async function main() {
         .map((sample) => [Math.round(sample.x), Math.round(sample.y)]),
     }));
     const best60s = bestWindowRate(series, 60);
+    const producingSeconds = (load.finishedAt - load.startedAt) / 1000;
     const results = {
       runId,
       machine: {
@@ -233,9 +237,10 @@ async function main() {
       ledger,
       valid: ledger.balanced,
       producing: {
-        seconds: (load.finishedAt - load.startedAt) / 1000,
-        eventsPerSecond: Math.round(settings.events / ((load.finishedAt - load.startedAt) / 1000)),
+        seconds: producingSeconds,
+        eventsPerSecond: Math.round(settings.events / producingSeconds),
       },
+      asked: askedRates(measured, producingSeconds, (id) => failsFirstAttempt(id, settings.failShare)),
       benchEventLoop: benchLoop.summary(),
       throughput: {
         sustainedDeliveriesPerSecond: Math.round(sustainedRate(series)),

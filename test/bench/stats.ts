@@ -92,3 +92,20 @@ export function cpuMsPerDelivery(
   const seconds = processes.reduce((sum, entry) => sum + entry.cpuSeconds, 0);
   return Number(((1000 * seconds) / deliveries).toFixed(3));
 }
+
+/**
+ * What the measured load asks of the system per second: every delivery, and those the receiver answers at
+ * their first attempt. The rest arrive as retries a tier later, so the second is the most the series,
+ * which counts first attempts, can show.
+ */
+export function askedRates(
+  deliveryIds: readonly string[],
+  seconds: number,
+  failsFirst: (deliveryId: string) => boolean,
+): { deliveriesPerSecond: number; firstAttemptsPerSecond: number } {
+  const succeedingFirst = deliveryIds.filter((id) => !failsFirst(id)).length;
+  return {
+    deliveriesPerSecond: Math.round(deliveryIds.length / seconds),
+    firstAttemptsPerSecond: Math.round(succeedingFirst / seconds),
+  };
+}
