@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { AttemptLogRepository, createAttemptLogWriter } from '@wms-webhooks/delivery';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +219,58 @@ describe('when another writer merged a webhook since this one did', () => {
   });
 });
 
+describe('when a merge cuts pages from both chains', () => {
+  const store = monitoredStore('it_pages_cut');
+  const sender = writer(store.database, 'sender');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const attempts = attemptsOf('wh-cut', 1_400);
+  let inserted: string[] = [];
+  let deleted: string[] = [];
+
+  beforeAll(async () => {
+    await store.client.connect();
+    await sender.writeLogs(attempts.slice(0, 100));
+    await sender.flush();
+    await sender.writeLogs(attempts.slice(100));
+    const mark = store.mark();
+    await sender.flush();
+    const ofPages = (names: string[]) => names.filter((name) => name.startsWith('webhook_'));
+    inserted = ofPages(store.collectionsOf(mark, 'insert'));
+    deleted = ofPages(store.collectionsOf(mark, 'delete'));
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('inserts its version and each chain’s pages once, and removes nothing', () => {
+    expect(inserted.sort()).toEqual([
+      'webhook_pages.wh-cut.all.0',
+      'webhook_pages.wh-cut.failed.0',
+      'webhook_recent.wh-cut',
+    ]);
+    expect(deleted).toEqual([]);
+  });
+
+  it('reads the pages that merge cut from its version, not from their chunks', async () => {
+    const first = await logs.page('wh-cut', { limit: 50 });
+    const mark = store.mark();
+    const second = await logs.page('wh-cut', { limit: 50, cursor: first.nextCursor ?? undefined });
+    const third = await logs.page('wh-cut', { limit: 50, cursor: second.nextCursor ?? undefined });
+    expect([...second.items, ...third.items].map((item) => item.deliveryId)).toEqual(
+      newestFirst(attempts).slice(50, 150),
+    );
+    expect(store.foundIn(mark).filter((name) => name.startsWith('webhook_pages.'))).toEqual([]);
+  });
+
+  it('pages through every attempt and every failure, each once', async () => {
+    expect(await pageThrough(logs, 'wh-cut')).toEqual(newestFirst(attempts));
+    expect(await pageThrough(logs, 'wh-cut', { outcome: 'failed' })).toEqual(
+      newestFirst(attempts.filter((attempt) => attempt.outcome === 'failed')),
+    );
+  });
+});
+
 /** The store as a writer sees it when it stops right after inserting its version: its pages never arrive. */
 function stoppingBeforePages(database: Db): Db {
   return new Proxy(database, {
@@ -273,6 +326,63 @@ describe('when a writer stops after a merge but before storing the pages it cut'
     expect(await chunksStored()).toBe(3);
     expect(await store.database.collection('webhook_pages.wh-crash.all.0').countDocuments()).toBe(3);
     expect(await pageThrough(logs, 'wh-crash')).toEqual(newestFirst([...attempts, ...later]));
+  });
+});
+
+describe('when the latest version staged its pages apart, as versions did before they carried them', () => {
+  const store = monitoredStore('it_pages_staged');
+  const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
+  const sender = writer(store.database, 'sender');
+  const attempts = attemptsOf('wh-staged', 300, { end: now - hour });
+  const later = attemptsOf('wh-staged', 10, { offset: 300 });
+  const pages = () => store.database.collection<{ _id: string }>('webhook_pages.wh-staged.all.0');
+
+  beforeAll(async () => {
+    await store.client.connect();
+    const items = (await logs.insertMany(attempts)).map(({ item }) => item).reverse();
+    // As that version merged them: 300 rows cut into three chunks of 64, oldest first, and 108 kept.
+    const chunks = [0, 1, 2].map((no) => {
+      const rows = items.slice(300 - 64 * (no + 1), 300 - 64 * no);
+      return { kind: 'all', no, rows, newest: (rows[0] as (typeof items)[number]).startedAt.getTime() };
+    });
+    await pages().insertOne({
+      _id: 'staged.1.before',
+      chunks: deflateRawSync(JSON.stringify(chunks)).toString('base64'),
+    } as { _id: string });
+    await recentVersions(store.database, 'wh-staged').insertOne({
+      _id: 1,
+      updatedAt: new Date(now - hour),
+      rows: JSON.stringify(items.slice(0, 108)),
+      failures: JSON.stringify(items.filter((item) => item.outcome === 'failed')),
+      chains: JSON.stringify({
+        all: { pages: 3, newest: chunks[2]?.newest, complete: true },
+        failed: { pages: 0, newest: 0, complete: true },
+      }),
+      staged: JSON.stringify({ id: 'staged.1.before', kind: 'all', no: 0 }),
+    } as Parameters<ReturnType<typeof recentVersions>['insertOne']>[0]);
+  });
+  afterAll(async () => {
+    await sender.stop();
+    await dropQuietly(store.database, store.client);
+  });
+
+  it('reads those pages from the staging, without reading the log', async () => {
+    const mark = store.mark();
+    expect(await pageThrough(logs, 'wh-staged')).toEqual(newestFirst(attempts));
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
+  });
+
+  it('has the next writer to merge store them and remove the staging', async () => {
+    await sender.writeLogs(later);
+    await sender.flush();
+    expect((await pages().find({}).toArray()).map((chunk) => chunk._id).sort()).toEqual([
+      '000000000000',
+      '000000000001',
+      '000000000002',
+    ]);
+    const mark = store.mark();
+    expect(await pageThrough(logs, 'wh-staged')).toEqual(newestFirst([...attempts, ...later]));
+    expect(bucketsIn(store.foundIn(mark))).toEqual([]);
   });
 });
 

@@ -30,6 +30,12 @@ export function monitoredStore(prefix: string) {
           filter: (command.command.filter ?? {}) as Record<string, unknown>,
           projection: command.command.projection as Record<string, unknown> | undefined,
         })),
+    /** The collections each command of this name sent since `since` went to, in order. */
+    collectionsOf: (since: number, name: string) =>
+      commands
+        .slice(since)
+        .filter((command) => command.commandName === name)
+        .map((command) => String(command.command[name])),
     mark: () => commands.length,
     commandsSince: (since: number, name: string) =>
       commands.slice(since).filter((command) => command.commandName === name).length,

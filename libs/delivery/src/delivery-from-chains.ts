@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
 import { chunksHolding, deliveryInGeneration } from './log-page-directory';
-import { generationOf, readChunk, readStaged, removedThrough, wasRemoved } from './log-pages';
+import { generationOf, readChunk, removedThrough, unpackRows, wasRemoved } from './log-pages';
 import { newestFirst, type RecentRows } from './recent-attempts';
 
 /** Older generations looked up at once: enough to keep both cores of a small store busy. */
@@ -30,7 +30,7 @@ async function inIndexedGeneration(
 
 /**
  * Every attempt of one delivery that a webhook's newest rows and chain of every attempt hold, newest
- * first: the newest rows, the chunks the latest merge staged, the generation still written (by its chunks'
+ * first: the newest rows, the chunks the latest merge cut, the generation still written (by its chunks'
  * delivery hashes), then the older generations, newest first, until the delivery's first attempt is found
  * (attempts are logged in order, so none is older). An older generation is a lookup or two in its
  * directory (log-page-directory.ts). So a delivery costs about the same in a log of any size, and one not
@@ -57,11 +57,7 @@ export async function deliveryFromChains(
   };
   add(recent.rows);
   const chain = recent.chains.all;
-  if (!first && recent.staged) {
-    // Read before the generation, so chunks stored since are found there.
-    for (const chunk of (await readStaged(db, webhookId, recent.staged)) ?? [])
-      if (chunk.kind === 'all') add(chunk.rows);
-  }
+  if (!first) for (const chunk of recent.cut) if (chunk.kind === 'all') add(unpackRows(chunk.rows));
   if (!first && chain.pages > 0) {
     const newest = generationOf(chain.pages - 1);
     add(await deliveryInGeneration(db, webhookId, newest, deliveryId));

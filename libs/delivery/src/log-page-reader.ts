@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { encodeCursor, type LogCursor, type LogItem, type LogPage } from './attempt-documents';
-import { type ChainKind, readChunk, readStaged, wasRemoved } from './log-pages';
+import { type ChainKind, readChunk, unpackRows, wasRemoved } from './log-pages';
 import { newestFirst, type RecentRows } from './recent-attempts';
 
 /** Chunks cut after a cursor's read that may hold rows from below it: the rows kept then fill at most two. */
@@ -55,14 +55,10 @@ export async function pageFromChains(
     (request.outcome !== 'succeeded' || row.outcome === 'succeeded');
   /** A chunk's rows; 'removed' when the retention removed it; 'missing' when it is lost, and the log answers. */
   const load = async (no: number): Promise<LogItem[] | 'removed' | 'missing'> => {
+    const cut = recent.cut.find((chunk) => chunk.kind === kind && chunk.no === no);
+    if (cut) return unpackRows(cut.rows);
     const stored = await readChunk(db, webhookId, kind, no);
     if (stored) return stored;
-    const staged = recent.staged && (await readStaged(db, webhookId, recent.staged));
-    const rows = staged
-      ? staged.find((chunk) => chunk.kind === kind && chunk.no === no)?.rows
-      : // Stored since the staging was read, if it was.
-        recent.staged && (await readChunk(db, webhookId, kind, no));
-    if (rows) return rows;
     return (await wasRemoved(db, webhookId, kind, no)) ? 'removed' : 'missing';
   };
 

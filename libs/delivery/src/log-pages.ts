@@ -88,17 +88,39 @@ export function collectionName(webhookId: string, kind: ChainKind, generation: n
   return `${collectionPrefix}${webhookId}.${kind}.${generation}`;
 }
 
+/**
+ * A chunk as it is stored: its rows deflated once, and the delivery hash of each. A merge's version carries
+ * the chunks it cut in this form until they are stored, so storing them is a copy, whoever does it.
+ */
+export interface PackedChunk {
+  kind: ChainKind;
+  no: number;
+  rows: string;
+  newest: number;
+  ids: string;
+}
+
+export function packChunk(chunk: Chunk): PackedChunk {
+  return {
+    kind: chunk.kind,
+    no: chunk.no,
+    rows: packRows(chunk.rows),
+    newest: chunk.newest,
+    ids: chunk.rows.map((row) => deliveryHash(row.deliveryId)).join(''),
+  };
+}
+
 /** Stores chunks; one already stored under its number (another writer stored it first) is passed over. */
-export async function insertChunks(db: Db, webhookId: string, chunks: readonly Chunk[]): Promise<void> {
+export async function insertChunks(db: Db, webhookId: string, chunks: readonly PackedChunk[]): Promise<void> {
   const byCollection = new Map<string, StoredChunk[]>();
   for (const chunk of chunks) {
     const name = collectionName(webhookId, chunk.kind, generationOf(chunk.no));
     const documents = byCollection.get(name) ?? [];
     documents.push({
       _id: chunkId(chunk.no),
-      rows: packRows(chunk.rows),
+      rows: chunk.rows,
       newest: new Date(chunk.newest),
-      ids: chunk.rows.map((row) => deliveryHash(row.deliveryId)).join(''),
+      ids: chunk.ids,
     });
     byCollection.set(name, documents);
   }
@@ -128,7 +150,10 @@ export async function readChunk(
   return found ? unpackRows(found.rows) : undefined;
 }
 
-/** Where the chunks one merge cut wait, under a name no other merge uses, until they are stored as chunks. */
+/**
+ * Where a version written before versions carried their cut chunks staged them: one document beside the
+ * first of them. The next writer to merge such a version stores them and removes the staging.
+ */
 export interface StagedChunks {
   id: string;
   kind: ChainKind;
@@ -141,38 +166,14 @@ function stagedCollection(db: Db, webhookId: string, staged: StagedChunks) {
   );
 }
 
-/**
- * Stages the chunks a merge cut, in one document beside the first of them, before the merge's version is
- * inserted. Two writers may cut the same chunk numbers from different rows, and only the one whose version
- * is inserted may store them as chunks; its staged document is how anyone can, should it stop first.
- */
-export async function stageChunks(
-  db: Db,
-  webhookId: string,
-  chunks: readonly Chunk[],
-  name: string,
-): Promise<StagedChunks> {
-  const first = chunks[0] as Chunk;
-  const staged = { id: `staged.${name}`, kind: first.kind, no: first.no };
-  await stagedCollection(db, webhookId, staged).insertOne({
-    _id: staged.id,
-    chunks: deflateRawSync(JSON.stringify(chunks)).toString('base64'),
-  });
-  return staged;
-}
-
-/** The staged chunks, or undefined once they were stored as chunks and the staging removed. */
-export async function readStaged(
-  db: Db,
-  webhookId: string,
-  staged: StagedChunks,
-): Promise<Chunk[] | undefined> {
+/** The staged chunks, packed as they are stored, or none once they were stored and the staging removed. */
+export async function readStaged(db: Db, webhookId: string, staged: StagedChunks): Promise<PackedChunk[]> {
   const found = await stagedCollection(db, webhookId, staged).findOne({ _id: staged.id });
-  if (!found) return undefined;
+  if (!found) return [];
   const chunks = JSON.parse(inflateRawSync(Buffer.from(found.chunks, 'base64')).toString()) as Array<
     Omit<Chunk, 'rows'> & { rows: unknown[] }
   >;
-  return chunks.map((chunk) => ({ ...chunk, rows: reviveRows(chunk.rows) }));
+  return chunks.map((chunk) => packChunk({ ...chunk, rows: reviveRows(chunk.rows) }));
 }
 
 export async function removeStaged(db: Db, webhookId: string, staged: StagedChunks): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
 import {
@@ -7,12 +6,13 @@ import {
   chunkRows,
   dropPagesOf,
   insertChunks,
+  type PackedChunk,
+  packChunk,
   packRows,
   parseRows,
   readStaged,
   removeStaged,
   type StagedChunks,
-  stageChunks,
   unpackRows,
 } from './log-pages';
 import { awaitedByOperator } from './settle-attempt';
@@ -47,9 +47,10 @@ export interface ChainState {
  * by field, and JSON text in a string slowly (its quotes are escaped).
  *
  * Once a list holds a chunk more than it keeps, its oldest rows are cut into the next chunk of its chain
- * (log-pages.ts). The chunks a merge cuts are staged before its version is inserted, and stored as chunks
- * after: by its writer, or else by the next writer to merge, before it builds on it. So no chunk is
- * numbered twice, and a reader finds each chunk stored, or staged by the latest version.
+ * (log-pages.ts). A version carries the chunks it cut, packed as they are stored, and they are stored
+ * after it is inserted: by its writer, or else by the next writer to merge, before it builds on it. Two
+ * writers may cut the same chunk numbers from different rows; only the one whose version is inserted
+ * stores them. So no chunk is numbered twice, and a reader finds each chunk stored, or in the latest version.
  */
 interface RecentVersion {
   _id: number;
@@ -58,7 +59,9 @@ interface RecentVersion {
   failures: string;
   /** The chains after this version; absent on versions written before there were chains. */
   chains?: string;
-  /** Where the chunks this version cut are staged (JSON). */
+  /** The chunks this version cut, packed as they are stored (JSON of `PackedChunk`s). */
+  cut?: string;
+  /** Where a version written before versions carried their cut chunks staged them (JSON). */
   staged?: string;
 }
 
@@ -66,8 +69,8 @@ export interface RecentRows {
   rows: LogItem[];
   failures: LogItem[];
   chains: Record<ChainKind, ChainState>;
-  /** Where the chunks the latest version cut are staged, which may not be stored as chunks yet. */
-  staged?: StagedChunks;
+  /** The chunks the latest version cut, which may not be stored as chunks yet. */
+  cut: PackedChunk[];
 }
 
 function recentCollection(db: Db, webhookId: string): Collection<RecentVersion> {
@@ -106,23 +109,25 @@ async function latestVersion(collection: Collection<RecentVersion>): Promise<Rec
 /** Rows as a version holds them: deflated, or as JSON text in versions from before the chains. */
 const rowsOf = (text: string) => (text.startsWith('[') ? parseRows(text) : unpackRows(text));
 
-function readVersion(version: RecentVersion): RecentRows {
+async function readVersion(db: Db, webhookId: string, version: RecentVersion): Promise<RecentRows> {
   return {
     rows: rowsOf(version.rows),
     failures: rowsOf(version.failures),
     chains: version.chains
       ? (JSON.parse(version.chains) as Record<ChainKind, ChainState>)
       : { all: chainBeforeChains(), failed: chainBeforeChains() },
-    ...(version.staged ? { staged: JSON.parse(version.staged) as StagedChunks } : {}),
+    cut: version.cut
+      ? (JSON.parse(version.cut) as PackedChunk[])
+      : version.staged
+        ? await readStaged(db, webhookId, JSON.parse(version.staged) as StagedChunks)
+        : [],
   };
 }
 
-/** Stores the chunks a version staged, if its writer did not, and removes the staging. */
-async function storeStaged(db: Db, webhookId: string, staged: StagedChunks) {
-  const chunks = await readStaged(db, webhookId, staged);
-  if (!chunks) return;
-  await insertChunks(db, webhookId, chunks);
-  await removeStaged(db, webhookId, staged);
+/** Stores the chunks a version cut, if its writer may not have, and removes a staging from before versions carried them. */
+async function storeCut(db: Db, webhookId: string, version: RecentVersion, cut: readonly PackedChunk[]) {
+  if (cut.length > 0) await insertChunks(db, webhookId, cut);
+  if (version.staged) await removeStaged(db, webhookId, JSON.parse(version.staged) as StagedChunks);
 }
 
 /**
@@ -143,7 +148,7 @@ const lastMergedKept = 2_000;
 /** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
 export async function readRecent(db: Db, webhookId: string): Promise<RecentRows | undefined> {
   const latest = await latestVersion(recentCollection(db, webhookId));
-  return latest && readVersion(latest);
+  return latest && readVersion(db, webhookId, latest);
 }
 
 /** What a writer logged for one webhook since its last merge: its rows, and its failures. */
@@ -264,9 +269,9 @@ export class RecentAttempts {
       return { version: last.version + 1, kept };
     }
     const latest = await latestVersion(collection);
-    const kept = latest && readVersion(latest);
-    if (latest && kept?.staged && this.lastMerged.get(webhookId)?.version !== latest._id)
-      await storeStaged(this.db, webhookId, kept.staged);
+    const kept = latest && (await readVersion(this.db, webhookId, latest));
+    if (latest && kept && this.lastMerged.get(webhookId)?.version !== latest._id)
+      await storeCut(this.db, webhookId, latest, kept.cut);
     return { version: (latest?._id ?? 0) + 1, kept };
   }
 
@@ -277,9 +282,7 @@ export class RecentAttempts {
       const chains = kept?.chains ?? { all: newChain(), failed: newChain() };
       const all = advance('all', kept?.rows ?? [], added.rows, chains.all);
       const failures = advance('failed', kept?.failures ?? [], added.failures, chains.failed);
-      const cut = [...all.cut, ...failures.cut];
-      const staged =
-        cut.length > 0 ? await stageChunks(this.db, webhookId, cut, `${version}.${randomUUID()}`) : undefined;
+      const cut = [...all.cut, ...failures.cut].map(packChunk);
       const rows = packRows(all.rows);
       const failed = packRows(failures.rows);
       const after = { all: all.chain, failed: failures.chain };
@@ -290,23 +293,22 @@ export class RecentAttempts {
           rows,
           failures: failed,
           chains: JSON.stringify(after),
-          ...(staged ? { staged: JSON.stringify(staged) } : {}),
+          ...(cut.length > 0 ? { cut: JSON.stringify(cut) } : {}),
         });
       } catch (error) {
         this.remember(webhookId, undefined);
-        // Only a version refused for its number is certainly not stored; after any other error it may
-        // be, and then its staged chunks are all there is of them until the next merge stores them.
+        // Only a version refused for its number is certainly not stored; after any other error it may be,
+        // and the next merge reads it and stores its chunks.
         if ((error as { code?: number }).code !== 11000) throw error;
-        if (staged) await removeStaged(this.db, webhookId, staged).catch(() => undefined);
         continue;
       }
       // The rows are merged now: chunks not stored are stored by the next merge, so they must not be held again.
-      const stored = await (async () => {
-        if (!staged) return true;
-        await insertChunks(this.db, webhookId, cut);
-        await removeStaged(this.db, webhookId, staged);
-        return true;
-      })().catch(() => false);
+      const stored =
+        cut.length === 0 ||
+        (await insertChunks(this.db, webhookId, cut).then(
+          () => true,
+          () => false,
+        ));
       const last = { version, at: this.now(), rows, failures: failed, chains: after };
       this.remember(webhookId, stored ? last : undefined);
       // Old versions go every few merges rather than every time, which saves a command per merge; the one
