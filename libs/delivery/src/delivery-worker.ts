@@ -28,7 +28,7 @@ import {
 } from './delivery-wiring';
 import { createDeliveryClient } from './http-client';
 import { retentionMsOf } from './log-buckets';
-import { type RetryTier, tierFetchWaitMs } from './retry-schedule';
+import { type RetryTier, tierDueStepMs, tierFetchWaitMs } from './retry-schedule';
 
 type FollowedDefinitions = Awaited<ReturnType<typeof followServiceDefinitions>>;
 
@@ -157,7 +157,9 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
           // A due record is fetched at once, not held for a fuller batch.
           fetchMaxWaitMs: tierFetchWaitMs(retryTier, config.WEBHOOKS_TIME_SCALE),
           fetchMinBytes: 1,
-          prepare: dueRecords(decode, (task) => task.dueAt ?? 0),
+          prepare: dueRecords(decode, (task) => task.dueAt ?? 0, {
+            stepMs: tierDueStepMs(retryTier, config.WEBHOOKS_TIME_SCALE),
+          }),
           onHold: (partition: number) => due?.holding(partition),
         }
       : { prepare: decodedRecords(decode) }),

@@ -4,6 +4,7 @@ import {
   oneDayWindowMs,
   type RetryDecision,
   retryTiers,
+  tierDueStepMs,
   tierFetchWaitMs,
 } from './retry-schedule';
 
@@ -114,5 +115,15 @@ describe('how long a tier polls', () => {
 
   it('waits less when time is compressed, but never under 25 ms', () => {
     expect(retryTiers.map((tier) => tierFetchWaitMs(tier, 0.001))).toEqual([25, 25, 25, 25, 60]);
+  });
+});
+
+describe('the step a tier resumes on', () => {
+  it('is 100 ms at real time, so retries falling due in a trickle start together, at most that much later', () => {
+    expect(retryTiers.map((tier) => tierDueStepMs(tier, 1))).toEqual([100, 100, 100, 100, 100]);
+  });
+
+  it('shrinks with compressed time', () => {
+    expect(retryTiers.map((tier) => tierDueStepMs(tier, 0.001))).toEqual([5, 5, 5, 5, 12]);
   });
 });

@@ -65,3 +65,11 @@ function tierFor(delayMs: number, timeScale: number): RetryTier {
 export function tierFetchWaitMs(tier: RetryTier, timeScale: number): number {
   return Math.min(500, Math.max(25, Math.round((tierDelayMs[tier] * timeScale) / 120)));
 }
+
+/**
+ * The step a tier's held partitions resume on (due-records.ts): a fifth of its poll, 100 ms at real time.
+ * The retries due within a step start together, up to a step later than their due time.
+ */
+export function tierDueStepMs(tier: RetryTier, timeScale: number): number {
+  return Math.round(tierFetchWaitMs(tier, timeScale) / 5);
+}
