@@ -1,5 +1,5 @@
 import { deflateRawSync } from 'node:zlib';
-import { AttemptLogRepository, createAttemptLogWriter } from '@wms-webhooks/delivery';
+import { AttemptLogRepository, createAttemptLogWriter, type MergeResult } from '@wms-webhooks/delivery';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -191,7 +191,8 @@ describe('when a writer merges a webhook it merged last', () => {
 
 describe('when another writer merged a webhook since this one did', () => {
   const store = monitoredStore('it_pages_overtaken');
-  const sender = writer(store.database, 'sender');
+  const merges: MergeResult[] = [];
+  const sender = writer(store.database, 'sender', { onMerge: (result) => merges.push(result) });
   const retrier = writer(store.database, 'retrier-1m');
   const logs = new AttemptLogRepository(store.database, { retentionMs: 30 * day, now: () => now });
   const attempts = attemptsOf('wh-overtaken', 300);
@@ -204,6 +205,7 @@ describe('when another writer merged a webhook since this one did', () => {
     await retrier.writeLogs(attempts.slice(100, 200));
     await retrier.flush();
     const mark = store.mark();
+    merges.length = 0;
     await sender.writeLogs(attempts.slice(200));
     await sender.flush();
     readsOfNewestRows = store.foundIn(mark).filter((name) => name === 'webhook_recent.wh-overtaken').length;
@@ -214,6 +216,7 @@ describe('when another writer merged a webhook since this one did', () => {
   });
 
   it('finds its version number taken, reads the newest rows and merges on top of them', async () => {
+    expect(merges).toEqual(['taken', 'inserted']);
     expect(readsOfNewestRows).toBe(1);
     expect(await pageThrough(logs, 'wh-overtaken')).toEqual(newestFirst(attempts));
   });

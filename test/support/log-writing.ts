@@ -3,6 +3,7 @@ import {
   type AttemptLogRepository,
   createAttemptLogWriter,
   keepLogRetention,
+  type MergeResult,
 } from '@wms-webhooks/delivery';
 import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
@@ -15,14 +16,19 @@ export const hour = 3_600_000;
 export const day = 24 * hour;
 export const now = Date.UTC(2026, 10, 23, 12, 30);
 
-export function writer(database: Db, service: string, at: () => number = () => now) {
+export function writer(
+  database: Db,
+  service: string,
+  { onMerge }: { onMerge?: (result: MergeResult) => void } = {},
+) {
   return createAttemptLogWriter(database, {
     service,
     retentionMs: 30 * day,
     mergeDelayMs: 1_000,
     timedWrite: (_operation, write) => write(),
     onFlushError: () => undefined,
-    now: at,
+    onMerge,
+    now: () => now,
   });
 }
 

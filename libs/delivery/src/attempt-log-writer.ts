@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { z } from 'zod';
 import type { AttemptLog, LogItem } from './attempt-documents';
 import { AttemptLogRepository } from './attempt-log';
-import { RecentAttempts } from './recent-attempts';
+import { type MergeResult, RecentAttempts } from './recent-attempts';
 import { ReplayOutcomeRecorder } from './replay-outcomes';
 import { ActivityRecorder } from './webhook-activity';
 
@@ -30,6 +30,8 @@ export interface AttemptLogWriterOptions {
   /** Wraps each store write, for its metrics. */
   timedWrite: <T>(operation: string, write: () => Promise<T>) => Promise<T>;
   onFlushError: (error: unknown) => void;
+  /** Each try of a merge of a webhook's newest rows, for its metric. */
+  onMerge?: (result: MergeResult) => void;
   now?: () => number;
 }
 
@@ -48,6 +50,7 @@ export function createAttemptLogWriter(db: Db, options: AttemptLogWriterOptions)
     mergeDelayMs: options.mergeDelayMs,
     flushEveryMs: summaryFlushMs,
     retentionMs: options.retentionMs,
+    onMerge: options.onMerge,
   });
   const replays = new ReplayOutcomeRecorder(db, { service: options.service, now });
   const writeLogs = groupCommit<AttemptLog>(async (logs) => {

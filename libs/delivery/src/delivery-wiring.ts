@@ -11,6 +11,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { createKeyedQueue, type KeyedQueue } from './concurrency';
 import type { DeliveryDeps } from './deliver-batch';
 import type { AttemptOutcome } from './http-client';
+import type { MergeResult } from './recent-attempts';
 import { type RetryTier, retryTiers } from './retry-schedule';
 import { manualResendOrigin } from './settle-attempt';
 import { WebhookPacer } from './webhook-pacer';
@@ -52,6 +53,20 @@ export function createPacer(metrics: Registry, maxRetryAfterWaitMs: number): Web
     },
   });
   return pacer;
+}
+
+/**
+ * How the writer's merges of newest rows go. A number taken means another writer (the sender or a retry
+ * tier) merged the webhook first, and this one read and merged again: twice the store's work for it.
+ */
+export function createMergeCounter(metrics: Registry): (result: MergeResult) => void {
+  const merges = new Counter({
+    name: 'wms_webhooks_log_merges_total',
+    help: "Merges of webhooks' newest Logs rows, by result: inserted, or taken (another writer inserted that version first, and this one merged again on top of it).",
+    labelNames: ['result'],
+    registers: [metrics],
+  });
+  return (result) => merges.inc({ result });
 }
 
 export function retryTopic(topics: TopicNames, tier: RetryTier): string {

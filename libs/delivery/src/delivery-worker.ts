@@ -24,6 +24,7 @@ import {
   createDeliveryMetrics,
   createDeliveryQueue,
   createDeliveryRoutes,
+  createMergeCounter,
   createPacer,
 } from './delivery-wiring';
 import { createDeliveryClient } from './http-client';
@@ -80,6 +81,7 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
     retentionMs: retentionMsOf(config.WEBHOOKS_LOG_RETENTION_DAYS),
     mergeDelayMs: config.WEBHOOKS_LOG_MERGE_DELAY_MS,
     timedWrite: createStoreMetrics(metrics),
+    onMerge: createMergeCounter(metrics),
     onFlushError: (error) => logger.warn({ err: error }, 'webhook activity not written; tries again'),
   });
   // False on a store that scans for every read but by _id: the log's indexes would only slow its writes.

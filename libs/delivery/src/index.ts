@@ -28,6 +28,7 @@ export { keepLogRetention } from './log-retention';
 export { resendTask, testTask } from './manual-tasks';
 export { matchBatch } from './match-batch';
 export { planDeliveries } from './plan-deliveries';
+export type { MergeResult } from './recent-attempts';
 export { type ReplayOutcomes, readReplayOutcomes } from './replay-outcomes';
 export { type ClaimTarget, ResendClaims } from './resend-claims';
 export { retryTiers } from './retry-schedule';

@@ -172,7 +172,11 @@ export interface RecentAttemptsOptions {
    * within it, so a merge remembered for less than half of it is still the newest there.
    */
   retentionMs: number;
+  /** Each try of a merge: its version inserted, or its number taken by another writer (then merged again). */
+  onMerge?: (result: MergeResult) => void;
 }
+
+export type MergeResult = 'inserted' | 'taken';
 
 function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
   for (const item of added) held.push(item);
@@ -300,8 +304,10 @@ export class RecentAttempts {
         // Only a version refused for its number is certainly not stored; after any other error it may be,
         // and the next merge reads it and stores its chunks.
         if ((error as { code?: number }).code !== 11000) throw error;
+        this.options.onMerge?.('taken');
         continue;
       }
+      this.options.onMerge?.('inserted');
       // The rows are merged now: chunks not stored are stored by the next merge, so they must not be held again.
       const stored =
         cut.length === 0 ||
