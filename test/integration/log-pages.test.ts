@@ -316,7 +316,7 @@ describe('when a writer stops after a merge but before storing the pages it cut'
     await dropQuietly(store.database, store.client);
   });
 
-  it('reads those pages from where the merge staged them', async () => {
+  it('reads those pages from the version that cut them', async () => {
     expect(await chunksStored()).toBe(0);
     const mark = store.mark();
     expect(await pageThrough(logs, 'wh-crash')).toEqual(newestFirst(attempts));
