@@ -67,8 +67,8 @@ export function tierFetchWaitMs(tier: RetryTier, timeScale: number): number {
 }
 
 /**
- * The step a tier's held partitions resume on (due-records.ts): a fifth of its poll, 100 ms at real time.
- * The retries due within a step start together, up to a step later than their due time.
+ * The step a tier's held partitions resume on (due-records.ts): a fifth of its poll, so the retries due
+ * within a step start together, at most a step after their due time.
  */
 export function tierDueStepMs(tier: RetryTier, timeScale: number): number {
   return Math.round(tierFetchWaitMs(tier, timeScale) / 5);
