@@ -9,7 +9,16 @@ export function monitoredStore(prefix: string) {
     monitorCommands: true,
   });
   const commands: CommandStartedEvent[] = [];
-  client.on('commandStarted', (event) => commands.push(event));
+  /** Each command's start (its index in `commands`) and end, in the order they happened. */
+  const flights: Array<{ requestId: number; started: boolean }> = [];
+  client.on('commandStarted', (event) => {
+    commands.push(event);
+    flights.push({ requestId: event.requestId, started: true });
+  });
+  const ended = (event: { requestId: number }) =>
+    flights.push({ requestId: event.requestId, started: false });
+  client.on('commandSucceeded', ended);
+  client.on('commandFailed', ended);
   const database = client.db(uniqueName(prefix).replaceAll('-', '_'));
   return {
     client,
@@ -36,6 +45,24 @@ export function monitoredStore(prefix: string) {
         .slice(since)
         .filter((command) => command.commandName === name)
         .map((command) => String(command.command[name])),
+    /** The most commands of this name to collections named from `prefix` that were in flight at once. */
+    mostAtOnce: (name: string, prefix: string) => {
+      const matching = new Set(
+        commands
+          .filter(
+            (command) => command.commandName === name && String(command.command[name]).startsWith(prefix),
+          )
+          .map((command) => command.requestId),
+      );
+      let inFlight = 0;
+      let most = 0;
+      for (const { requestId, started } of flights) {
+        if (!matching.has(requestId)) continue;
+        inFlight += started ? 1 : -1;
+        most = Math.max(most, inFlight);
+      }
+      return most;
+    },
     mark: () => commands.length,
     commandsSince: (since: number, name: string) =>
       commands.slice(since).filter((command) => command.commandName === name).length,

@@ -23,8 +23,20 @@ export const recentKept = 60;
 const mergeTries = 5;
 /** How many versions pile up before the older ones are deleted. */
 const versionsBetweenCleanups = 8;
-/** Webhooks merged at once per flush: each is a read and an insert on the store. */
-const mergeConcurrency = 8;
+/**
+ * Webhooks one merge at a time gets through in a flush, before another runs beside it. Merges share the
+ * event loop that sends deliveries and the store that logs them: run together, their work lands back to
+ * back and the log's writes queue behind their inserts. So a flush merges one webhook at a time, and more
+ * at once only when one at a time would not finish before the next flush.
+ */
+const mergesPerWorker = 250;
+/** The most merges a flush runs at once, however many webhooks are due. */
+const mostMergesAtOnce = 8;
+
+/** How many merges a flush of this many due webhooks runs at once. */
+export function mergesAtOnce(due: number): number {
+  return Math.max(1, Math.min(mostMergesAtOnce, Math.ceil(due / mergesPerWorker)));
+}
 /**
  * Rows a writer holds for one webhook while its merges fail. Each row is in the log already; past this,
  * the oldest are left out of the pages (and remain in the log's buckets) rather than filling memory.
@@ -242,15 +254,16 @@ export class RecentAttempts {
     for (const [webhookId] of batch) this.pending.delete(webhookId);
     const failed: Array<[string, Pending]> = [];
     let unstored = 0;
-    for (let next = 0; next < batch.length; next += mergeConcurrency) {
-      await Promise.all(
-        batch.slice(next, next + mergeConcurrency).map(async ([webhookId, added]) => {
-          const merged = await this.merge(webhookId, added).catch(() => 'failed' as const);
-          if (merged === 'failed') failed.push([webhookId, added]);
-          if (merged === 'chunks-not-stored') unstored += 1;
-        }),
-      );
-    }
+    let next = 0;
+    const mergeInTurn = async () => {
+      for (let taken = batch[next++]; taken; taken = batch[next++]) {
+        const [webhookId, added] = taken;
+        const merged = await this.merge(webhookId, added).catch(() => 'failed' as const);
+        if (merged === 'failed') failed.push([webhookId, added]);
+        if (merged === 'chunks-not-stored') unstored += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: mergesAtOnce(batch.length) }, mergeInTurn));
     for (const [webhookId, added] of failed) this.hold(webhookId, added);
     if (failed.length > 0)
       throw new Error(`newest attempts of ${failed.length} webhooks not merged; tried again`);
