@@ -2,6 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
 import { type MeasuredSize, measuredBytes } from './collection-bytes';
+import { type RowText, rowsJson, rowText } from './row-texts';
 
 /**
  * A webhook's attempts past its newest rows, as the Logs list them: a chain of numbered chunks, each the
@@ -25,7 +26,7 @@ export interface Chunk {
   kind: ChainKind;
   no: number;
   /** Newest first. */
-  rows: LogItem[];
+  rows: RowText[];
   /** The newest start of any row in this chunk or an older one: what bounds a generation for retention. */
   newest: number;
 }
@@ -55,8 +56,9 @@ export function parseRows(text: string): LogItem[] {
   return reviveRows(JSON.parse(text) as unknown[]);
 }
 
-export function packRows(rows: readonly LogItem[]): string {
-  return deflateRawSync(JSON.stringify(rows)).toString('base64');
+/** Rows' JSON as it is stored: deflated, in base64. */
+export function packJson(json: string): string {
+  return deflateRawSync(json).toString('base64');
 }
 
 /** Eight hex digits (FNV-1a) for a delivery id: delivery ids are hashes already, but a caller may send any string. */
@@ -104,7 +106,7 @@ export function packChunk(chunk: Chunk): PackedChunk {
   return {
     kind: chunk.kind,
     no: chunk.no,
-    rows: packRows(chunk.rows),
+    rows: packJson(rowsJson(chunk.rows)),
     newest: chunk.newest,
     ids: chunk.rows.map((row) => deliveryHash(row.deliveryId)).join(''),
   };
@@ -173,7 +175,7 @@ export async function readStaged(db: Db, webhookId: string, staged: StagedChunks
   const chunks = JSON.parse(inflateRawSync(Buffer.from(found.chunks, 'base64')).toString()) as Array<
     Omit<Chunk, 'rows'> & { rows: unknown[] }
   >;
-  return chunks.map((chunk) => packChunk({ ...chunk, rows: reviveRows(chunk.rows) }));
+  return chunks.map((chunk) => packChunk({ ...chunk, rows: reviveRows(chunk.rows).map(rowText) }));
 }
 
 export async function removeStaged(db: Db, webhookId: string, staged: StagedChunks): Promise<void> {

@@ -8,13 +8,21 @@ import {
   insertChunks,
   type PackedChunk,
   packChunk,
-  packRows,
+  packJson,
   parseRows,
   readStaged,
   removeStaged,
   type StagedChunks,
   unpackRows,
 } from './log-pages';
+import {
+  type KeptTexts,
+  KeptTextsCache,
+  newestTextFirst,
+  type RowText,
+  rowsJson,
+  rowText,
+} from './row-texts';
 import { awaitedByOperator } from './settle-attempt';
 
 /** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
@@ -100,14 +108,16 @@ const newChain = (): ChainState => ({ pages: 0, newest: 0, complete: true });
 const chainBeforeChains = (): ChainState => ({ pages: 0, newest: 0, complete: false });
 
 /** Merges the added rows into the kept ones, newest first, and cuts the oldest into chunks while too many. */
-function advance(kind: ChainKind, kept: LogItem[], added: LogItem[], chain: ChainState) {
+function advance(kind: ChainKind, kept: readonly RowText[], added: readonly RowText[], chain: ChainState) {
   const seen = new Set<string>();
-  const rows = [...added, ...kept].sort(newestFirst).filter((row) => !seen.has(row.id) && seen.add(row.id));
+  const rows = [...added, ...kept]
+    .sort(newestTextFirst)
+    .filter((row) => !seen.has(row.id) && seen.add(row.id));
   const cut: Chunk[] = [];
   let { pages, newest } = chain;
   while (rows.length >= recentKept + chunkRows) {
     const oldest = rows.splice(rows.length - chunkRows);
-    newest = Math.max(newest, (oldest[0] as LogItem).startedAt.getTime());
+    newest = Math.max(newest, (oldest[0] as RowText).startedAt);
     cut.push({ kind, no: pages, rows: oldest, newest });
     pages += 1;
   }
@@ -156,6 +166,12 @@ interface LastMerged {
 
 /** Webhooks whose last merge a writer remembers; the least recently merged are forgotten past this. */
 const lastMergedKept = 2_000;
+/**
+ * The text of the rows a writer last merged, kept for the webhooks it merged most recently: a merge then
+ * packs them without inflating, parsing and stringifying them again. Past this, the least recent are
+ * merged from their packed rows (docs/performance.md has what it holds).
+ */
+const keptTextBytes = 32 * 1024 * 1024;
 
 /** A webhook's newest attempts and failures as the writers last merged them; undefined if none did. */
 export async function readRecent(db: Db, webhookId: string): Promise<RecentRows | undefined> {
@@ -165,8 +181,8 @@ export async function readRecent(db: Db, webhookId: string): Promise<RecentRows 
 
 /** What a writer logged for one webhook since its last merge: its rows, and its failures. */
 interface Pending {
-  rows: LogItem[];
-  failures: LogItem[];
+  rows: RowText[];
+  failures: RowText[];
   /** When the oldest of them was held: the merge is due before they have waited the merge delay. */
   since: number;
   /** It holds a test delivery or a Resend, which an operator is waiting to see: merged at the next flush. */
@@ -190,9 +206,9 @@ export interface RecentAttemptsOptions {
 
 export type MergeResult = 'inserted' | 'taken';
 
-function keepHeld(held: LogItem[], added: readonly LogItem[]): LogItem[] {
-  for (const item of added) held.push(item);
-  return held.length > 2 * heldPerWebhook ? held.sort(newestFirst).slice(0, heldPerWebhook) : held;
+function keepHeld(held: RowText[], added: readonly RowText[]): RowText[] {
+  for (const row of added) held.push(row);
+  return held.length > 2 * heldPerWebhook ? held.sort(newestTextFirst).slice(0, heldPerWebhook) : held;
 }
 
 /**
@@ -207,6 +223,7 @@ export class RecentAttempts {
    * stored by this writer, so a merge that reads it back skips them.
    */
   private readonly lastMerged = new Map<string, LastMerged>();
+  private readonly keptTexts = new KeptTextsCache(keptTextBytes);
 
   constructor(
     private readonly db: Db,
@@ -217,11 +234,15 @@ export class RecentAttempts {
     return this.options.now();
   }
 
-  /** Holds a webhook's rows and, apart from them, its failures, for the chain of failures. */
+  /**
+   * Holds a webhook's rows and, apart from them, its failures, for the chain of failures. Each is turned
+   * into text here, with its log's write, rather than all at once when the webhooks fall due together.
+   */
   record(webhookId: string, items: readonly LogItem[]) {
+    const rows = items.map(rowText);
     this.hold(webhookId, {
-      rows: [...items],
-      failures: items.filter((item) => item.outcome === 'failed'),
+      rows,
+      failures: rows.filter((_, index) => items[index]?.outcome === 'failed'),
       since: this.now(),
       urgent: items.some(awaitedByOperator),
     });
@@ -270,8 +291,9 @@ export class RecentAttempts {
     if (unstored > 0) throw new Error(`pages of ${unstored} webhooks not stored; the next merge stores them`);
   }
 
-  private remember(webhookId: string, last: LastMerged | undefined) {
+  private remember(webhookId: string, last: LastMerged | undefined, texts?: KeptTexts) {
     this.lastMerged.delete(webhookId);
+    this.keptTexts.set(webhookId, last && texts);
     if (!last) return;
     this.lastMerged.set(webhookId, last);
     if (this.lastMerged.size > lastMergedKept)
@@ -282,13 +304,21 @@ export class RecentAttempts {
   private async latest(webhookId: string, collection: Collection<RecentVersion>, readAnew: boolean) {
     const last = readAnew ? undefined : this.lastMerged.get(webhookId);
     if (last && this.now() - last.at < this.options.retentionMs / 2) {
-      const kept = { rows: unpackRows(last.rows), failures: unpackRows(last.failures), chains: last.chains };
-      return { version: last.version + 1, kept };
+      const texts = this.keptTexts.get(webhookId) ?? {
+        rows: unpackRows(last.rows).map(rowText),
+        failures: unpackRows(last.failures).map(rowText),
+      };
+      return { version: last.version + 1, kept: { ...texts, chains: last.chains } };
     }
     const latest = await latestVersion(collection);
-    const kept = latest && (await readVersion(this.db, webhookId, latest));
-    if (latest && kept && this.lastMerged.get(webhookId)?.version !== latest._id)
-      await storeCut(this.db, webhookId, latest, kept.cut);
+    const read = latest && (await readVersion(this.db, webhookId, latest));
+    if (latest && read && this.lastMerged.get(webhookId)?.version !== latest._id)
+      await storeCut(this.db, webhookId, latest, read.cut);
+    const kept = read && {
+      rows: read.rows.map(rowText),
+      failures: read.failures.map(rowText),
+      chains: read.chains,
+    };
     return { version: (latest?._id ?? 0) + 1, kept };
   }
 
@@ -300,8 +330,8 @@ export class RecentAttempts {
       const all = advance('all', kept?.rows ?? [], added.rows, chains.all);
       const failures = advance('failed', kept?.failures ?? [], added.failures, chains.failed);
       const cut = [...all.cut, ...failures.cut].map(packChunk);
-      const rows = packRows(all.rows);
-      const failed = packRows(failures.rows);
+      const rows = packJson(rowsJson(all.rows));
+      const failed = packJson(rowsJson(failures.rows));
       const after = { all: all.chain, failed: failures.chain };
       try {
         await collection.insertOne({
@@ -329,7 +359,7 @@ export class RecentAttempts {
           () => false,
         ));
       const last = { version, at: this.now(), rows, failures: failed, chains: after };
-      this.remember(webhookId, stored ? last : undefined);
+      this.remember(webhookId, stored ? last : undefined, { rows: all.rows, failures: failures.rows });
       // Old versions go every few merges rather than every time, which saves a command per merge; the one
       // before stays for a reader that found it a moment ago.
       if (version % versionsBetweenCleanups === 0)
