@@ -28,10 +28,10 @@ describe('the endpoints', () => {
 });
 
 describe('the consumers’ fetch settings', () => {
-  it('default to 16 KB or 25 ms per fetch, and 1 MB per partition batch', () => {
+  it('default to 16 KB or 10 ms per fetch, and 1 MB per partition batch', () => {
     expect(loadConfig(schema, endpoints)).toMatchObject({
       KAFKA_FETCH_MIN_BYTES: 16_384,
-      KAFKA_FETCH_MAX_WAIT_MS: 25,
+      KAFKA_FETCH_MAX_WAIT_MS: 10,
       KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 1_048_576,
     });
   });

@@ -62,14 +62,14 @@ export const serviceEnv = {
     .min(1, 'must be at least 1')
     .default(16_384)
     .describe(
-      'Under load a fetch returns once it holds this many bytes or has waited `KAFKA_FETCH_MAX_WAIT_MS`: fewer, larger batches, for at most that wait per hop. While a wait would gather fewer than a few records (below about 160 records/s per broker at 25 ms), fetches return at the first record instead (docs/performance.md). `1` always returns as soon as anything arrives. Retriers fetch with 1 byte whatever this says.',
+      'Under load a fetch returns once it holds this many bytes or has waited `KAFKA_FETCH_MAX_WAIT_MS`: fewer, larger batches, for at most that wait per hop. While a wait would gather fewer than a few records (below about 400 records/s per broker at 10 ms), fetches return at the first record instead (docs/performance.md). `1` always returns as soon as anything arrives. Retriers fetch with 1 byte whatever this says.',
     ),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce
     .number()
     .int()
     .min(1, 'must be at least 1')
     .max(10_000)
-    .default(25)
+    .default(10)
     .describe(
       'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap. Where fetches would wait out this wait (under load, or traffic too thin to end one soon), the next is put off while a partition works on a batch it took under 25 ms ago, so that partition is in it rather than a whole wait later.',
     ),
