@@ -1,4 +1,4 @@
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from 'mongodb';
 import type { LogItem } from './attempt-documents';
 import { type MeasuredSize, measuredBytes } from './collection-bytes';
@@ -56,14 +56,9 @@ export function parseRows(text: string): LogItem[] {
   return reviveRows(JSON.parse(text) as unknown[]);
 }
 
-/**
- * Rows' JSON as it is stored: deflated, in base64. Chunks are kept for the retention and take zlib's
- * default level; a version of the newest rows is replaced within seconds and takes the fastest.
- */
-export function packJson(json: string, { replacedSoon = false } = {}): string {
-  return deflateRawSync(json, {
-    level: replacedSoon ? constants.Z_BEST_SPEED : constants.Z_DEFAULT_COMPRESSION,
-  }).toString('base64');
+/** Rows' JSON as it is stored: deflated, in base64. */
+export function packJson(json: string): string {
+  return deflateRawSync(json).toString('base64');
 }
 
 /** Eight hex digits (FNV-1a) for a delivery id: delivery ids are hashes already, but a caller may send any string. */

@@ -330,8 +330,8 @@ export class RecentAttempts {
       const all = advance('all', kept?.rows ?? [], added.rows, chains.all);
       const failures = advance('failed', kept?.failures ?? [], added.failures, chains.failed);
       const cut = [...all.cut, ...failures.cut].map(packChunk);
-      const rows = packJson(rowsJson(all.rows), { replacedSoon: true });
-      const failed = packJson(rowsJson(failures.rows), { replacedSoon: true });
+      const rows = packJson(rowsJson(all.rows));
+      const failed = packJson(rowsJson(failures.rows));
       const after = { all: all.chain, failed: failures.chain };
       try {
         await collection.insertOne({
