@@ -18,6 +18,7 @@ import {
 import {
   type KeptTexts,
   KeptTextsCache,
+  newerFirst,
   newestTextFirst,
   type RowText,
   rowsJson,
@@ -99,7 +100,7 @@ function recentCollection(db: Db, webhookId: string): Collection<RecentVersion> 
 
 /** Newest first by (startedAt, id), as the log pages; the same attempt once. */
 export function newestFirst(a: LogItem, b: LogItem): number {
-  return b.startedAt.getTime() - a.startedAt.getTime() || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+  return newerFirst(a.startedAt.getTime(), a.id, b.startedAt.getTime(), b.id);
 }
 
 /** A chain that holds every attempt: one begun with the webhook's first merge. */

@@ -21,10 +21,12 @@ export function rowText(item: LogItem): RowText {
   };
 }
 
-/** Newest first by (startedAt, id), as the log pages. */
-export function newestTextFirst(a: RowText, b: RowText): number {
-  return b.startedAt - a.startedAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+/** The Logs' one order, of rows as items or as text: the newest start first, then the greater id. */
+export function newerFirst(aStartedAt: number, aId: string, bStartedAt: number, bId: string): number {
+  return bStartedAt - aStartedAt || (bId < aId ? -1 : bId > aId ? 1 : 0);
 }
+
+export const newestTextFirst = (a: RowText, b: RowText) => newerFirst(a.startedAt, a.id, b.startedAt, b.id);
 
 /** The rows as one JSON array, as `JSON.stringify` of the items would write it. */
 export const rowsJson = (rows: readonly RowText[]) => `[${rows.map((row) => row.json).join(',')}]`;
