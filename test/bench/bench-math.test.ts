@@ -1,6 +1,7 @@
 import { deliveryIdFor } from '@wms-webhooks/delivery';
 import { describe, expect, it } from 'vitest';
 import { failsFirstAttempt } from './bench-receiver';
+import { hopTimes } from './hop-times';
 import { balanceLedger } from './ledger';
 import {
   askedRates,
@@ -172,5 +173,32 @@ describe('CPU per delivery', () => {
 
   it('has no figure without deliveries', () => {
     expect(cpuMsPerDelivery([{ cpuSeconds: 1 }], 0)).toBeUndefined();
+  });
+});
+
+describe('the time of each hop', () => {
+  it('splits a delivery between the generator, the ingester, the matcher and the sender', () => {
+    const trail = (offset: number) => ({
+      scheduledAt: offset,
+      produced: offset + 2,
+      ingested: offset + 9,
+      matched: offset + 20,
+      arrived: offset + 24,
+    });
+    const hops = hopTimes(Array.from({ length: 100 }, (_, index) => trail(index * 1_000)));
+    expect(hops.count).toBe(100);
+    expect(hops.generator.p99).toBe(2);
+    expect(hops.ingester.p50).toBe(7);
+    expect(hops.matcher.p95).toBe(11);
+    expect(hops.sender.p99).toBe(4);
+  });
+
+  it('takes each hop’s percentiles on their own, not from the same deliveries', () => {
+    const slowIngest = { scheduledAt: 0, produced: 0, ingested: 50, matched: 51, arrived: 52 };
+    const slowSend = { scheduledAt: 0, produced: 0, ingested: 1, matched: 2, arrived: 52 };
+    const hops = hopTimes([slowIngest, slowSend]);
+    expect(hops.ingester.p99).toBe(50);
+    expect(hops.sender.p99).toBe(50);
+    expect(hops.matcher.p50).toBe(1);
   });
 });

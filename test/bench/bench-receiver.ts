@@ -23,8 +23,8 @@ export function failsFirstAttempt(deliveryId: string, share: number): boolean {
 export class BenchReceiver {
   readonly delivered = new Set<string>();
   readonly failed = new Set<string>();
-  readonly arrivals: Array<{ at: number; latencyMs: number }> = [];
-  readonly retriedArrivals: Array<{ at: number; latencyMs: number }> = [];
+  readonly arrivals: Array<{ id: string; at: number; latencyMs: number }> = [];
+  readonly retriedArrivals: Array<{ id: string; at: number; latencyMs: number }> = [];
   /** Each delivery id once, in the order first seen (failed or delivered), so a waiter reads only what is new. */
   readonly firstSeen: string[] = [];
   duplicateRequests = 0;
@@ -65,6 +65,7 @@ export class BenchReceiver {
           const scheduled = this.scheduledAt.get(id);
           if (scheduled !== undefined) {
             (attempt === 1 ? this.arrivals : this.retriedArrivals).push({
+              id,
               at: now,
               latencyMs: now - scheduled,
             });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { hopTimes } from './hop-times';
 import type { balanceLedger } from './ledger';
 import type { LoopMonitor } from './loop-monitor';
 
@@ -12,7 +13,7 @@ export function printReport(
       wholeRunDeliveriesPerSecond: number;
       best60sDeliveriesPerSecond: number | null;
     };
-    latencyMs: { firstAttempt: Record<string, number | undefined> };
+    latencyMs: { firstAttempt: Record<string, number | undefined>; byHop: ReturnType<typeof hopTimes> };
     producing: { eventsPerSecond: number };
     asked: { deliveriesPerSecond: number; firstAttemptsPerSecond: number };
     settings: { preset: string; failShare: number };
@@ -44,6 +45,12 @@ export function printReport(
   );
   console.log(
     `latency     p50 ${first.p50} ms, p95 ${first.p95} ms, p99 ${first.p99} ms, max ${first.max} ms (first attempts, scheduled produce → arrival)`,
+  );
+  const { count, ...hops } = results.latencyMs.byHop;
+  console.log(
+    `by hop      ${Object.entries(hops)
+      .map(([hop, figures]) => `${hop} ${figures.p50}/${figures.p95}/${figures.p99}`)
+      .join(', ')} ms p50/p95/p99 (${count} first attempts traced through the topics' record timestamps)`,
   );
   console.log(
     `cpu         ${results.cpu.msPerDelivery ?? 'n/a'} ms per delivery, whole box (${results.cpu.seconds} CPU s of every process over ${results.cpu.deliveries} requests answered)`,

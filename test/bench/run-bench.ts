@@ -28,6 +28,7 @@ import { printReport } from './bench-report';
 import { launchBenchServices, scrapeGauge } from './bench-services';
 import { expectedDeliveryIds, webhookBodies } from './bench-webhooks';
 import { buildChart, renderPng } from './chart';
+import { hopTimes, readTrails } from './hop-times';
 import { LagSampler } from './lag-sampler';
 import { balanceLedger } from './ledger';
 import { produceLoad } from './load-generator';
@@ -204,6 +205,8 @@ async function main() {
       duplicateRequests: receiver.duplicateRequests,
     });
 
+    // Read while the run's topics still exist: they are deleted once it ends.
+    const hops = hopTimes(await readTrails(kafka, serde, topics, receiver.arrivals));
     const series = perSecond(receiver.arrivals, load.startedAt, Math.max(drainedAt, load.finishedAt));
     const latencies = receiver.arrivals.map((arrival) => arrival.latencyMs);
     const sampled = processes.summary(load.startedAt, drainedAt);
@@ -256,6 +259,7 @@ async function main() {
           max: percentile(latencies, 100),
           count: latencies.length,
         },
+        byHop: hops,
         afterRetry: {
           p50: percentile(
             receiver.retriedArrivals.map((arrival) => arrival.latencyMs),
