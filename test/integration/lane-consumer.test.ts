@@ -149,6 +149,29 @@ describe('a lane consumer against a real broker', () => {
     });
   });
 
+  describe('when records arrive while the partition works on a batch', () => {
+    it('hands them over next, in order and each once, and commits past them', async () => {
+      const topic = await topicWith(1);
+      const groupId = uniqueName('it-lane-ahead');
+      const working = gate();
+      const handled: string[][] = [];
+      await member(topic, groupId, async (values) => {
+        handled.push(values);
+        if (values.includes('a')) await working.promise;
+        return undefined;
+      });
+
+      await produce(topic, 'a');
+      await waitFor(() => handled.length === 1, { message: 'a handled' });
+      for (const value of ['b', 'c', 'd']) await produce(topic, value);
+      working.open();
+      await waitFor(() => handled.flat().length === 4, { message: 'b, c and d handled' });
+      expect(handled.flat()).toEqual(['a', 'b', 'c', 'd']);
+      await waitFor(async () => (await committed(topic, groupId)) === 4, { message: 'd committed' });
+      expect(handled.flat()).toHaveLength(4);
+    });
+  });
+
   describe('when finishing a batch fails', () => {
     it('retries the finish alone, and commits once it succeeds', async () => {
       let finishCalls = 0;

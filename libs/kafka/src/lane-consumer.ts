@@ -5,7 +5,7 @@ import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import { laneFetchLoop } from './lane-fetch-loop';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
-import { type Lane, latestPerPartition, orderedCommits } from './lane-plan';
+import { type Lane, latestPerPartition, orderedCommits, takeAhead } from './lane-plan';
 import { retryDelayMs } from './retry-delay';
 
 /**
@@ -116,8 +116,11 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const release = (lane: Lane, holdUntil: number | undefined) => {
     if (stopping || !owns(lane)) return;
     const waitMs = holdUntil === undefined ? 0 : Math.max(0, holdUntil - now());
+    const ahead = takeAhead(lane);
     if (waitMs === 0) {
-      lane.state = 'idle';
+      // Its next batch came while it worked: no fetch, and no wait, between the two.
+      if (ahead) startWork(lane, ahead);
+      else lane.state = 'idle';
       return pump();
     }
     options.onHold?.(lane.partition, waitMs);
@@ -155,16 +158,17 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     release(lane, holdUntil);
   };
 
-  const startWork = (lane: Lane, records: ConsumedRecord[]) => {
+  function startWork(lane: Lane, records: ConsumedRecord[]) {
     lane.state = 'busy';
-    lane.busySince = now();
+    const last = records.at(-1);
+    lane.aheadFrom = last ? BigInt(last.offset) + 1n : undefined;
     const running: Promise<void> = work(lane, records)
       .catch((error: unknown) =>
         logger.error({ err: kafkaErrorMessage(error), topic, partition: lane.partition }, 'lane failed'),
       )
       .finally(() => working.delete(running));
     working.add(running);
-  };
+  }
 
   /**
    * Where each newly owned partition starts: its committed offset, or the configured end without one.
@@ -235,6 +239,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     pace,
     logger,
     concurrency,
+    fetchAhead: options.fetchAhead ?? true,
     maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1_048_576,
     now,
     owns,

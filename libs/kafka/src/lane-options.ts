@@ -69,13 +69,16 @@ export interface LaneConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
   /**
-   * The fetch long-poll while a partition is not in a fetch: a partition whose lane frees up joins the
-   * next fetch request only, so this bounds how long it waits. A fetch that returns at the first record
-   * waits longer while every partition is in one; a fetch that would wait it out (under load, or traffic
-   * too thin to end one soon) is put off while a partition works on a batch it took a moment ago
-   * (fetch-pace.ts, lane-fetch-loop.ts).
+   * The fetch long-poll while a partition is not in a fetch. A fetch that returns at the first record
+   * waits longer while every partition is in one (fetch-pace.ts).
    */
   fetchMaxWaitMs?: number;
+  /**
+   * Whether a partition's next batch is fetched while it works on one (the default), so it takes the
+   * next at once when it frees up instead of waiting a whole fetch for it. Off where `prepare` holds
+   * records back until they are due: a batch fetched ahead of a hold would be fetched again after it.
+   */
+  fetchAhead?: boolean;
   /**
    * Under load, a fetch returns early once it holds this much; 1 returns as soon as anything arrives. A
    * leader whose traffic would not bring this much within the wait is fetched from with 1 (fetch-pace.ts).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsumedRecord } from './consumed-record';
 import {
   byLeader,
   everyLaneInFetch,
@@ -6,7 +7,7 @@ import {
   lanesToFetch,
   latestPerPartition,
   orderedCommits,
-  workingUntil,
+  takeAhead,
 } from './lane-plan';
 
 /** A lane at offset 0; `placed: false` for one whose committed offset is not known yet. */
@@ -18,6 +19,8 @@ const lane = (partition: number, state: Lane['state'], placed = true): Lane => (
 });
 
 describe('lanesToFetch', () => {
+  const partitions = (fetches: ReturnType<typeof lanesToFetch>) => fetches.map(({ lane }) => lane.partition);
+
   it('takes idle lanes whose position is known, as many as the busy ones leave room for', () => {
     const lanes = [
       lane(0, 'busy'),
@@ -27,46 +30,75 @@ describe('lanesToFetch', () => {
       lane(4, 'idle'),
       lane(5, 'idle'),
     ];
-    expect(lanesToFetch(lanes, 3).map((chosen) => chosen.partition)).toEqual([1, 4]);
+    expect(partitions(lanesToFetch(lanes, 3))).toEqual([1, 4]);
   });
 
   it('takes none while every slot is busy', () => {
     expect(lanesToFetch([lane(0, 'busy'), lane(1, 'busy'), lane(2, 'idle')], 2)).toEqual([]);
   });
+
+  describe('when batches are fetched ahead', () => {
+    const working = (partition: number, ahead?: Lane['ahead']): Lane => ({
+      ...lane(partition, 'busy'),
+      aheadFrom: 10n,
+      ...(ahead ? { ahead } : {}),
+    });
+
+    it('fetches a busy lane from the offset after its batch, beside the idle ones', () => {
+      expect(lanesToFetch([working(0), lane(1, 'idle')], 2, true)).toEqual([
+        { lane: lane(1, 'idle'), from: 0n, ahead: false },
+        { lane: working(0), from: 10n, ahead: true },
+      ]);
+    });
+
+    it('leaves out a busy lane whose next batch is in a fetch or waiting for it', () => {
+      const fetched = { from: 10n, records: [] };
+      expect(lanesToFetch([working(0, 'fetching'), working(1, fetched)], 12, true)).toEqual([]);
+    });
+
+    it('fetches no busy lane ahead where that is off', () => {
+      expect(lanesToFetch([working(0)], 12, false)).toEqual([]);
+    });
+  });
 });
 
 describe('everyLaneInFetch', () => {
-  it('says so when every lane is in a fetch', () => {
-    expect(everyLaneInFetch([lane(0, 'fetching'), lane(1, 'fetching')])).toBe(true);
+  it('says so when every lane, or its next batch, is in a fetch', () => {
+    expect(everyLaneInFetch([lane(0, 'fetching'), { ...lane(1, 'busy'), ahead: 'fetching' }])).toBe(true);
   });
 
-  it('says not when a lane works, is held or idles', () => {
+  it('says not when a lane works on without a fetch for its next batch, is held or idles', () => {
     for (const state of ['busy', 'held', 'idle'] as const)
       expect(everyLaneInFetch([lane(0, state), lane(1, 'fetching')]), state).toBe(false);
+    const waiting: Lane = { ...lane(0, 'busy'), ahead: { from: 1n, records: [] } };
+    expect(everyLaneInFetch([waiting, lane(1, 'fetching')])).toBe(false);
   });
 });
 
-describe('workingUntil', () => {
-  const now = 10_000;
-  const working = (partition: number, busyForMs: number): Lane => ({
-    ...lane(partition, 'busy'),
-    busySince: now - busyForMs,
-  });
-  const leaders: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 1 };
-
-  it('gives each leader the time its last lane that took a batch a moment ago stops counting as about to free up', () => {
-    const lanes = [working(0, 10), working(1, 3), working(2, 20), lane(3, 'idle')];
-    expect(workingUntil(lanes, (p) => leaders[p], now)).toEqual(
-      new Map([
-        [1, now - 3 + 25],
-        [2, now - 20 + 25],
-      ]),
-    );
+describe('takeAhead', () => {
+  const record = { offset: '3' } as ConsumedRecord;
+  const withAhead = (position: bigint): Lane => ({
+    ...lane(0, 'busy'),
+    position,
+    ahead: { from: 3n, records: [record] },
   });
 
-  it('leaves out lanes busy for long, held, idle or fetching, and partitions without a leader', () => {
-    const lanes = [working(0, 5_000), lane(1, 'held'), lane(2, 'idle'), lane(4, 'fetching'), working(9, 1)];
-    expect(workingUntil(lanes, (p) => leaders[p], now).size).toBe(0);
+  it('hands over the batch fetched ahead when it goes on from where the lane stands', () => {
+    const freed = withAhead(3n);
+    expect(takeAhead(freed)).toEqual([record]);
+    expect(freed.ahead).toBeUndefined();
+  });
+
+  it('lets it go when the lane stands elsewhere, as after holding records back', () => {
+    const freed = withAhead(2n);
+    expect(takeAhead(freed)).toBeUndefined();
+    expect(freed.ahead).toBeUndefined();
+  });
+
+  it('leaves a fetch still in flight alone', () => {
+    const freed: Lane = { ...lane(0, 'busy'), ahead: 'fetching' };
+    expect(takeAhead(freed)).toBeUndefined();
+    expect(freed.ahead).toBe('fetching');
   });
 });
 
@@ -75,11 +107,11 @@ describe('byLeader', () => {
 
   it('groups lanes by their leader, one fetch per leader', () => {
     const grouped = byLeader(
-      [lane(0, 'idle'), lane(1, 'idle'), lane(2, 'idle')],
+      [lane(0, 'idle'), lane(1, 'idle'), lane(2, 'idle')].map((idle) => ({ lane: idle })),
       (p) => leaders[p],
       new Set(),
     );
-    expect([...grouped].map(([node, lanes]) => [node, lanes.map((l) => l.partition)])).toEqual([
+    expect([...grouped].map(([node, lanes]) => [node, lanes.map((l) => l.lane.partition)])).toEqual([
       [1, [0, 2]],
       [2, [1]],
     ]);
@@ -87,7 +119,7 @@ describe('byLeader', () => {
 
   it('leaves out a partition without a leader, and a leader already being fetched from', () => {
     const grouped = byLeader(
-      [lane(0, 'idle'), lane(1, 'idle'), lane(3, 'idle'), lane(9, 'idle')],
+      [lane(0, 'idle'), lane(1, 'idle'), lane(3, 'idle'), lane(9, 'idle')].map((idle) => ({ lane: idle })),
       (p) => leaders[p],
       new Set([1]),
     );

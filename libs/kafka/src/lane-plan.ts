@@ -1,3 +1,5 @@
+import type { ConsumedRecord } from './consumed-record';
+
 /**
  * A partition this member owns. `claim` tells one ownership from the next: work begun under an earlier
  * claim neither moves the position nor commits.
@@ -8,65 +10,71 @@ export interface Lane {
   /** The next offset to fetch; undefined until the committed offset is known. */
   position?: bigint;
   state: 'idle' | 'fetching' | 'busy' | 'held';
-  /** When the lane took the batch it is busy with. */
-  busySince?: number;
+  /** While busy: the offset after the batch it works on, from which its next batch is fetched ahead. */
+  aheadFrom?: bigint;
+  /** Its next batch, fetched while it works: in flight, or waiting for the lane to free up. */
+  ahead?: 'fetching' | { from: bigint; records: ConsumedRecord[] };
+}
+
+/** What one fetch asks of a lane: its next batch (idle), or the one after the batch it works on (busy). */
+export interface LaneFetch {
+  lane: Lane;
+  from: bigint;
+  ahead: boolean;
 }
 
 /**
- * A lane busy longer than this waits on something slow (a receiver, up to its timeout), not about to free
- * up: its leader's next fetch is put off for it no longer.
+ * What the next fetch asks for: the idle lanes whose position is known, as many as the busy ones leave
+ * room for, and with `fetchAhead` every busy lane whose next batch is neither fetched nor in a fetch.
  */
-const freesUpWithinMs = 25;
-
-/** The idle lanes that may be fetched now: placed, and as many as the busy ones leave room for. */
-export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[] {
+export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number, fetchAhead = false): LaneFetch[] {
   const all = [...lanes];
   const capacity = concurrency - all.filter((lane) => lane.state === 'busy').length;
-  const idle = all.filter((lane) => lane.state === 'idle' && lane.position !== undefined);
-  return idle.slice(0, Math.max(0, capacity));
-}
-
-const freesUpSoon = (lane: Lane, now: number) =>
-  lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs;
-
-/** Whether every lane is in a fetch: then none waits behind one that returns at its first record. */
-export function everyLaneInFetch(lanes: Iterable<Lane>): boolean {
-  for (const lane of lanes) if (lane.state !== 'fetching') return false;
-  return true;
+  const idle = all
+    .filter((lane) => lane.state === 'idle' && lane.position !== undefined)
+    .slice(0, Math.max(0, capacity))
+    .map((lane) => ({ lane, from: lane.position as bigint, ahead: false }));
+  if (!fetchAhead) return idle;
+  const busy = all
+    .filter((lane) => lane.state === 'busy' && lane.ahead === undefined && lane.aheadFrom !== undefined)
+    .map((lane) => ({ lane, from: lane.aheadFrom as bigint, ahead: true }));
+  return [...idle, ...busy];
 }
 
 /**
- * The leaders with a lane that took a batch from them a moment ago, each with the time its last such lane
- * stops counting as about to free up: how long a fetch that waits for them may be put off.
+ * Takes the batch fetched while the lane worked, if it goes on from where the lane now stands; one that
+ * does not (the lane held records back, or moved) is let go, and the lane fetches from its position.
  */
-export function workingUntil(
-  lanes: Iterable<Lane>,
-  leaderOf: (partition: number) => number | undefined,
-  now: number,
-): Map<number, number> {
-  const until = new Map<number, number>();
-  for (const lane of lanes) {
-    const leader = leaderOf(lane.partition);
-    if (!freesUpSoon(lane, now) || leader === undefined) continue;
-    until.set(leader, Math.max(until.get(leader) ?? 0, (lane.busySince ?? 0) + freesUpWithinMs));
-  }
-  return until;
+export function takeAhead(lane: Lane): ConsumedRecord[] | undefined {
+  const ahead = lane.ahead;
+  if (typeof ahead !== 'object') return undefined;
+  lane.ahead = undefined;
+  return ahead.from === lane.position ? ahead.records : undefined;
+}
+
+/**
+ * Whether every lane is in a fetch (or its next batch is): then no records can arrive that the fetch in
+ * flight would not bring, and one that returns at its first record may wait long.
+ */
+export function everyLaneInFetch(lanes: Iterable<Lane>): boolean {
+  for (const lane of lanes) if (lane.state !== 'fetching' && lane.ahead !== 'fetching') return false;
+  return true;
 }
 
 /**
  * Lanes grouped by their partition's leader, one fetch per leader. A lane without a leader, or whose
  * leader a fetch is already in flight to, waits for the next plan.
  */
-export function byLeader(
-  lanes: readonly Lane[],
+export function byLeader<L extends { lane: Lane }>(
+  fetches: readonly L[],
   leaderOf: (partition: number) => number | undefined,
   fetchingNodes: ReadonlySet<number>,
-): Map<number, Lane[]> {
-  const byNode = new Map<number, Lane[]>();
-  for (const lane of lanes) {
-    const leader = leaderOf(lane.partition);
+): Map<number, L[]> {
+  const byNode = new Map<number, L[]>();
+  for (const fetch of fetches) {
+    const leader = leaderOf(fetch.lane.partition);
     if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
-    byNode.set(leader, [...(byNode.get(leader) ?? []), lane]);
+    byNode.set(leader, [...(byNode.get(leader) ?? []), fetch]);
   }
   return byNode;
 }
