@@ -51,9 +51,7 @@ function loopOnOneLeader() {
       topics: new Map([[topic, { id: 'topic-id', partitions: [{ leader: 1 }, { leader: 1 }] }]]),
     }),
     clearMetadata: () => undefined,
-    fetch: (options: {
-      topics: Array<{ partitions: Array<{ partition: number; fetchOffset: bigint }> }>;
-    }) =>
+    fetch: (options: { topics: Array<{ partitions: Array<{ partition: number; fetchOffset: bigint }> }> }) =>
       new Promise((resolve) => {
         const asked = (options.topics[0]?.partitions ?? []).map(
           ({ partition, fetchOffset }) => [partition, fetchOffset] as [number, bigint],
