@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { failsFirstAttempt } from './bench-receiver';
 import { hopTimes } from './hop-times';
 import { balanceLedger } from './ledger';
+import { dueCount, scheduledOffsetMs } from './load-generator';
 import {
   askedRates,
   bestWindowRate,
@@ -200,5 +201,23 @@ describe('the time of each hop', () => {
     expect(hops.ingester.p99).toBe(50);
     expect(hops.sender.p99).toBe(50);
     expect(hops.matcher.p50).toBe(1);
+  });
+});
+
+describe('the load generator’s schedule', () => {
+  for (const rate of [100, 1_000, 1_062]) {
+    it(`sends each event at ${rate}/s from its scheduled time on, not an interval later`, () => {
+      const plan = { events: 5_000, rate };
+      for (let index = 0; index < plan.events; index++) {
+        const scheduled = scheduledOffsetMs(index, rate);
+        expect(dueCount(scheduled, plan), `event ${index} at its time`).toBeGreaterThan(index);
+        if (scheduled > 0)
+          expect(dueCount(scheduled - 1, plan), `event ${index} before it`).toBeLessThanOrEqual(index);
+      }
+    });
+  }
+
+  it('never counts more events than the plan has', () => {
+    expect(dueCount(60_000, { events: 100, rate: 100 })).toBe(100);
   });
 });

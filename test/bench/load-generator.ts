@@ -34,6 +34,20 @@ export function benchEvent(index: number, goodsOwners: number, scheduledAt: numb
   };
 }
 
+/** When event `index` of a run at `rate` events/s is due, in ms from its start. */
+export function scheduledOffsetMs(index: number, rate: number): number {
+  return Math.floor((index * 1000) / rate);
+}
+
+/**
+ * How many of the plan's events are due a whole `elapsedMs` into the run: those whose scheduled offset
+ * is at most that, in integers so that no rounding sends one a millisecond early or late.
+ */
+export function dueCount(elapsedMs: number, plan: Pick<LoadPlan, 'events' | 'rate'>): number {
+  const scaled = (Math.floor(elapsedMs) + 1) * plan.rate;
+  return Math.min(plan.events, Math.floor((scaled + 999) / 1000));
+}
+
 /**
  * Produces the plan's events on schedule: event i is due at start + i / rate, and carries that time as
  * occurredAt, so a generator that falls behind shows up as latency rather than hiding it.
@@ -46,10 +60,7 @@ export async function produceLoad(
   const startedAt = Date.now();
   let sent = 0;
   while (sent < plan.events) {
-    const due =
-      plan.rate > 0
-        ? Math.min(plan.events, Math.floor(((Date.now() - startedAt) / 1000) * plan.rate))
-        : sent + 500;
+    const due = plan.rate > 0 ? dueCount(Date.now() - startedAt, plan) : sent + 500;
     const count = Math.min(plan.events, due) - sent;
     if (count <= 0) {
       await new Promise((tick) => setTimeout(tick, 5));
@@ -57,7 +68,7 @@ export async function produceLoad(
     }
     const batch = Array.from({ length: count }, (_, offset) => {
       const index = sent + offset;
-      const scheduledAt = plan.rate > 0 ? startedAt + Math.floor((index * 1000) / plan.rate) : Date.now();
+      const scheduledAt = plan.rate > 0 ? startedAt + scheduledOffsetMs(index, plan.rate) : Date.now();
       const event = benchEvent(index, plan.goodsOwners, scheduledAt);
       onScheduled(event);
       return event;
