@@ -67,8 +67,10 @@ describe('a lane consumer against a real broker', () => {
     topic: string,
     groupId: string,
     handle: (values: string[], partition: number) => Promise<StagedBatch | undefined>,
+    maxFinishingRecords?: number,
   ) => {
     const consumer = await runLaneConsumer<ConsumedRecord>({
+      maxFinishingRecords,
       kafka,
       groupId,
       topic,
@@ -93,15 +95,23 @@ describe('a lane consumer against a real broker', () => {
     return Number(offsets.find((entry) => entry.partition === partition)?.offset ?? -1);
   };
 
-  /** One partition, so batches of one partition follow each other; each value names its record. */
+  /**
+   * One partition, so batches of one partition follow each other; each value names its record. Its
+   * batches still finishing may hold fewer than two records while the lane takes the next.
+   */
   async function start(finishFor: (values: string[]) => StagedBatch['finish']) {
     const topic = await topicWith(1);
     const groupId = uniqueName('it-lane-staged');
     const handled: string[][] = [];
-    const consumer = await member(topic, groupId, async (values) => {
-      handled.push(values);
-      return { finish: finishFor(values) };
-    });
+    const consumer = await member(
+      topic,
+      groupId,
+      async (values) => {
+        handled.push(values);
+        return { finish: finishFor(values) };
+      },
+      2,
+    );
     return {
       consumer,
       handled,
@@ -111,7 +121,7 @@ describe('a lane consumer against a real broker', () => {
   }
 
   describe('when a batch is still finishing', () => {
-    it('handles the next batch meanwhile, holds a third, and commits each only after its finish', async () => {
+    it('handles the next batch meanwhile, holds a third once they hold the most records, and commits each only after its finish', async () => {
       const gatesByBatch = new Map<string, Gate>();
       const finished: string[] = [];
       const finishedWhenHandled = new Map<string, string[]>();

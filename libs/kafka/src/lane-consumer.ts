@@ -50,7 +50,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   fetcher.topics.track(topic);
 
   const lanes = new Map<number, Lane>();
-  const batches = orderedCommits();
+  const batches = orderedCommits(options.maxFinishingRecords ?? 1_000);
   const working = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let claims = 0;
@@ -109,9 +109,9 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     );
   };
 
-  /** The partition's previous batch's step, which the lane waits for; this one commits after it. */
-  const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) =>
-    batches.after(lane.partition, durable, () => commit(lane, offset));
+  /** Queues the batch to commit after the partition's earlier ones; resolves once the lane may go on. */
+  const commitAfter = (lane: Lane, records: number, durable: () => Promise<boolean>, offset: bigint) =>
+    batches.after(lane.partition, records, durable, () => commit(lane, offset));
 
   const release = (lane: Lane, holdUntil: number | undefined) => {
     if (stopping || !owns(lane)) return;
@@ -142,7 +142,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     if (ready.length === 0) {
       // Every record was passed over (filed away by prepare): the position moves on all the same.
       if (owns(lane)) lane.position = next;
-      await commitAfter(lane, async () => true, next);
+      await commitAfter(lane, 0, async () => true, next);
       return release(lane, holdUntil);
     }
     const handled = await untilDone(() => options.handle(ready, context), [lane], 'batch failed');
@@ -152,9 +152,9 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     const durable = staged
       ? async () => (await untilDone(staged.finish, [lane], 'finishing a batch failed')) !== undefined
       : async () => true;
-    // The batch finishes (if staged) and commits while the next one is fetched and handled; only one
-    // batch may be outstanding, so a slow store or coordinator holds the lane back.
-    await commitAfter(lane, durable, next);
+    // The batch finishes (if staged) and commits while the next ones are handled, as far as
+    // maxFinishingRecords allows, so a store or coordinator that stays slow holds the lane back.
+    await commitAfter(lane, ready.length, durable, next);
     release(lane, holdUntil);
   };
 

@@ -30,8 +30,8 @@ export interface PreparedBatch<T> {
 /**
  * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
  * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset is committed
- * once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
- * the lane back.
+ * once it resolves. The batches of a partition waiting on their finish hold fewer than
+ * `maxFinishingRecords` records, or are one, so a receiver or store that stays slow holds the lane back.
  */
 export interface StagedBatch {
   finish: () => Promise<void>;
@@ -86,6 +86,12 @@ export interface LaneConsumerOptions<T> {
   fetchMinBytes?: number;
   /** The most one partition's batch holds. */
   fetchMaxBytesPerPartition?: number;
+  /**
+   * How many records a partition's batches still finishing may hold while its lane takes the next
+   * (1,000 by default); a batch as large finishes before the lane takes another. A store that is slow
+   * for a moment then does not hold records back, and a backlog's large batches wait as before.
+   */
+  maxFinishingRecords?: number;
   now?: () => number;
 }
 

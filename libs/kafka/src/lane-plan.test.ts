@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ConsumedRecord } from './consumed-record';
 import {
   byLeader,
@@ -146,7 +146,7 @@ describe('latestPerPartition', () => {
 
 describe('orderedCommits', () => {
   it("commits a partition's batches in order, each once it is durable", async () => {
-    const commits = orderedCommits();
+    const commits = orderedCommits(1);
     const committed: string[] = [];
     let finishFirst: (done: boolean) => void = () => {};
     const first = new Promise<boolean>((resolve) => {
@@ -154,15 +154,23 @@ describe('orderedCommits', () => {
     });
     void commits.after(
       0,
+      1,
       () => first,
       async () => void committed.push('first'),
     );
-    const second = commits.after(
-      0,
-      async () => true,
-      async () => void committed.push('second'),
-    );
+    let secondMayGoOn = false;
+    void commits
+      .after(
+        0,
+        1,
+        async () => true,
+        async () => void committed.push('second'),
+      )
+      .then(() => {
+        secondMayGoOn = true;
+      });
     void commits.after(
+      1,
       1,
       async () => true,
       async () => void committed.push('other partition'),
@@ -170,28 +178,76 @@ describe('orderedCommits', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(committed).toEqual(['other partition']);
+    expect(secondMayGoOn).toBe(false);
     finishFirst(true);
-    expect(await second).toBe(true);
+    await vi.waitFor(() => expect(secondMayGoOn).toBe(true));
     await Promise.all(commits.pending());
     expect(committed).toEqual(['other partition', 'first', 'second']);
   });
 
   describe('when a batch never becomes durable', () => {
     it('commits neither it nor the batches queued after it', async () => {
-      const commits = orderedCommits();
+      const commits = orderedCommits(1);
       const committed: string[] = [];
       void commits.after(
         0,
+        1,
         async () => false,
         async () => void committed.push('lost'),
       );
       void commits.after(
         0,
+        1,
         async () => true,
         async () => void committed.push('after'),
       );
       await Promise.all(commits.pending());
       expect(committed).toEqual([]);
+    });
+  });
+  describe('while the batches still finishing hold fewer records than the most', () => {
+    /** A batch of `records` whose finish waits for the test; resolves `goesOn` once the lane may go on. */
+    const queueBatch = (commits: ReturnType<typeof orderedCommits>, records: number) => {
+      let finish: (done: boolean) => void = () => {};
+      const finished = new Promise<boolean>((resolve) => {
+        finish = resolve;
+      });
+      const batch = { finish, goesOn: false };
+      void commits
+        .after(
+          0,
+          records,
+          () => finished,
+          async () => undefined,
+        )
+        .then(() => {
+          batch.goesOn = true;
+        });
+      return batch;
+    };
+
+    it('lets the lane take more batches, and holds it once they would hold the most', async () => {
+      const commits = orderedCommits(10);
+      const first = queueBatch(commits, 3);
+      const second = queueBatch(commits, 3);
+      const third = queueBatch(commits, 5);
+      await vi.waitFor(() => expect(second.goesOn).toBe(true));
+      expect(first.goesOn).toBe(true);
+      expect(third.goesOn).toBe(false);
+
+      first.finish(true);
+      await vi.waitFor(() => expect(third.goesOn).toBe(true));
+    });
+
+    it('holds the lane after a batch as large as the most until the batches before it finish', async () => {
+      const commits = orderedCommits(10);
+      const large = queueBatch(commits, 20);
+      const next = queueBatch(commits, 1);
+      await vi.waitFor(() => expect(large.goesOn).toBe(true));
+      expect(next.goesOn).toBe(false);
+
+      large.finish(true);
+      await vi.waitFor(() => expect(next.goesOn).toBe(true));
     });
   });
 });

@@ -91,27 +91,48 @@ export function latestPerPartition<O extends { topic: string; partition: number 
  * has, and only once its own work is durable. A batch that never becomes durable stops the ones after
  * it from committing (the next owner re-delivers them).
  */
-export function orderedCommits() {
-  const finishing = new Map<number, Promise<boolean>>();
+export function orderedCommits(maxFinishingRecords: number) {
+  const finishing = new Map<number, Array<{ chain: Promise<boolean>; records: number }>>();
   return {
     /**
-     * Queues a batch: `durable` runs after the previous batch is done, then `commit` if both were.
-     * Returns the previous batch's step, which the lane waits for before it takes another batch.
+     * Queues a batch of `records`: `durable` runs after the previous batch is done, then `commit` if
+     * both were. Resolves once the lane may take another batch: while the batches still finishing, this
+     * one included, hold fewer than `maxFinishingRecords` records, at once; else when enough of the
+     * oldest have finished, and at the latest when all but this one have. So a store that is slow for a
+     * moment does not hold a lane back, and one that stays slow does.
      */
-    after(partition: number, durable: () => Promise<boolean>, commit: () => Promise<void>): Promise<boolean> {
-      const previous = finishing.get(partition) ?? Promise.resolve(true);
+    after(
+      partition: number,
+      records: number,
+      durable: () => Promise<boolean>,
+      commit: () => Promise<void>,
+    ): Promise<void> {
+      const queue = finishing.get(partition) ?? [];
+      finishing.set(partition, queue);
+      const previous = queue.at(-1)?.chain ?? Promise.resolve(true);
       const chain = previous.then(async (previousDone) => {
         const done = previousDone && (await durable());
         if (done) await commit();
         return done;
       });
-      finishing.set(partition, chain);
+      const entry = { chain, records };
+      queue.push(entry);
       void chain.finally(() => {
-        if (finishing.get(partition) === chain) finishing.delete(partition);
+        queue.splice(queue.indexOf(entry), 1);
+        if (queue.length === 0 && finishing.get(partition) === queue) finishing.delete(partition);
       });
-      return previous;
+      let oldestLeftFinishing = queue.length - 1;
+      let held = records;
+      while (oldestLeftFinishing > 0) {
+        const before = queue[oldestLeftFinishing - 1] as (typeof queue)[number];
+        if (held + before.records >= maxFinishingRecords) break;
+        held += before.records;
+        oldestLeftFinishing -= 1;
+      }
+      const waitFor = queue[oldestLeftFinishing - 1]?.chain;
+      return waitFor ? waitFor.then(() => undefined) : Promise.resolve();
     },
     /** Every batch still finishing, for a stop to wait on. */
-    pending: () => [...finishing.values()],
+    pending: () => [...finishing.values()].flatMap((queue) => queue.map((entry) => entry.chain)),
   };
 }
