@@ -107,7 +107,11 @@ describe('byLeader', () => {
 
   it('groups lanes by their leader, one fetch per leader', () => {
     const grouped = byLeader(
-      [lane(0, 'idle'), lane(1, 'idle'), lane(2, 'idle')].map((idle) => ({ lane: idle })),
+      [lane(0, 'idle'), lane(1, 'idle'), lane(2, 'idle')].map((idle) => ({
+        lane: idle,
+        from: 0n,
+        ahead: false,
+      })),
       (p) => leaders[p],
       new Set(),
     );
@@ -119,7 +123,11 @@ describe('byLeader', () => {
 
   it('leaves out a partition without a leader, and a leader already being fetched from', () => {
     const grouped = byLeader(
-      [lane(0, 'idle'), lane(1, 'idle'), lane(3, 'idle'), lane(9, 'idle')].map((idle) => ({ lane: idle })),
+      [lane(0, 'idle'), lane(1, 'idle'), lane(3, 'idle'), lane(9, 'idle')].map((idle) => ({
+        lane: idle,
+        from: 0n,
+        ahead: false,
+      })),
       (p) => leaders[p],
       new Set([1]),
     );
@@ -183,6 +191,37 @@ describe('orderedCommits', () => {
     await vi.waitFor(() => expect(secondMayGoOn).toBe(true));
     await Promise.all(commits.pending());
     expect(committed).toEqual(['other partition', 'first', 'second']);
+  });
+
+  it('finishes each batch at once, without waiting for the commit of the one before', async () => {
+    const commits = orderedCommits(1);
+    let commitFirst: () => void = () => {};
+    const firstCommitted = new Promise<void>((resolve) => {
+      commitFirst = resolve;
+    });
+    const finishing: string[] = [];
+    void commits.after(
+      0,
+      1,
+      async () => {
+        finishing.push('first');
+        return true;
+      },
+      () => firstCommitted,
+    );
+    const second = commits.after(
+      0,
+      1,
+      async () => {
+        finishing.push('second');
+        return true;
+      },
+      async () => undefined,
+    );
+    expect(finishing).toEqual(['first', 'second']);
+    commitFirst();
+    await second;
+    await Promise.all(commits.pending());
   });
 
   describe('when a batch never becomes durable', () => {

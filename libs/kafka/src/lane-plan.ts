@@ -62,15 +62,15 @@ export function everyLaneInFetch(lanes: Iterable<Lane>): boolean {
 }
 
 /**
- * Lanes grouped by their partition's leader, one fetch per leader. A lane without a leader, or whose
- * leader a fetch is already in flight to, waits for the next plan.
+ * What a plan fetches, grouped by each partition's leader, one fetch per leader. A lane without a
+ * leader, or whose leader a fetch is already in flight to, waits for the next plan.
  */
-export function byLeader<L extends { lane: Lane }>(
-  fetches: readonly L[],
+export function byLeader(
+  fetches: readonly LaneFetch[],
   leaderOf: (partition: number) => number | undefined,
   fetchingNodes: ReadonlySet<number>,
-): Map<number, L[]> {
-  const byNode = new Map<number, L[]>();
+): Map<number, LaneFetch[]> {
+  const byNode = new Map<number, LaneFetch[]>();
   for (const fetch of fetches) {
     const leader = leaderOf(fetch.lane.partition);
     if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
@@ -95,8 +95,8 @@ export function orderedCommits(maxFinishingRecords: number) {
   const finishing = new Map<number, Array<{ chain: Promise<boolean>; records: number }>>();
   return {
     /**
-     * Queues a batch of `records`: `durable` runs after the previous batch is done, then `commit` if
-     * both were. Resolves once the lane may take another batch: while the batches still finishing, this
+     * Queues a batch of `records`: `durable` runs at once, and `commit` once it and every batch before
+     * are done. Resolves once the lane may take another batch: while the batches still finishing, this
      * one included, hold fewer than `maxFinishingRecords` records, at once; else when enough of the
      * oldest have finished, and at the latest when all but this one have. So a store that is slow for a
      * moment does not hold a lane back, and one that stays slow does.
@@ -110,8 +110,11 @@ export function orderedCommits(maxFinishingRecords: number) {
       const queue = finishing.get(partition) ?? [];
       finishing.set(partition, queue);
       const previous = queue.at(-1)?.chain ?? Promise.resolve(true);
+      // Each batch finishes as soon as it can, beside the ones before; only the commits take turns. A
+      // finish that waited for the commit before it would let a busy partition's small batches fall behind.
+      const finished = durable();
       const chain = previous.then(async (previousDone) => {
-        const done = previousDone && (await durable());
+        const done = (await finished) && previousDone;
         if (done) await commit();
         return done;
       });
