@@ -67,10 +67,8 @@ describe('a lane consumer against a real broker', () => {
     topic: string,
     groupId: string,
     handle: (values: string[], partition: number) => Promise<StagedBatch | undefined>,
-    maxFinishingRecords?: number,
   ) => {
     const consumer = await runLaneConsumer<ConsumedRecord>({
-      maxFinishingRecords,
       kafka,
       groupId,
       topic,
@@ -95,23 +93,15 @@ describe('a lane consumer against a real broker', () => {
     return Number(offsets.find((entry) => entry.partition === partition)?.offset ?? -1);
   };
 
-  /**
-   * One partition, so batches of one partition follow each other; each value names its record. Its
-   * batches still finishing may hold fewer than two records while the lane takes the next.
-   */
+  /** One partition, so batches of one partition follow each other; each value names its record. */
   async function start(finishFor: (values: string[]) => StagedBatch['finish']) {
     const topic = await topicWith(1);
     const groupId = uniqueName('it-lane-staged');
     const handled: string[][] = [];
-    const consumer = await member(
-      topic,
-      groupId,
-      async (values) => {
-        handled.push(values);
-        return { finish: finishFor(values) };
-      },
-      2,
-    );
+    const consumer = await member(topic, groupId, async (values) => {
+      handled.push(values);
+      return { finish: finishFor(values) };
+    });
     return {
       consumer,
       handled,
@@ -121,7 +111,7 @@ describe('a lane consumer against a real broker', () => {
   }
 
   describe('when a batch is still finishing', () => {
-    it('handles the next batch meanwhile, holds a third once they hold the most records, and commits each only after its finish', async () => {
+    it('handles the next batch meanwhile, holds a third, and commits each only after its finish', async () => {
       const gatesByBatch = new Map<string, Gate>();
       const finished: string[] = [];
       const finishedWhenHandled = new Map<string, string[]>();
@@ -156,29 +146,6 @@ describe('a lane consumer against a real broker', () => {
       gatesByBatch.get('c')?.open();
       await waitFor(async () => (await lane.committed()) === 3, { message: 'c committed' });
       expect(finished).toEqual(['a', 'b', 'c']);
-    });
-  });
-
-  describe('when records arrive while the partition works on a batch', () => {
-    it('hands them over next, in order and each once, and commits past them', async () => {
-      const topic = await topicWith(1);
-      const groupId = uniqueName('it-lane-ahead');
-      const working = gate();
-      const handled: string[][] = [];
-      await member(topic, groupId, async (values) => {
-        handled.push(values);
-        if (values.includes('a')) await working.promise;
-        return undefined;
-      });
-
-      await produce(topic, 'a');
-      await waitFor(() => handled.length === 1, { message: 'a handled' });
-      for (const value of ['b', 'c', 'd']) await produce(topic, value);
-      working.open();
-      await waitFor(() => handled.flat().length === 4, { message: 'b, c and d handled' });
-      expect(handled.flat()).toEqual(['a', 'b', 'c', 'd']);
-      await waitFor(async () => (await committed(topic, groupId)) === 4, { message: 'd committed' });
-      expect(handled.flat()).toHaveLength(4);
     });
   });
 

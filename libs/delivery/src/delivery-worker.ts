@@ -159,7 +159,6 @@ export async function startDeliveryWorker(options: DeliveryWorkerOptions) {
           // A due record is fetched at once, not held for a fuller batch.
           fetchMaxWaitMs: tierFetchWaitMs(retryTier, config.WEBHOOKS_TIME_SCALE),
           fetchMinBytes: 1,
-          fetchAhead: false,
           prepare: dueRecords(decode, (task) => task.dueAt ?? 0, {
             stepMs: tierDueStepMs(retryTier, config.WEBHOOKS_TIME_SCALE),
           }),

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { fetchPace } from './fetch-pace';
 
-/** A pace at 16 KB and 25 ms after fetches from leader 1, each 25 ms long, brought `perSecond` records for `seconds`. */
-function paceAfter(perSecond: number, seconds: number, start?: ReturnType<typeof paced>) {
+/**
+ * A pace at 16 KB and 25 ms after fetches from leader 1, each 25 ms long, brought `perSecond` records for
+ * `seconds`; `waitedOut` when each returned only as its wait ran out.
+ */
+function paceAfter(perSecond: number, seconds: number, start?: ReturnType<typeof paced>, waitedOut = false) {
   const run = start ?? paced();
   for (let step = 0; step < seconds * 40; step++) {
     run.pace.minBytes(1);
     run.clock.ms += 25;
-    run.pace.received(1, perSecond / 40);
+    run.pace.received(1, perSecond / 40, waitedOut);
   }
   return run;
 }
@@ -82,6 +85,37 @@ describe('fetchPace', () => {
     it('keeps a configured wait longer than the idle one', () => {
       const pace = fetchPace({ minBytes: 1, maxWaitMs: 2_000, now: () => 0 });
       expect(pace.maxWaitMs(1, true)).toBe(2_000);
+    });
+  });
+
+  describe('whether a fetch is put off for the partitions that took a batch a moment ago', () => {
+    describe("when a leader's fetches at 1,000 records/s return only as their wait runs out", () => {
+      it('puts it off, so that they are in it rather than two waits later', () => {
+        expect(paceAfter(1_000, 1, undefined, true).pace.gathers(1)).toBe(true);
+      });
+
+      it('stops once a fetch returns at its minimum, as in a backlog', () => {
+        const run = paceAfter(1_000, 1, undefined, true);
+        run.pace.received(1, 500, false);
+        expect(run.pace.gathers(1)).toBe(false);
+      });
+    });
+
+    it('does not where the records fill each fetch before its wait runs out (a backlog)', () => {
+      expect(paceAfter(1_000, 1, undefined, false).pace.gathers(1)).toBe(false);
+    });
+
+    it('puts it off where the traffic is too thin to end a fetch soon (100 records/s)', () => {
+      expect(paceAfter(100, 2).pace.gathers(1)).toBe(true);
+    });
+
+    it('does not at 250 records/s, where the next record ends a fetch soon anyway', () => {
+      expect(paceAfter(250, 2).pace.gathers(1)).toBe(false);
+    });
+
+    it('does not where the pacing is off, as the retry tiers fetch', () => {
+      expect(paceAfter(100, 2, paced(1)).pace.gathers(1)).toBe(false);
+      expect(paceAfter(1_000, 2, paced(1), true).pace.gathers(1)).toBe(false);
     });
   });
 });

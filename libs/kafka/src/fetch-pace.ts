@@ -19,6 +19,10 @@ interface LeaderTraffic {
   records: number;
   since: number;
   batching: boolean;
+  /** Too few records per wait to end one soon: below the eager threshold. */
+  thin: boolean;
+  /** The last fetch from this leader returned when its wait ran out, not at its minimum. */
+  waitedOut: boolean;
 }
 
 /**
@@ -36,7 +40,7 @@ export function fetchPace(options: FetchPaceOptions) {
   const trafficOf = (node: number): LeaderTraffic => {
     let traffic = leaders.get(node);
     if (!traffic) {
-      traffic = { records: 0, since: options.now(), batching: false };
+      traffic = { records: 0, since: options.now(), batching: false, thin: true, waitedOut: false };
       leaders.set(node, traffic);
     }
     return traffic;
@@ -55,13 +59,32 @@ export function fetchPace(options: FetchPaceOptions) {
       if (minBytes(node) === 1 && everyLaneInFetch) return Math.max(options.maxWaitMs, idleWaitMs);
       return options.maxWaitMs;
     },
-    /** Counts the records a fetch from this leader brought; judges its traffic once a window has passed. */
-    received(node: number, records: number) {
+    /**
+     * Whether the next fetch from this leader should be put off while a partition that took a batch from
+     * it a moment ago works. A partition that frees up just after a fetch went out joins only the next
+     * one, after the one in flight: that is a whole wait on every hop where the fetches wait out their
+     * wait for the minimum (under load), and where the traffic is too thin to end a fetch soon. Not where
+     * records end the fetches soon anyway (a backlog fills them at once; between the two thresholds records
+     * come every few milliseconds), nor where the pacing is off (the retry tiers: their records are due
+     * minutes on).
+     */
+    gathers(node: number): boolean {
+      if (options.minBytes <= 1) return false;
+      const traffic = trafficOf(node);
+      return minBytes(node) > 1 ? traffic.waitedOut : traffic.thin;
+    },
+    /**
+     * Counts the records a fetch from this leader brought, and whether it returned only when its wait ran
+     * out; judges the leader's traffic once a window has passed.
+     */
+    received(node: number, records: number, waitedOut = false) {
       const traffic = trafficOf(node);
       traffic.records += records;
+      traffic.waitedOut = waitedOut;
       const elapsed = options.now() - traffic.since;
       if (elapsed < windowMs) return;
       const perWait = (traffic.records / elapsed) * options.maxWaitMs;
+      traffic.thin = perWait < eagerBelow;
       if (traffic.batching && perWait < eagerBelow) traffic.batching = false;
       else if (!traffic.batching && perWait >= batchingFrom) traffic.batching = true;
       traffic.records = 0;

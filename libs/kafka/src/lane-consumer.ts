@@ -5,7 +5,7 @@ import { groupCommit } from './group-commit';
 import { kafkaErrorMessage } from './kafka-errors';
 import { laneFetchLoop } from './lane-fetch-loop';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
-import { type Lane, latestPerPartition, orderedCommits, takeAhead } from './lane-plan';
+import { type Lane, latestPerPartition, orderedCommits } from './lane-plan';
 import { retryDelayMs } from './retry-delay';
 
 /**
@@ -50,7 +50,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   fetcher.topics.track(topic);
 
   const lanes = new Map<number, Lane>();
-  const batches = orderedCommits(options.maxFinishingRecords ?? 1_000);
+  const batches = orderedCommits();
   const working = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let claims = 0;
@@ -109,18 +109,15 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     );
   };
 
-  /** Queues the batch to commit after the partition's earlier ones; resolves once the lane may go on. */
-  const commitAfter = (lane: Lane, records: number, durable: () => Promise<boolean>, offset: bigint) =>
-    batches.after(lane.partition, records, durable, () => commit(lane, offset));
+  /** The partition's previous batch's step, which the lane waits for; this one commits after it. */
+  const commitAfter = (lane: Lane, durable: () => Promise<boolean>, offset: bigint) =>
+    batches.after(lane.partition, durable, () => commit(lane, offset));
 
   const release = (lane: Lane, holdUntil: number | undefined) => {
     if (stopping || !owns(lane)) return;
     const waitMs = holdUntil === undefined ? 0 : Math.max(0, holdUntil - now());
-    const ahead = takeAhead(lane);
     if (waitMs === 0) {
-      // Its next batch came while it worked: no fetch, and no wait, between the two.
-      if (ahead) startWork(lane, ahead);
-      else lane.state = 'idle';
+      lane.state = 'idle';
       return pump();
     }
     options.onHold?.(lane.partition, waitMs);
@@ -142,7 +139,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     if (ready.length === 0) {
       // Every record was passed over (filed away by prepare): the position moves on all the same.
       if (owns(lane)) lane.position = next;
-      await commitAfter(lane, 0, async () => true, next);
+      await commitAfter(lane, async () => true, next);
       return release(lane, holdUntil);
     }
     const handled = await untilDone(() => options.handle(ready, context), [lane], 'batch failed');
@@ -152,23 +149,22 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     const durable = staged
       ? async () => (await untilDone(staged.finish, [lane], 'finishing a batch failed')) !== undefined
       : async () => true;
-    // The batch finishes (if staged) and commits while the next ones are handled, as far as
-    // maxFinishingRecords allows, so a store or coordinator that stays slow holds the lane back.
-    await commitAfter(lane, ready.length, durable, next);
+    // The batch finishes (if staged) and commits while the next one is fetched and handled; only one
+    // batch may be outstanding, so a slow store or coordinator holds the lane back.
+    await commitAfter(lane, durable, next);
     release(lane, holdUntil);
   };
 
-  function startWork(lane: Lane, records: ConsumedRecord[]) {
+  const startWork = (lane: Lane, records: ConsumedRecord[]) => {
     lane.state = 'busy';
-    const last = records.at(-1);
-    lane.aheadFrom = last ? BigInt(last.offset) + 1n : undefined;
+    lane.busySince = now();
     const running: Promise<void> = work(lane, records)
       .catch((error: unknown) =>
         logger.error({ err: kafkaErrorMessage(error), topic, partition: lane.partition }, 'lane failed'),
       )
       .finally(() => working.delete(running));
     working.add(running);
-  }
+  };
 
   /**
    * Where each newly owned partition starts: its committed offset, or the configured end without one.
@@ -239,7 +235,6 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
     pace,
     logger,
     concurrency,
-    fetchAhead: options.fetchAhead ?? true,
     maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? 1_048_576,
     now,
     owns,

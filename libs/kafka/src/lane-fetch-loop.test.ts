@@ -3,12 +3,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ConsumedRecord } from './consumed-record';
 import { fetchPace } from './fetch-pace';
 import { laneFetchLoop } from './lane-fetch-loop';
-import { type Lane, takeAhead } from './lane-plan';
+import type { Lane } from './lane-plan';
 
 const topic = 'deliveries';
 
-const batchOf = (count: number, firstOffset: bigint) => ({
-  firstOffset,
+const batchOf = (count: number) => ({
+  firstOffset: 0n,
   length: 0,
   partitionLeaderEpoch: 0,
   magic: 2,
@@ -32,17 +32,17 @@ const batchOf = (count: number, firstOffset: bigint) => ({
 });
 
 interface FetchRequest {
-  /** Each partition asked for, with the offset it is fetched from. */
-  partitions: Array<[number, bigint]>;
-  /** Answers with this many records for each partition (none for a partition not named), from its offset. */
+  partitions: number[];
+  /** Answers with this many records for each partition (none for a partition not named). */
   answer: (records: Record<number, number>) => void;
 }
 
 /**
- * One leader (node 1) of partitions 0 and 1, and a consumer's fetch loop on it, whose last fetches brought
- * 1,000 records/s.
+ * One leader (node 1) of partitions 0 and 1, and a consumer's fetch loop on it. Batching: its last
+ * fetches brought 1,000 records/s, each returning only as its wait ran out. Thin: 10 records/s, each
+ * fetch returning at the first record.
  */
-function loopOnOneLeader() {
+function loopOnOneLeader(traffic: 'batching' | 'thin' = 'batching') {
   const clock = { ms: 0 };
   const requests: FetchRequest[] = [];
   const wakeUps: number[] = [];
@@ -51,21 +51,18 @@ function loopOnOneLeader() {
       topics: new Map([[topic, { id: 'topic-id', partitions: [{ leader: 1 }, { leader: 1 }] }]]),
     }),
     clearMetadata: () => undefined,
-    fetch: (options: { topics: Array<{ partitions: Array<{ partition: number; fetchOffset: bigint }> }> }) =>
+    fetch: (options: { topics: Array<{ partitions: Array<{ partition: number }> }> }) =>
       new Promise((resolve) => {
-        const asked = (options.topics[0]?.partitions ?? []).map(
-          ({ partition, fetchOffset }) => [partition, fetchOffset] as [number, bigint],
-        );
         requests.push({
-          partitions: asked,
+          partitions: (options.topics[0]?.partitions ?? []).map(({ partition }) => partition),
           answer: (records) =>
             resolve({
               responses: [
                 {
-                  partitions: asked.map(([partitionIndex, from]) => ({
+                  partitions: [0, 1].map((partitionIndex) => ({
                     partitionIndex,
                     errorCode: 0,
-                    records: records[partitionIndex] ? [batchOf(records[partitionIndex], from)] : [],
+                    records: records[partitionIndex] ? [batchOf(records[partitionIndex])] : [],
                   })),
                 },
               ],
@@ -76,7 +73,8 @@ function loopOnOneLeader() {
   const pace = fetchPace({ minBytes: 16_384, maxWaitMs: 25, now: () => clock.ms });
   pace.minBytes(1);
   clock.ms += 1_000;
-  pace.received(1, 1_000);
+  if (traffic === 'batching') pace.received(1, 1_000, true);
+  else pace.received(1, 10, false);
   const lanes = new Map<number, Lane>(
     [0, 1].map((partition) => [partition, { partition, claim: 1, state: 'idle', position: 0n }]),
   );
@@ -89,14 +87,13 @@ function loopOnOneLeader() {
     pace,
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     concurrency: 12,
-    fetchAhead: true,
     maxBytesPerPartition: 1_048_576,
     now: () => clock.ms,
     owns: () => true,
     isStopping: () => false,
     startWork: (lane, records) => {
       lane.state = 'busy';
-      lane.aheadFrom = BigInt(records.at(-1)?.offset ?? 0) + 1n;
+      lane.busySince = clock.ms;
       worked.push({ lane, records });
     },
     restartAtFirst: async () => undefined,
@@ -105,18 +102,10 @@ function loopOnOneLeader() {
       timers.push(then);
     },
   });
-  /**
-   * The lane's batch is done: it takes the batch fetched ahead, or idles, and the loop plans again, as a
-   * lane consumer's release does.
-   */
+  /** The lane's batch is done: it idles, and the loop plans again, as a lane consumer's release does. */
   const free = (partition: number) => {
     const lane = lanes.get(partition) as Lane;
-    lane.position = lane.aheadFrom;
-    const ahead = takeAhead(lane);
-    if (ahead) {
-      lane.aheadFrom = BigInt(ahead.at(-1)?.offset ?? 0) + 1n;
-      worked.push({ lane, records: ahead });
-    } else lane.state = 'idle';
+    lane.state = 'idle';
     loop.pump();
   };
   return { clock, requests, wakeUps, timers, worked, loop, free };
@@ -130,49 +119,53 @@ async function answerFirstFetch(run: ReturnType<typeof loopOnOneLeader>, ms: num
   run.requests[0]?.answer({ 0: records });
 }
 
-const offsetsOf = (records: ConsumedRecord[]) => records.map((record) => record.offset);
-
 describe('laneFetchLoop', () => {
-  describe('when a partition works on a batch', () => {
-    it('fetches its next batch at once, from the offset after that batch, beside the idle partitions', async () => {
+  describe("when a leader's fetches return only as their wait runs out", () => {
+    it('puts the next fetch off until a partition that took a batch frees up, so it is in that fetch', async () => {
       const run = loopOnOneLeader();
       await answerFirstFetch(run, 25);
+      await vi.waitFor(() => expect(run.wakeUps).toEqual([25]));
+      expect(run.requests).toHaveLength(1);
+
+      run.clock.ms += 3;
+      run.free(0);
       await vi.waitFor(() => expect(run.requests).toHaveLength(2));
-      expect(run.requests[1]?.partitions).toEqual([
-        [1, 0n],
-        [0, 3n],
-      ]);
+      expect(run.requests[1]?.partitions).toEqual([0, 1]);
+    });
+
+    it('fetches the others once that partition has worked for long, as behind a slow receiver', async () => {
+      const run = loopOnOneLeader();
+      await answerFirstFetch(run, 25);
+      await vi.waitFor(() => expect(run.timers).toHaveLength(1));
+
+      run.clock.ms += 25;
+      run.timers[0]?.();
+      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
+      expect(run.requests[1]?.partitions).toEqual([1]);
+    });
+  });
+
+  describe('when the traffic is too thin to end a fetch soon', () => {
+    it('puts the next fetch off until the partition that took a record frees up, so it is in that fetch', async () => {
+      const run = loopOnOneLeader('thin');
+      await answerFirstFetch(run, 7, 1);
+      await vi.waitFor(() => expect(run.wakeUps).toEqual([25]));
+      expect(run.requests).toHaveLength(1);
+
+      run.clock.ms += 2;
+      run.free(0);
+      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
+      expect(run.requests[1]?.partitions).toEqual([0, 1]);
+    });
+  });
+
+  describe('when the records fill a fetch before its wait runs out, as in a backlog', () => {
+    it('fetches the idle partitions at once', async () => {
+      const run = loopOnOneLeader();
+      await answerFirstFetch(run, 2);
+      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
+      expect(run.requests[1]?.partitions).toEqual([1]);
       expect(run.wakeUps).toEqual([]);
-    });
-
-    it('keeps the batch fetched ahead until the partition frees up, then hands it over without a fetch', async () => {
-      const run = loopOnOneLeader();
-      await answerFirstFetch(run, 25);
-      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
-      run.requests[1]?.answer({ 0: 2 });
-      await vi.waitFor(() => expect(run.requests).toHaveLength(3));
-      expect(run.worked).toHaveLength(1);
-      // Its next batch is fetched, so only the idle partition is in the next fetch.
-      expect(run.requests[2]?.partitions).toEqual([[1, 0n]]);
-
-      run.free(0);
-      expect(run.worked.map(({ records }) => offsetsOf(records))).toEqual([
-        ['0', '1', '2'],
-        ['3', '4'],
-      ]);
-      expect(run.requests).toHaveLength(3);
-    });
-
-    it('hands a partition that freed up while its next batch was in a fetch that batch as it comes', async () => {
-      const run = loopOnOneLeader();
-      await answerFirstFetch(run, 25);
-      await vi.waitFor(() => expect(run.requests).toHaveLength(2));
-      run.free(0);
-      expect(run.requests).toHaveLength(2);
-
-      run.requests[1]?.answer({ 0: 2 });
-      await vi.waitFor(() => expect(run.worked).toHaveLength(2));
-      expect(offsetsOf(run.worked[1]?.records ?? [])).toEqual(['3', '4']);
     });
   });
 

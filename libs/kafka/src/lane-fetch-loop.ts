@@ -3,14 +3,13 @@ import { type ConsumedRecord, nextOffsetAfter, recordsIn, recordsOf } from './co
 import type { FetchPace } from './fetch-pace';
 import { kafkaErrorMessage } from './kafka-errors';
 import type { LaneLogger } from './lane-options';
-import { byLeader, everyLaneInFetch, type Lane, type LaneFetch, lanesToFetch } from './lane-plan';
+import { byLeader, everyLaneInFetch, type Lane, lanesToFetch, workingUntil } from './lane-plan';
 import { failureStreaks } from './retry-delay';
 
 /** Kafka's error code for a fetch offset the partition does not hold. */
 const offsetOutOfRangeCode = 1;
 
 type FetchResponse = fetchV17.FetchResponse;
-type PartitionAnswer = FetchResponse['responses'][number]['partitions'][number];
 
 export interface LaneFetchLoopDeps {
   topic: string;
@@ -22,13 +21,11 @@ export interface LaneFetchLoopDeps {
   logger: LaneLogger;
   /** The most partitions whose batches are handled at once. */
   concurrency: number;
-  /** Whether a busy lane's next batch is fetched while it works (see LaneConsumerOptions). */
-  fetchAhead: boolean;
   maxBytesPerPartition: number;
   now: () => number;
   owns: (lane: Lane) => boolean;
   isStopping: () => boolean;
-  /** Hands a lane its fetched records; sets the offset after them as its `aheadFrom`. */
+  /** Hands a lane its fetched records. */
   startWork: (lane: Lane, records: ConsumedRecord[]) => void;
   /** Moves lanes whose offset the partition no longer holds (deleted by retention) to its first record. */
   restartAtFirst: (lanes: Lane[]) => Promise<void>;
@@ -45,34 +42,17 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
   const fetchingNodes = new Set<number>();
 
   /**
-   * A batch fetched ahead of a busy lane's work waits for it to free up; a lane that freed up meanwhile
-   * and still starts where the batch does takes it at once. Anything else (nothing came, an error, the
-   * lane moved or was lost) is let go: the lane fetches from its position when it idles.
-   */
-  const receiveAhead = (lane: Lane, from: bigint, answer: PartitionAnswer | undefined) => {
-    if (lane.ahead === 'fetching') lane.ahead = undefined;
-    if (!owns(lane) || !answer || answer.errorCode !== 0) return;
-    const records = recordsOf(topic, lane.partition, answer.records ?? [], from);
-    if (records.length === 0) return;
-    if (lane.state === 'busy') lane.ahead = { from, records };
-    else if (lane.state === 'idle' && lane.position === from) deps.startWork(lane, records);
-  };
-
-  /**
    * Applies a fetch response to the lanes it was for: records go to their lane, a lane with none idles.
    * Returns the lanes whose offset the partition no longer holds; a lane with another error stays fetching.
    */
-  const receive = (fetched: LaneFetch[], response: FetchResponse) => {
+  const receive = (fetched: Lane[], requested: Map<number, bigint>, response: FetchResponse) => {
     const partitions = response.responses.flatMap((entry) => entry.partitions);
     const outOfRange: Lane[] = [];
     if (deps.isStopping()) return outOfRange;
-    for (const { lane, from, ahead } of fetched) {
+    for (const lane of fetched) {
+      const from = requested.get(lane.partition);
+      if (!owns(lane) || from === undefined) continue;
       const answer = partitions.find((entry) => entry.partitionIndex === lane.partition);
-      if (ahead) {
-        receiveAhead(lane, from, answer);
-        continue;
-      }
-      if (!owns(lane)) continue;
       if (answer && answer.errorCode !== 0) {
         if (answer.errorCode === offsetOutOfRangeCode) outOfRange.push(lane);
         continue;
@@ -98,8 +78,10 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
   const fetchFailures = failureStreaks<number>();
   const planning = -1;
 
-  const fetchFrom = async (node: number, topicId: string, fetched: LaneFetch[], allInFetch: boolean) => {
+  const fetchFrom = async (node: number, topicId: string, fetched: Lane[], allInFetch: boolean) => {
+    const requested = new Map(fetched.map((lane) => [lane.partition, lane.position ?? 0n]));
     const maxWaitTime = pace.maxWaitMs(node, allInFetch);
+    const sentAt = deps.now();
     try {
       const response = await fetcher.fetch({
         node,
@@ -110,9 +92,9 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
         topics: [
           {
             topicId,
-            partitions: fetched.map(({ lane, from }) => ({
+            partitions: fetched.map((lane) => ({
               partition: lane.partition,
-              fetchOffset: from,
+              fetchOffset: requested.get(lane.partition) ?? 0n,
               partitionMaxBytes: deps.maxBytesPerPartition,
               currentLeaderEpoch: -1,
               lastFetchedEpoch: -1,
@@ -121,11 +103,11 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
         ],
       });
       fetchFailures.succeeded(node, planning);
-      pace.received(node, recordsIn(response));
-      receive(fetched, response);
+      pace.received(node, recordsIn(response), deps.now() - sentAt >= maxWaitTime);
+      receive(fetched, requested, response);
     } catch (error) {
       const response = (error as { response?: FetchResponse }).response;
-      const outOfRange = response ? receive(fetched, response) : [];
+      const outOfRange = response ? receive(fetched, requested, response) : [];
       if (outOfRange.length > 0) {
         logger.warn(
           { topic, partitions: outOfRange.map((lane) => lane.partition) },
@@ -133,11 +115,9 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
         );
         await deps.restartAtFirst(outOfRange);
       }
-      for (const { lane, ahead } of fetched) if (ahead && lane.ahead === 'fetching') lane.ahead = undefined;
-      const failed = fetched
-        .filter(({ ahead }) => !ahead)
-        .map(({ lane }) => lane)
-        .filter((lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane));
+      const failed = fetched.filter(
+        (lane) => owns(lane) && lane.state === 'fetching' && !outOfRange.includes(lane),
+      );
       if (failed.length > 0 && !deps.isStopping()) {
         const backoff = fetchFailures.failed(node);
         logger.warn({ err: kafkaErrorMessage(error), topic, node, ...backoff }, 'fetch failed; retrying');
@@ -149,11 +129,22 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
           pump();
         });
       }
-      for (const { lane } of fetched) if (lane.state === 'fetching') lane.state = 'idle';
+      for (const lane of fetched) if (lane.state === 'fetching') lane.state = 'idle';
     } finally {
       fetchingNodes.delete(node);
     }
     pump();
+  };
+
+  /** When a fetch put off for working lanes is planned again, if one is. */
+  let wakeAt: number | undefined;
+  const wakeUpAt = (at: number) => {
+    if (wakeAt !== undefined && wakeAt <= at) return;
+    wakeAt = at;
+    deps.later(Math.max(0, at - deps.now()), () => {
+      wakeAt = undefined;
+      pump();
+    });
   };
 
   let pumping = false;
@@ -172,22 +163,26 @@ export function laneFetchLoop(deps: LaneFetchLoopDeps): { pump: () => void } {
   }
 
   const fetchIdle = async () => {
-    if (deps.isStopping() || lanesToFetch(lanes.values(), deps.concurrency, deps.fetchAhead).length === 0)
-      return;
+    if (deps.isStopping() || ![...lanes.values()].some((lane) => lane.state === 'idle')) return;
     const metadata = await fetcher.metadata({ topics: [topic] });
     // Lanes are chosen after the wait, so two plans in a row never fetch the same lane twice.
-    const chosen = lanesToFetch(lanes.values(), deps.concurrency, deps.fetchAhead);
+    const chosen = lanesToFetch(lanes.values(), deps.concurrency);
     if (deps.isStopping() || chosen.length === 0) return;
     const described = metadata.topics.get(topic);
     if (!described) throw new Error(`${topic} is not in the cluster's metadata`);
     const leaderOf = (partition: number) => described.partitions[partition]?.leader;
     const byNode = byLeader(chosen, leaderOf, fetchingNodes);
+    const working = workingUntil(lanes.values(), leaderOf, deps.now());
+    for (const node of byNode.keys()) {
+      const until = working.get(node);
+      if (until === undefined || !pace.gathers(node)) continue;
+      // Its working lanes free up any moment, or are slow by `until`; a lane freeing up plans again.
+      byNode.delete(node);
+      wakeUpAt(until);
+    }
     for (const [node, fetched] of byNode) {
       fetchingNodes.add(node);
-      for (const { lane, ahead } of fetched) {
-        if (ahead) lane.ahead = 'fetching';
-        else lane.state = 'fetching';
-      }
+      for (const lane of fetched) lane.state = 'fetching';
     }
     const allInFetch = everyLaneInFetch(lanes.values());
     for (const [node, fetched] of byNode) void fetchFrom(node, described.id, fetched, allInFetch);

@@ -30,8 +30,8 @@ export interface PreparedBatch<T> {
 /**
  * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
  * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset is committed
- * once it resolves. The batches of a partition waiting on their finish hold fewer than
- * `maxFinishingRecords` records, or are one, so a receiver or store that stays slow holds the lane back.
+ * once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
+ * the lane back.
  */
 export interface StagedBatch {
   finish: () => Promise<void>;
@@ -69,16 +69,13 @@ export interface LaneConsumerOptions<T> {
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
   /**
-   * The fetch long-poll while a partition is not in a fetch. A fetch that returns at the first record
-   * waits longer while every partition is in one (fetch-pace.ts).
+   * The fetch long-poll while a partition is not in a fetch: a partition whose lane frees up joins the
+   * next fetch request only, so this bounds how long it waits. A fetch that returns at the first record
+   * waits longer while every partition is in one; a fetch that would wait it out (under load, or traffic
+   * too thin to end one soon) is put off while a partition works on a batch it took a moment ago
+   * (fetch-pace.ts, lane-fetch-loop.ts).
    */
   fetchMaxWaitMs?: number;
-  /**
-   * Whether a partition's next batch is fetched while it works on one (the default), so it takes the
-   * next at once when it frees up instead of waiting a whole fetch for it. Off where `prepare` holds
-   * records back until they are due: a batch fetched ahead of a hold would be fetched again after it.
-   */
-  fetchAhead?: boolean;
   /**
    * Under load, a fetch returns early once it holds this much; 1 returns as soon as anything arrives. A
    * leader whose traffic would not bring this much within the wait is fetched from with 1 (fetch-pace.ts).
@@ -86,12 +83,6 @@ export interface LaneConsumerOptions<T> {
   fetchMinBytes?: number;
   /** The most one partition's batch holds. */
   fetchMaxBytesPerPartition?: number;
-  /**
-   * How many records a partition's batches still finishing may hold while its lane takes the next
-   * (1,000 by default); a batch as large finishes before the lane takes another. A store that is slow
-   * for a moment then does not hold records back, and a backlog's large batches wait as before.
-   */
-  maxFinishingRecords?: number;
   now?: () => number;
 }
 

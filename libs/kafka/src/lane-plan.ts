@@ -1,5 +1,3 @@
-import type { ConsumedRecord } from './consumed-record';
-
 /**
  * A partition this member owns. `claim` tells one ownership from the next: work begun under an earlier
  * claim neither moves the position nor commits.
@@ -10,71 +8,65 @@ export interface Lane {
   /** The next offset to fetch; undefined until the committed offset is known. */
   position?: bigint;
   state: 'idle' | 'fetching' | 'busy' | 'held';
-  /** While busy: the offset after the batch it works on, from which its next batch is fetched ahead. */
-  aheadFrom?: bigint;
-  /** Its next batch, fetched while it works: in flight, or waiting for the lane to free up. */
-  ahead?: 'fetching' | { from: bigint; records: ConsumedRecord[] };
-}
-
-/** What one fetch asks of a lane: its next batch (idle), or the one after the batch it works on (busy). */
-export interface LaneFetch {
-  lane: Lane;
-  from: bigint;
-  ahead: boolean;
+  /** When the lane took the batch it is busy with. */
+  busySince?: number;
 }
 
 /**
- * What the next fetch asks for: the idle lanes whose position is known, as many as the busy ones leave
- * room for, and with `fetchAhead` every busy lane whose next batch is neither fetched nor in a fetch.
+ * A lane busy longer than this waits on something slow (a receiver, up to its timeout), not about to free
+ * up: its leader's next fetch is put off for it no longer.
  */
-export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number, fetchAhead = false): LaneFetch[] {
+const freesUpWithinMs = 25;
+
+/** The idle lanes that may be fetched now: placed, and as many as the busy ones leave room for. */
+export function lanesToFetch(lanes: Iterable<Lane>, concurrency: number): Lane[] {
   const all = [...lanes];
   const capacity = concurrency - all.filter((lane) => lane.state === 'busy').length;
-  const idle = all
-    .filter((lane) => lane.state === 'idle' && lane.position !== undefined)
-    .slice(0, Math.max(0, capacity))
-    .map((lane) => ({ lane, from: lane.position as bigint, ahead: false }));
-  if (!fetchAhead) return idle;
-  const busy = all
-    .filter((lane) => lane.state === 'busy' && lane.ahead === undefined && lane.aheadFrom !== undefined)
-    .map((lane) => ({ lane, from: lane.aheadFrom as bigint, ahead: true }));
-  return [...idle, ...busy];
+  const idle = all.filter((lane) => lane.state === 'idle' && lane.position !== undefined);
+  return idle.slice(0, Math.max(0, capacity));
 }
 
-/**
- * Takes the batch fetched while the lane worked, if it goes on from where the lane now stands; one that
- * does not (the lane held records back, or moved) is let go, and the lane fetches from its position.
- */
-export function takeAhead(lane: Lane): ConsumedRecord[] | undefined {
-  const ahead = lane.ahead;
-  if (typeof ahead !== 'object') return undefined;
-  lane.ahead = undefined;
-  return ahead.from === lane.position ? ahead.records : undefined;
-}
+const freesUpSoon = (lane: Lane, now: number) =>
+  lane.state === 'busy' && now - (lane.busySince ?? 0) < freesUpWithinMs;
 
-/**
- * Whether every lane is in a fetch (or its next batch is): then no records can arrive that the fetch in
- * flight would not bring, and one that returns at its first record may wait long.
- */
+/** Whether every lane is in a fetch: then none waits behind one that returns at its first record. */
 export function everyLaneInFetch(lanes: Iterable<Lane>): boolean {
-  for (const lane of lanes) if (lane.state !== 'fetching' && lane.ahead !== 'fetching') return false;
+  for (const lane of lanes) if (lane.state !== 'fetching') return false;
   return true;
 }
 
 /**
- * What a plan fetches, grouped by each partition's leader, one fetch per leader. A lane without a
- * leader, or whose leader a fetch is already in flight to, waits for the next plan.
+ * The leaders with a lane that took a batch from them a moment ago, each with the time its last such lane
+ * stops counting as about to free up: how long a fetch that waits for them may be put off.
+ */
+export function workingUntil(
+  lanes: Iterable<Lane>,
+  leaderOf: (partition: number) => number | undefined,
+  now: number,
+): Map<number, number> {
+  const until = new Map<number, number>();
+  for (const lane of lanes) {
+    const leader = leaderOf(lane.partition);
+    if (!freesUpSoon(lane, now) || leader === undefined) continue;
+    until.set(leader, Math.max(until.get(leader) ?? 0, (lane.busySince ?? 0) + freesUpWithinMs));
+  }
+  return until;
+}
+
+/**
+ * Lanes grouped by their partition's leader, one fetch per leader. A lane without a leader, or whose
+ * leader a fetch is already in flight to, waits for the next plan.
  */
 export function byLeader(
-  fetches: readonly LaneFetch[],
+  lanes: readonly Lane[],
   leaderOf: (partition: number) => number | undefined,
   fetchingNodes: ReadonlySet<number>,
-): Map<number, LaneFetch[]> {
-  const byNode = new Map<number, LaneFetch[]>();
-  for (const fetch of fetches) {
-    const leader = leaderOf(fetch.lane.partition);
+): Map<number, Lane[]> {
+  const byNode = new Map<number, Lane[]>();
+  for (const lane of lanes) {
+    const leader = leaderOf(lane.partition);
     if (leader === undefined || leader < 0 || fetchingNodes.has(leader)) continue;
-    byNode.set(leader, [...(byNode.get(leader) ?? []), fetch]);
+    byNode.set(leader, [...(byNode.get(leader) ?? []), lane]);
   }
   return byNode;
 }
@@ -91,51 +83,27 @@ export function latestPerPartition<O extends { topic: string; partition: number 
  * has, and only once its own work is durable. A batch that never becomes durable stops the ones after
  * it from committing (the next owner re-delivers them).
  */
-export function orderedCommits(maxFinishingRecords: number) {
-  const finishing = new Map<number, Array<{ chain: Promise<boolean>; records: number }>>();
+export function orderedCommits() {
+  const finishing = new Map<number, Promise<boolean>>();
   return {
     /**
-     * Queues a batch of `records`: `durable` runs at once, and `commit` once it and every batch before
-     * are done. Resolves once the lane may take another batch: while the batches still finishing, this
-     * one included, hold fewer than `maxFinishingRecords` records, at once; else when enough of the
-     * oldest have finished, and at the latest when all but this one have. So a store that is slow for a
-     * moment does not hold a lane back, and one that stays slow does.
+     * Queues a batch: `durable` runs after the previous batch is done, then `commit` if both were.
+     * Returns the previous batch's step, which the lane waits for before it takes another batch.
      */
-    after(
-      partition: number,
-      records: number,
-      durable: () => Promise<boolean>,
-      commit: () => Promise<void>,
-    ): Promise<void> {
-      const queue = finishing.get(partition) ?? [];
-      finishing.set(partition, queue);
-      const previous = queue.at(-1)?.chain ?? Promise.resolve(true);
-      // Each batch finishes as soon as it can, beside the ones before; only the commits take turns. A
-      // finish that waited for the commit before it would let a busy partition's small batches fall behind.
-      const finished = durable();
+    after(partition: number, durable: () => Promise<boolean>, commit: () => Promise<void>): Promise<boolean> {
+      const previous = finishing.get(partition) ?? Promise.resolve(true);
       const chain = previous.then(async (previousDone) => {
-        const done = (await finished) && previousDone;
+        const done = previousDone && (await durable());
         if (done) await commit();
         return done;
       });
-      const entry = { chain, records };
-      queue.push(entry);
+      finishing.set(partition, chain);
       void chain.finally(() => {
-        queue.splice(queue.indexOf(entry), 1);
-        if (queue.length === 0 && finishing.get(partition) === queue) finishing.delete(partition);
+        if (finishing.get(partition) === chain) finishing.delete(partition);
       });
-      let oldestLeftFinishing = queue.length - 1;
-      let held = records;
-      while (oldestLeftFinishing > 0) {
-        const before = queue[oldestLeftFinishing - 1] as (typeof queue)[number];
-        if (held + before.records >= maxFinishingRecords) break;
-        held += before.records;
-        oldestLeftFinishing -= 1;
-      }
-      const waitFor = queue[oldestLeftFinishing - 1]?.chain;
-      return waitFor ? waitFor.then(() => undefined) : Promise.resolve();
+      return previous;
     },
     /** Every batch still finishing, for a stop to wait on. */
-    pending: () => [...finishing.values()].flatMap((queue) => queue.map((entry) => entry.chain)),
+    pending: () => [...finishing.values()],
   };
 }

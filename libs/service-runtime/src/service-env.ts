@@ -71,7 +71,7 @@ export const serviceEnv = {
     .max(10_000)
     .default(10)
     .describe(
-      'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap. A partition working on a batch is in the next fetch all the same, from the offset after that batch, so on each hop a record waits for at most one fetch.',
+      'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap. Where fetches would wait out this wait (under load, or traffic too thin to end one soon), the next is put off while a partition works on a batch it took under 25 ms ago, so that partition is in it rather than a whole wait later.',
     ),
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
     .number()
@@ -79,7 +79,7 @@ export const serviceEnv = {
     .min(1_024, 'must be at least 1024')
     .default(1_048_576)
     .describe(
-      "The most one partition's batch holds. A lane holds up to three batches per partition (one finishing, one it works on, and the next, fetched meanwhile), so this bounds a consumer's memory under a backlog (docs/performance.md).",
+      "The most one partition's batch holds. A lane keeps up to two batches per partition in flight, so this bounds a consumer's memory under a backlog (docs/performance.md).",
     ),
   ...topicReplicationEnv,
   SHUTDOWN_TIMEOUT_MS: z.coerce
