@@ -24,7 +24,7 @@ const hops = {
   sender: (trail: DeliveryTrail) => trail.arrived - trail.matched,
 };
 
-export type HopName = keyof typeof hops;
+type HopName = keyof typeof hops;
 
 /**
  * Where a first attempt's time went, hop by hop. Each hop runs from the record its step consumed being
@@ -52,23 +52,28 @@ export async function readTrails(
   topics: { wmsEvents: string; acceptedEvents: string; deliveries: string },
   arrivals: ReadonlyArray<{ id: string; at: number; latencyMs: number }>,
 ): Promise<DeliveryTrail[]> {
-  const timestampsById = async <T>(topic: string, idOf: (value: T) => string) => {
-    const byId = new Map<string, { value: T; at: number }>();
+  // Only an id and a time per record are kept: a backlog run reads back hundreds of thousands.
+  const timesById = async <T>(topic: string, keep: (value: T) => { id: string; eventId: string }) => {
+    const byId = new Map<string, { eventId: string; at: number }>();
     for (const record of await readTopics(kafka, [topic], 120_000)) {
       if (!record.value) continue;
-      const value = await serde.decode<T>(record.value);
-      byId.set(idOf(value), { value, at: Number(record.timestamp) });
+      const { id, eventId } = keep(await serde.decode<T>(record.value));
+      byId.set(id, { eventId, at: Number(record.timestamp) });
     }
     return byId;
   };
-  const produced = await timestampsById<WmsEvent>(topics.wmsEvents, (event) => event.eventId);
-  const ingested = await timestampsById<WmsEvent>(topics.acceptedEvents, (event) => event.eventId);
-  const matched = await timestampsById<DeliveryTask>(topics.deliveries, (task) => task.deliveryId);
+  const byEvent = (event: WmsEvent) => ({ id: event.eventId, eventId: event.eventId });
+  const produced = await timesById(topics.wmsEvents, byEvent);
+  const ingested = await timesById(topics.acceptedEvents, byEvent);
+  const matched = await timesById<DeliveryTask>(topics.deliveries, (task) => ({
+    id: task.deliveryId,
+    eventId: task.eventId,
+  }));
   const trails: DeliveryTrail[] = [];
   for (const arrival of arrivals) {
     const task = matched.get(arrival.id);
-    const event = task && produced.get(task.value.eventId);
-    const accepted = task && ingested.get(task.value.eventId);
+    const event = task && produced.get(task.eventId);
+    const accepted = task && ingested.get(task.eventId);
     if (!task || !event || !accepted) continue;
     trails.push({
       scheduledAt: arrival.at - arrival.latencyMs,
