@@ -1,14 +1,5 @@
 import type { Webhook } from '@wms-webhooks/webhooks';
-
-/** FNV-1a: cheap, and the same in every process, so a delivery keeps its lane wherever it is consumed. */
-function hash(text: string): number {
-  let value = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    value ^= text.charCodeAt(index);
-    value = Math.imul(value, 0x01000193);
-  }
-  return value >>> 0;
-}
+import { stableHash } from './stable-hash';
 
 /**
  * The lane a delivery goes in: the key it has on the delivery topics and in a worker's queue. A webhook
@@ -18,5 +9,5 @@ function hash(text: string): number {
  */
 export function deliveryLane(webhook: Pick<Webhook, 'id' | 'maxConcurrency'>, deliveryId: string): string {
   if (webhook.maxConcurrency <= 1) return webhook.id;
-  return `${webhook.id}#${hash(deliveryId) % webhook.maxConcurrency}`;
+  return `${webhook.id}#${stableHash(deliveryId) % webhook.maxConcurrency}`;
 }

@@ -25,6 +25,7 @@ import {
   rowText,
 } from './row-texts';
 import { awaitedByOperator } from './settle-attempt';
+import { stableHash } from './stable-hash';
 
 /** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
 export const recentKept = 60;
@@ -46,6 +47,17 @@ const mostMergesAtOnce = 8;
 export function mergesAtOnce(due: number): number {
   return Math.max(1, Math.min(mostMergesAtOnce, Math.ceil(due / mergesPerWorker)));
 }
+/**
+ * When a webhook's rows held since `since` are merged: at the first of its times after them, one every
+ * merge delay at a point of its own within it, so their wait stays under the delay. Webhooks that began
+ * logging together (every one, after a writer starts) would otherwise fall due in the same flush for
+ * as long as their traffic lasts, and each such flush would hold the store's writer for all of them.
+ */
+export function mergeTime(webhookId: string, since: number, mergeDelayMs: number): number {
+  const point = stableHash(webhookId) % mergeDelayMs;
+  return since + ((((point - since) % mergeDelayMs) + mergeDelayMs) % mergeDelayMs);
+}
+
 /**
  * Rows a writer holds for one webhook while its merges fail. Each row is in the log already; past this,
  * the oldest are left out of the pages (and remain in the log's buckets) rather than filling memory.
@@ -261,10 +273,10 @@ export class RecentAttempts {
     pending.urgent ||= added.urgent;
   }
 
-  /** Whether a webhook's rows would wait longer than the merge delay if left for the next flush. */
-  private due(pending: Pending): boolean {
-    const { mergeDelayMs, flushEveryMs } = this.options;
-    return pending.urgent || this.now() - pending.since + flushEveryMs > mergeDelayMs;
+  /** Whether a webhook's rows would wait past their merge time if left for the next flush. */
+  private due(webhookId: string, pending: Pending): boolean {
+    const mergeAt = mergeTime(webhookId, pending.since, this.options.mergeDelayMs);
+    return pending.urgent || mergeAt - this.now() < this.options.flushEveryMs;
   }
 
   /**
@@ -272,7 +284,9 @@ export class RecentAttempts {
    * those whose rows are due. The attempt-log writer never overlaps two.
    */
   async flush({ dueOnly = false }: { dueOnly?: boolean } = {}): Promise<void> {
-    const batch = [...this.pending].filter(([, pending]) => !dueOnly || this.due(pending));
+    const batch = [...this.pending].filter(
+      ([webhookId, pending]) => !dueOnly || this.due(webhookId, pending),
+    );
     for (const [webhookId] of batch) this.pending.delete(webhookId);
     const failed: Array<[string, Pending]> = [];
     let unstored = 0;
