@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import {
   type ConsumedRecord,
   createDurableProducer,
@@ -192,6 +193,75 @@ describe('a lane consumer against a real broker', () => {
       expect(handled).toEqual(['p1-a', 'p1-b', 'p1-c']);
       hang.open();
       await waitFor(() => handled.includes('stuck'), { message: 'partition 0 handled once released' });
+    });
+  });
+
+  describe('when the lanes of several partitions make batches durable within the commit interval', () => {
+    it('commits them in shared requests, none sooner than the interval after the last, and the newest when it stops', async () => {
+      const intervalMs = 300;
+      const partitions = 4;
+      const topic = await topicWith(partitions);
+      const groupId = uniqueName('it-lane-commits');
+      const commitStarts: number[] = [];
+      const onCommit = (context: unknown) => {
+        const { operation, options } = context as {
+          operation?: string;
+          options?: { offsets?: Array<{ topic: string }> };
+        };
+        if (operation === 'commit' && options?.offsets?.some((entry) => entry.topic === topic))
+          commitStarts.push(performance.now());
+      };
+      diagnostics.subscribe('tracing:plt:kafka:consumer:commits:start', onCommit);
+      try {
+        let batches = 0;
+        const consumer = await runLaneConsumer<ConsumedRecord>({
+          kafka,
+          groupId,
+          topic,
+          logger: quietLogger,
+          sessionTimeout: 6_000,
+          commitIntervalMs: intervalMs,
+          prepare: async (records) => ({ ready: records, readyThrough: records.at(-1)?.offset }),
+          handle: async () => {
+            batches += 1;
+            return undefined;
+          },
+        });
+        running.push(consumer);
+        const send = (round: number) =>
+          producer.send(
+            topic,
+            Array.from({ length: partitions }, (_, partition) => ({
+              key: null,
+              value: Buffer.from(`r${round}-p${partition}`),
+              partition,
+            })),
+          );
+        const allCommitted = async (offset: number) => {
+          for (let partition = 0; partition < partitions; partition++)
+            if ((await committed(topic, groupId, partition)) !== offset) return false;
+          return true;
+        };
+        const rounds = 5;
+        for (let round = 1; round <= rounds; round++) {
+          await send(round);
+          await waitFor(() => allCommitted(round), { message: `round ${round} committed` });
+        }
+        const gaps = commitStarts.slice(1).map((at, index) => at - (commitStarts[index] ?? 0));
+        expect(gaps.length, 'commits').toBeGreaterThanOrEqual(rounds - 1);
+        expect(Math.min(...gaps), `gaps between commits: ${gaps.map(Math.round)}`).toBeGreaterThanOrEqual(
+          intervalMs - 5,
+        );
+        expect(commitStarts.length).toBeLessThan(batches);
+
+        // The last round's offsets wait for the interval when the consumer stops: the stop sends them.
+        await send(rounds + 1);
+        await waitFor(() => batches >= (rounds + 1) * partitions, { message: 'the last round handled' });
+        await consumer.stop();
+        expect(await allCommitted(rounds + 1)).toBe(true);
+      } finally {
+        diagnostics.unsubscribe('tracing:plt:kafka:consumer:commits:start', onCommit);
+      }
     });
   });
 

@@ -1,11 +1,11 @@
 import { Consumer, type ConsumerGroupJoinPayload, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { ConsumedRecord } from './consumed-record';
 import { fetchPace } from './fetch-pace';
-import { groupCommit } from './group-commit';
+import { gatheredCommits } from './gathered-commits';
 import { kafkaErrorMessage } from './kafka-errors';
 import { laneFetchLoop } from './lane-fetch-loop';
 import type { LaneConsumerOptions, RunningConsumer } from './lane-options';
-import { type Lane, latestPerPartition, orderedCommits } from './lane-plan';
+import { type Lane, orderedCommits } from './lane-plan';
 import { retryDelayMs } from './retry-delay';
 
 /**
@@ -58,10 +58,15 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   let joined = false;
   let stopping = false;
 
-  const commitOffsets = groupCommit<{ topic: string; partition: number; offset: bigint }>(async (offsets) => {
-    await consumer.commit({
-      offsets: latestPerPartition(offsets).map((entry) => ({ ...entry, leaderEpoch: -1 })),
-    });
+  const commits = gatheredCommits({
+    intervalMs: options.commitIntervalMs ?? 0,
+    send: (offsets) =>
+      consumer.commit({ offsets: offsets.map((entry) => ({ ...entry, topic, leaderEpoch: -1 })) }),
+    onError: (error, partitions) =>
+      logger.warn(
+        { err: kafkaErrorMessage(error), topic, partitions },
+        'commit failed; the next owner re-delivers',
+      ),
   });
 
   const owns = (lane: Lane) => lanes.get(lane.partition)?.claim === lane.claim;
@@ -101,12 +106,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   const commit = async (lane: Lane, offset: bigint) => {
     // A partition this member no longer owns is another's to commit.
     if (!owns(lane) || options.commit === false) return;
-    await commitOffsets([{ topic, partition: lane.partition, offset }]).catch((error: unknown) =>
-      logger.warn(
-        { err: kafkaErrorMessage(error), topic, partition: lane.partition },
-        'commit failed; the next owner re-delivers',
-      ),
-    );
+    commits.add(lane.partition, offset, () => owns(lane));
   };
 
   /** The partition's previous batch's step, which the lane waits for; this one commits after it. */
@@ -277,6 +277,7 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
       for (const timer of timers) clearTimeout(timer);
       await Promise.allSettled(working);
       await Promise.allSettled(batches.pending());
+      await commits.flush();
       await consumer.close();
       await fetcher.close();
     },

@@ -29,8 +29,8 @@ export interface PreparedBatch<T> {
 
 /**
  * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
- * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset is committed
- * once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
+ * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset goes in the
+ * consumer's next commit once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
  * the lane back.
  */
 export interface StagedBatch {
@@ -65,6 +65,11 @@ export interface LaneConsumerOptions<T> {
    * offset given for it (its first record where none is given).
    */
   startAt?: 'earliest' | 'latest' | { offsets: ReadonlyMap<number, bigint> };
+  /**
+   * The least time between two offset commits (`KAFKA_COMMIT_INTERVAL_MS`): the lanes' offsets wait and go
+   * in one request. 0, the default, commits as soon as no commit is in flight.
+   */
+  commitIntervalMs?: number;
   /** The most partitions whose batches are handled at once. */
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;

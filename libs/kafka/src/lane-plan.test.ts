@@ -4,7 +4,6 @@ import {
   everyLaneInFetch,
   type Lane,
   lanesToFetch,
-  latestPerPartition,
   orderedCommits,
   workingUntil,
 } from './lane-plan';
@@ -92,23 +91,6 @@ describe('byLeader', () => {
       new Set([1]),
     );
     expect([...grouped.keys()]).toEqual([2]);
-  });
-});
-
-describe('latestPerPartition', () => {
-  it('keeps the last offset queued for each partition, one entry per partition', () => {
-    expect(
-      latestPerPartition([
-        { topic: 'deliveries', partition: 0, offset: '10' },
-        { topic: 'deliveries', partition: 1, offset: '7' },
-        { topic: 'deliveries', partition: 0, offset: '12' },
-        { topic: 'retries', partition: 0, offset: '3' },
-      ]),
-    ).toEqual([
-      { topic: 'deliveries', partition: 0, offset: '12' },
-      { topic: 'deliveries', partition: 1, offset: '7' },
-      { topic: 'retries', partition: 0, offset: '3' },
-    ]);
   });
 });
 

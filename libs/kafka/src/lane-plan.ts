@@ -71,13 +71,6 @@ export function byLeader(
   return byNode;
 }
 
-/** One commit per partition: the last offset queued for it, which is the furthest (commits keep order). */
-export function latestPerPartition<O extends { topic: string; partition: number }>(offsets: O[]): O[] {
-  const latest = new Map<string, O>();
-  for (const offset of offsets) latest.set(`${offset.topic}\u0000${offset.partition}`, offset);
-  return [...latest.values()];
-}
-
 /**
  * Per partition, the batches still finishing, in order: a batch commits only after the one before it
  * has, and only once its own work is durable. A batch that never becomes durable stops the ones after

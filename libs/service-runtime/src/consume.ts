@@ -16,6 +16,7 @@ export async function consume<T>(context: ServiceContext, options: ConsumeOption
     fetchMaxWaitMs: context.config.KAFKA_FETCH_MAX_WAIT_MS,
     fetchMinBytes: context.config.KAFKA_FETCH_MIN_BYTES,
     fetchMaxBytesPerPartition: context.config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    commitIntervalMs: context.config.KAFKA_COMMIT_INTERVAL_MS,
     ...options,
     ...group,
     kafka: context.kafka,

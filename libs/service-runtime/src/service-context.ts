@@ -57,6 +57,7 @@ export interface ContextConfig extends KafkaSecurityConfig {
   KAFKA_SESSION_TIMEOUT_MS: number;
   KAFKA_FETCH_MIN_BYTES: number;
   KAFKA_FETCH_MAX_WAIT_MS: number;
+  KAFKA_COMMIT_INTERVAL_MS: number;
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: number;
   KAFKA_REPLICATION_FACTOR?: number | undefined;
   KAFKA_MIN_INSYNC_REPLICAS?: number | undefined;

@@ -73,6 +73,15 @@ export const serviceEnv = {
     .describe(
       'The longest a fetch waits for `KAFKA_FETCH_MIN_BYTES` (1 to 10000). A fetch that returns at the first record waits up to 500 ms instead while it holds every partition of its consumer, which holds nothing back and keeps an idle consumer cheap. Where fetches would wait out this wait (under load, or traffic too thin to end one soon), the next is put off while a partition works on a batch it took under 25 ms ago, so that partition is in it rather than a whole wait later.',
     ),
+  KAFKA_COMMIT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be at least 0')
+    .max(5_000, 'must be at most 5000')
+    .default(50)
+    .describe(
+      "The least time between a consumer's offset commits (0 to 5000). Offsets made durable meanwhile go in one request, the newest of each partition, and no batch waits for its commit; a crash re-delivers up to this long of records. `0` commits as soon as no commit is in flight.",
+    ),
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
     .number()
     .int()
