@@ -48,10 +48,10 @@ export function mergesAtOnce(due: number): number {
   return Math.max(1, Math.min(mostMergesAtOnce, Math.ceil(due / mergesPerWorker)));
 }
 /**
- * When a webhook's rows held since `since` are merged: at the first of its times after them, one every
- * merge delay at a point of its own within it, so their wait stays under the delay. Webhooks that began
- * logging together (every one, after a writer starts) would otherwise fall due in the same flush for
- * as long as their traffic lasts, and each such flush would hold the store's writer for all of them.
+ * When a webhook's rows held since `since` fall due: the first of its times after them, one every merge
+ * delay at a point of its own within it. Webhooks that began logging together (every one, after a
+ * writer starts) would otherwise fall due in the same flush for as long as their traffic lasts, and each
+ * such flush would hold the store's writer for all of them.
  */
 export function mergeTime(webhookId: string, since: number, mergeDelayMs: number): number {
   const point = stableHash(webhookId) % mergeDelayMs;
@@ -273,10 +273,19 @@ export class RecentAttempts {
     pending.urgent ||= added.urgent;
   }
 
-  /** Whether a webhook's rows would wait past their merge time if left for the next flush. */
+  /**
+   * Whether a webhook's rows are merged now: at the first flush past their merge time, or, where that
+   * flush would come after the merge delay, at the last flush before it. A merge made before the point
+   * would leave the point ahead of the rows logged next, and merge them a second later.
+   */
   private due(webhookId: string, pending: Pending): boolean {
-    const mergeAt = mergeTime(webhookId, pending.since, this.options.mergeDelayMs);
-    return pending.urgent || mergeAt - this.now() < this.options.flushEveryMs;
+    const { mergeDelayMs, flushEveryMs } = this.options;
+    const now = this.now();
+    return (
+      pending.urgent ||
+      mergeTime(webhookId, pending.since, mergeDelayMs) <= now ||
+      now - pending.since + flushEveryMs > mergeDelayMs
+    );
   }
 
   /**
