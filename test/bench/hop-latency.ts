@@ -13,7 +13,7 @@ import { percentile } from './stats';
  * One Kafka hop's latency, as each service sees it: records produced one at a time at a steady rate to a
  * topic of 12 partitions, taken by a lane consumer with the services' fetch settings, timed from send to
  * handle. `npx tsx test/bench/hop-latency.ts [records/s] [seconds]`; KAFKA_FETCH_MIN_BYTES and
- * KAFKA_FETCH_MAX_WAIT_MS as for a service (16384 and 10).
+ * KAFKA_FETCH_MAX_WAIT_MS as for a service (4096 and 10).
  */
 const rate = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 20);
@@ -41,7 +41,7 @@ const consumer = await runLaneConsumer({
   groupId: topic,
   topic,
   logger: { info() {}, warn() {}, error: (details, message) => console.error(message, details) },
-  fetchMinBytes: Number(process.env.KAFKA_FETCH_MIN_BYTES ?? 16_384),
+  fetchMinBytes: Number(process.env.KAFKA_FETCH_MIN_BYTES ?? 4_096),
   fetchMaxWaitMs: Number(process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 10),
   prepare: allReady,
   handle: async (records) => {

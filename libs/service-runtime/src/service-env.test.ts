@@ -28,12 +28,19 @@ describe('the endpoints', () => {
 });
 
 describe('the consumers’ fetch settings', () => {
-  it('default to 16 KB or 10 ms per fetch, and 1 MB per partition batch', () => {
+  it('default to 4 KB or 10 ms per fetch, 1 MB per partition batch, and a commit every 50 ms', () => {
     expect(loadConfig(schema, endpoints)).toMatchObject({
-      KAFKA_FETCH_MIN_BYTES: 16_384,
+      KAFKA_FETCH_MIN_BYTES: 4_096,
       KAFKA_FETCH_MAX_WAIT_MS: 10,
       KAFKA_FETCH_MAX_BYTES_PER_PARTITION: 1_048_576,
+      KAFKA_COMMIT_INTERVAL_MS: 50,
     });
+  });
+
+  it('name the commit interval when it is out of range', () => {
+    expect(() => loadConfig(schema, { ...endpoints, KAFKA_COMMIT_INTERVAL_MS: '-1' })).toThrow(
+      /KAFKA_COMMIT_INTERVAL_MS/,
+    );
   });
 
   it('take a smaller partition batch to bound a sender’s memory under a backlog', () => {

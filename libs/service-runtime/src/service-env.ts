@@ -60,7 +60,7 @@ export const serviceEnv = {
     .number()
     .int()
     .min(1, 'must be at least 1')
-    .default(16_384)
+    .default(4_096)
     .describe(
       'Under load a fetch returns once it holds this many bytes or has waited `KAFKA_FETCH_MAX_WAIT_MS`: fewer, larger batches, for at most that wait per hop. While a wait would gather fewer than a few records (below about 400 records/s per broker at 10 ms), fetches return at the first record instead (docs/performance.md). `1` always returns as soon as anything arrives. Retriers fetch with 1 byte whatever this says.',
     ),
