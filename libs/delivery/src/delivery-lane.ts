@@ -1,5 +1,14 @@
 import type { Webhook } from '@wms-webhooks/webhooks';
-import { stableHash } from './stable-hash';
+
+/** FNV-1a: cheap, and the same in every process, so a delivery keeps its lane wherever it is consumed. */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
+  }
+  return value >>> 0;
+}
 
 /**
  * The lane a delivery goes in: the key it has on the delivery topics and in a worker's queue. A webhook
@@ -9,5 +18,5 @@ import { stableHash } from './stable-hash';
  */
 export function deliveryLane(webhook: Pick<Webhook, 'id' | 'maxConcurrency'>, deliveryId: string): string {
   if (webhook.maxConcurrency <= 1) return webhook.id;
-  return `${webhook.id}#${stableHash(deliveryId) % webhook.maxConcurrency}`;
+  return `${webhook.id}#${hash(deliveryId) % webhook.maxConcurrency}`;
 }

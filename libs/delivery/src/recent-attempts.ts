@@ -25,7 +25,6 @@ import {
   rowText,
 } from './row-texts';
 import { awaitedByOperator } from './settle-attempt';
-import { stableHash } from './stable-hash';
 
 /** Rows kept per webhook, of all attempts and of failures each, before the oldest are cut into pages. */
 export const recentKept = 60;
@@ -47,17 +46,6 @@ const mostMergesAtOnce = 8;
 export function mergesAtOnce(due: number): number {
   return Math.max(1, Math.min(mostMergesAtOnce, Math.ceil(due / mergesPerWorker)));
 }
-/**
- * When a webhook's rows held since `since` fall due: the first of its times after them, one every merge
- * delay at a point of its own within it. Webhooks that began logging together (every one, after a
- * writer starts) would otherwise fall due in the same flush for as long as their traffic lasts, and each
- * such flush would hold the store's writer for all of them.
- */
-export function mergeTime(webhookId: string, since: number, mergeDelayMs: number): number {
-  const point = stableHash(webhookId) % mergeDelayMs;
-  return since + ((((point - since) % mergeDelayMs) + mergeDelayMs) % mergeDelayMs);
-}
-
 /**
  * Rows a writer holds for one webhook while its merges fail. Each row is in the log already; past this,
  * the oldest are left out of the pages (and remain in the log's buckets) rather than filling memory.
@@ -273,19 +261,10 @@ export class RecentAttempts {
     pending.urgent ||= added.urgent;
   }
 
-  /**
-   * Whether a webhook's rows are merged now: at the first flush past their merge time, or, where that
-   * flush would come after the merge delay, at the last flush before it. A merge made before the point
-   * would leave the point ahead of the rows logged next, and merge them a second later.
-   */
-  private due(webhookId: string, pending: Pending): boolean {
+  /** Whether a webhook's rows would wait longer than the merge delay if left for the next flush. */
+  private due(pending: Pending): boolean {
     const { mergeDelayMs, flushEveryMs } = this.options;
-    const now = this.now();
-    return (
-      pending.urgent ||
-      mergeTime(webhookId, pending.since, mergeDelayMs) <= now ||
-      now - pending.since + flushEveryMs > mergeDelayMs
-    );
+    return pending.urgent || this.now() - pending.since + flushEveryMs > mergeDelayMs;
   }
 
   /**
@@ -293,9 +272,7 @@ export class RecentAttempts {
    * those whose rows are due. The attempt-log writer never overlaps two.
    */
   async flush({ dueOnly = false }: { dueOnly?: boolean } = {}): Promise<void> {
-    const batch = [...this.pending].filter(
-      ([webhookId, pending]) => !dueOnly || this.due(webhookId, pending),
-    );
+    const batch = [...this.pending].filter(([, pending]) => !dueOnly || this.due(pending));
     for (const [webhookId] of batch) this.pending.delete(webhookId);
     const failed: Array<[string, Pending]> = [];
     let unstored = 0;
