@@ -6,10 +6,12 @@ export interface PartitionOffset {
 export interface GatheredCommitsOptions {
   /** Commits the offsets given, one per partition, in one request. */
   send: (offsets: PartitionOffset[]) => Promise<void>;
-  /** The least time from one request's start to the next's (`KAFKA_COMMIT_INTERVAL_MS`); 0 sends as soon as none is in flight. */
+  /**
+   * The least time from one request's start to the next's (`KAFKA_COMMIT_INTERVAL_MS`); 0 sends as soon
+   * as none is in flight.
+   */
   intervalMs: number;
   onError: (error: unknown, partitions: number[]) => void;
-  now?: () => number;
 }
 
 /**
@@ -20,7 +22,6 @@ export interface GatheredCommitsOptions {
  * produces together (docs/performance.md). A crash re-delivers what the interval had not committed.
  */
 export function gatheredCommits(options: GatheredCommitsOptions) {
-  const now = options.now ?? Date.now;
   const waiting = new Map<number, { offset: bigint; stillOwned: () => boolean }>();
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
@@ -34,7 +35,7 @@ export function gatheredCommits(options: GatheredCommitsOptions) {
       .map(([partition, { offset }]) => ({ partition, offset }));
     waiting.clear();
     if (offsets.length === 0) return Promise.resolve();
-    lastStart = now();
+    lastStart = Date.now();
     const sent = options
       .send(offsets)
       .catch((error: unknown) =>
@@ -53,7 +54,7 @@ export function gatheredCommits(options: GatheredCommitsOptions) {
 
   const schedule = () => {
     if (timer || inFlight || waiting.size === 0) return;
-    timer = setTimeout(sendWaiting, Math.max(0, lastStart + options.intervalMs - now()));
+    timer = setTimeout(sendWaiting, Math.max(0, lastStart + options.intervalMs - Date.now()));
   };
 
   return {

@@ -30,8 +30,8 @@ export interface PreparedBatch<T> {
 /**
  * A batch handed over to be acted on, with the step that waits for the results and makes them durable.
  * The lane starts the partition's next batch at once and runs `finish` meanwhile; the offset goes in the
- * consumer's next commit once it resolves. At most one batch per partition waits on its finish, so a slow receiver or store holds
- * the lane back.
+ * consumer's next commit once it resolves. At most one batch per partition waits on its finish, so a slow
+ * receiver or store holds the lane back.
  */
 export interface StagedBatch {
   finish: () => Promise<void>;
