@@ -68,6 +68,7 @@ describe('a lane consumer against a real broker', () => {
     topic: string,
     groupId: string,
     handle: (values: string[], partition: number) => Promise<StagedBatch | undefined>,
+    commitIntervalMs?: number,
   ) => {
     const consumer = await runLaneConsumer<ConsumedRecord>({
       kafka,
@@ -75,6 +76,7 @@ describe('a lane consumer against a real broker', () => {
       topic,
       logger: quietLogger,
       sessionTimeout: 6_000,
+      commitIntervalMs,
       prepare: async (records) => ({ ready: records, readyThrough: records.at(-1)?.offset }),
       handle: (records, { partition }) =>
         handle(
@@ -214,20 +216,15 @@ describe('a lane consumer against a real broker', () => {
       diagnostics.subscribe('tracing:plt:kafka:consumer:commits:start', onCommit);
       try {
         let batches = 0;
-        const consumer = await runLaneConsumer<ConsumedRecord>({
-          kafka,
-          groupId,
+        const consumer = await member(
           topic,
-          logger: quietLogger,
-          sessionTimeout: 6_000,
-          commitIntervalMs: intervalMs,
-          prepare: async (records) => ({ ready: records, readyThrough: records.at(-1)?.offset }),
-          handle: async () => {
+          groupId,
+          async () => {
             batches += 1;
             return undefined;
           },
-        });
-        running.push(consumer);
+          intervalMs,
+        );
         const send = (round: number) =>
           producer.send(
             topic,

@@ -54,13 +54,19 @@ describe('when lanes make offsets durable while a commit is in flight', () => {
 });
 
 describe('when the interval has not passed since the last request began', () => {
-  it('sends the next at the interval’s end, not before', async () => {
+  /** A first commit sent and answered at once; another offset added `laterMs` after it began. */
+  async function secondAfter(laterMs: number) {
     const { commits, sent } = committer(50);
     commits.add(0, 1n, owned);
     await vi.advanceTimersByTimeAsync(0);
     sent[0]?.answer();
-    await vi.advanceTimersByTimeAsync(3);
+    await vi.advanceTimersByTimeAsync(laterMs);
     commits.add(0, 2n, owned);
+    return sent;
+  }
+
+  it('sends the next at the interval’s end, not before', async () => {
+    const sent = await secondAfter(3);
     await vi.advanceTimersByTimeAsync(46);
     expect(sent).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
@@ -68,12 +74,7 @@ describe('when the interval has not passed since the last request began', () => 
   });
 
   it('sends at once when the last began longer ago than the interval', async () => {
-    const { commits, sent } = committer(50);
-    commits.add(0, 1n, owned);
-    await vi.advanceTimersByTimeAsync(0);
-    sent[0]?.answer();
-    await vi.advanceTimersByTimeAsync(200);
-    commits.add(0, 2n, owned);
+    const sent = await secondAfter(200);
     await vi.advanceTimersByTimeAsync(0);
     expect(sent.map(({ at }) => at)).toEqual([0, 200]);
   });
