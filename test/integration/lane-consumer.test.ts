@@ -251,7 +251,7 @@ describe('a lane consumer against a real broker', () => {
         );
         expect(commitStarts.length).toBeLessThan(batches);
 
-        // The last round's offsets wait for the interval when the consumer stops: the stop sends them.
+        // Stopping right after the last round is handled: what still waits for the interval, the stop commits.
         await send(rounds + 1);
         await waitFor(() => batches >= (rounds + 1) * partitions, { message: 'the last round handled' });
         await consumer.stop();
