@@ -7,13 +7,14 @@ import {
   kafkaSecurityFromEnv,
   runLaneConsumer,
 } from '@wms-webhooks/kafka';
+import { serviceEnv } from '@wms-webhooks/service-runtime';
 import { percentile } from './stats';
 
 /**
  * One Kafka hop's latency, as each service sees it: records produced one at a time at a steady rate to a
  * topic of 12 partitions, taken by a lane consumer with the services' fetch settings, timed from send to
- * handle. `npx tsx test/bench/hop-latency.ts [records/s] [seconds]`; KAFKA_FETCH_MIN_BYTES and
- * KAFKA_FETCH_MAX_WAIT_MS as for a service (4096 and 10).
+ * handle. `npx tsx test/bench/hop-latency.ts [records/s] [seconds]`; KAFKA_FETCH_MIN_BYTES,
+ * KAFKA_FETCH_MAX_WAIT_MS and KAFKA_COMMIT_INTERVAL_MS as for a service, defaults from its config schema.
  */
 const rate = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 20);
@@ -41,8 +42,9 @@ const consumer = await runLaneConsumer({
   groupId: topic,
   topic,
   logger: { info() {}, warn() {}, error: (details, message) => console.error(message, details) },
-  fetchMinBytes: Number(process.env.KAFKA_FETCH_MIN_BYTES ?? 4_096),
-  fetchMaxWaitMs: Number(process.env.KAFKA_FETCH_MAX_WAIT_MS ?? 10),
+  fetchMinBytes: serviceEnv.KAFKA_FETCH_MIN_BYTES.parse(process.env.KAFKA_FETCH_MIN_BYTES),
+  fetchMaxWaitMs: serviceEnv.KAFKA_FETCH_MAX_WAIT_MS.parse(process.env.KAFKA_FETCH_MAX_WAIT_MS),
+  commitIntervalMs: serviceEnv.KAFKA_COMMIT_INTERVAL_MS.parse(process.env.KAFKA_COMMIT_INTERVAL_MS),
   prepare: allReady,
   handle: async (records) => {
     for (const record of records) latencies.push(Date.now() - Number(String(record.value)));
