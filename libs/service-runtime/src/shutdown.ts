@@ -29,8 +29,6 @@ export function handleShutdown(logger: Logger, steps: ShutdownStep[], timeoutMs:
       }
     }
     logger.info('stopped');
-    // A log line still being written when the process exits lands after the ones flushed at exit.
-    await new Promise<void>((flushed) => logger.flush(() => flushed()));
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
