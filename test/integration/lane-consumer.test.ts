@@ -262,6 +262,42 @@ describe('a lane consumer against a real broker', () => {
     });
   });
 
+  describe('when a rebalance moves a partition whose commit waits for the interval', () => {
+    it('commits it before the partition moves, so the new owner does not handle it again', async () => {
+      const topic = await topicWith(2);
+      const groupId = uniqueName('it-lane-rebalance-waiting');
+      const firstHandled: string[] = [];
+      await member(
+        topic,
+        groupId,
+        async (values, partition) => {
+          firstHandled.push(...values.map((value) => `${value}-p${partition}`));
+          return undefined;
+        },
+        60_000,
+      );
+      // The first commit goes at once; the rest wait out the interval, far past the rebalance.
+      for (const round of ['x0', 'x1'])
+        for (const partition of [0, 1]) await produce(topic, round, partition);
+      await waitFor(() => ['x1-p0', 'x1-p1'].every((value) => firstHandled.includes(value)), {
+        message: 'both rounds handled by the first member',
+      });
+
+      const secondHandled: string[] = [];
+      const second = await member(topic, groupId, async (values) => {
+        secondHandled.push(...values);
+        return undefined;
+      });
+      await waitFor(() => second.isJoined(), { message: 'the second member joined' });
+      await produce(topic, 'x2', 0);
+      await produce(topic, 'x2', 1);
+      await waitFor(() => secondHandled.includes('x2'), {
+        message: 'the moved partition handled by the second member',
+      });
+      expect(secondHandled).toEqual(['x2']);
+    });
+  });
+
   describe('when a rebalance moves a partition whose batch is still finishing', () => {
     it('leaves the commit to the new owner: the old owner commits nothing stale', async () => {
       const topic = await topicWith(2);

@@ -251,6 +251,11 @@ export async function runLaneConsumer<T>(options: LaneConsumerOptions<T>): Promi
   }
 
   consumer.on('consumer:group:join', onJoin);
+  // Before the member rejoins, what waits for the interval is committed, so the partitions that move are
+  // not handled again by their next owner.
+  consumer.on('consumer:group:rebalance', () => {
+    if (!stopping) void commits.flush();
+  });
   consumer.on('consumer:heartbeat:error', (payload) => {
     if (!stopping)
       logger.warn({ err: kafkaErrorMessage(payload.error), groupId: options.groupId }, 'heartbeat failed');

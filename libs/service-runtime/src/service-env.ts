@@ -80,7 +80,7 @@ export const serviceEnv = {
     .max(5_000, 'must be at most 5000')
     .default(50)
     .describe(
-      "The least time between a consumer's offset commits (0 to 5000). Offsets made durable meanwhile go in one request, the newest of each partition, and no batch waits for its commit; a crash re-delivers up to this long of records. `0` commits as soon as no commit is in flight.",
+      "The least time between a consumer's offset commits (0 to 5000). Offsets made durable meanwhile go in one request, the newest of each partition, and no batch waits for its commit; a rebalance commits what waits before the member rejoins, and a crash re-delivers up to this long of records. `0` commits as soon as no commit is in flight.",
     ),
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce
     .number()
