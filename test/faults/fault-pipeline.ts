@@ -33,6 +33,8 @@ const serviceLabels = [
   ...tiers.map((tier) => `retrier-${tier}`),
   'notifier',
 ];
+/** Second replicas, which a case starts and stops itself: each joins its service's consumer group. */
+const spareLabels = ['matcher-2', 'sender-2'];
 
 export type ServiceLabel = (typeof serviceLabels)[number];
 
@@ -69,15 +71,16 @@ export async function startFaultPipeline(
   const caseLogs = join(logsDir, name);
   mkdirSync(caseLogs, { recursive: true });
 
-  const chosen = await freePorts(serviceLabels.length);
-  const ports = new Map(serviceLabels.map((label, index) => [label, chosen[index] as number]));
+  const allLabels = [...serviceLabels, ...spareLabels];
+  const chosen = await freePorts(allLabels.length);
+  const ports = new Map(allLabels.map((label, index) => [label, chosen[index] as number]));
   const running = new Map<ServiceLabel, RunningService>();
   const launch = (label: ServiceLabel) => {
     const port = ports.get(label) as number;
     const tier = label.startsWith('retrier-') ? label.slice('retrier-'.length) : undefined;
     const service = launchService(
       {
-        name: tier ? 'retrier' : label,
+        name: label.split('-')[0] as string,
         label,
         readyUrl: `http://127.0.0.1:${port}/readyz`,
         env: {
