@@ -183,7 +183,7 @@ async function outageDuringFlow(
   };
 }
 
-/** A repeat is a delivery sent again after a crash or a retry of an unanswered request: rare, never many. */
+/** A repeat is a delivery sent again after a crash, a rebalance or a retry of an unanswered request: rare, never many. */
 function duplicatesAtMost(percent: number, expected: ReadonlySet<string>, tally: { duplicates: number }) {
   const share = tally.duplicates / Math.max(1, expected.size);
   return {
